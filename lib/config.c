@@ -1,0 +1,273 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+struct int_setting {
+	const char	*name;
+	long		 def;
+	long		 min;
+	long		 max;
+	long		 scale;		/* seconds settings are kept in ms */
+	int		*dst;
+};
+
+static int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+static int
+load_int(const struct int_setting *s, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*raw = get(s->name);
+	long		 v = s->def;
+
+	if (raw != NULL && parse_long(raw, s->min, s->max, &v) == -1) {
+		snprintf(err, errlen, "%s: '%.40s' is not a whole number in "
+		    "%ld..%ld", s->name, raw, s->min, s->max);
+		return (-1);
+	}
+	*s->dst = (int)(v * s->scale);
+	return (0);
+}
+
+/* Copies an identifier-like value: letters, digits, '-', '_', '.'. */
+static int
+load_word(const char *name, const char *def, config_getenv_fn *get,
+    char *dst, size_t dstlen, char *err, size_t errlen)
+{
+	const char	*raw = get(name), *p;
+
+	if (raw == NULL)
+		raw = def;
+	if (*raw == '\0' || strlen(raw) >= dstlen)
+		goto bad;
+	for (p = raw; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			goto bad;
+	}
+	memcpy(dst, raw, strlen(raw) + 1);
+	return (0);
+bad:
+	snprintf(err, errlen, "%s: '%.40s' must be 1..%zu characters of "
+	    "[A-Za-z0-9._-]", name, raw, dstlen - 1);
+	return (-1);
+}
+
+static int
+load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	static const char	*names[] = { "error", "warning", "info",
+				    "debug" };
+	const char		*raw = get("LOG_LEVEL");
+	size_t			 i;
+
+	if (raw == NULL) {
+		cfg->log_level = LOG_LEVEL_INFO;
+		return (0);
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(raw, names[i]) == 0) {
+			cfg->log_level = (enum log_level)i;
+			return (0);
+		}
+	}
+	snprintf(err, errlen, "LOG_LEVEL: '%.40s' must be one of error, "
+	    "warning, info, debug", raw);
+	return (-1);
+}
+
+/* Origins are scheme://host[:port] with no path; "*" allows any. */
+static int
+valid_origin(const char *o)
+{
+	const char	*host;
+
+	if (strcmp(o, "*") == 0)
+		return (1);
+	if (strncmp(o, "http://", 7) == 0)
+		host = o + 7;
+	else if (strncmp(o, "https://", 8) == 0)
+		host = o + 8;
+	else
+		return (0);
+	if (*host == '\0')
+		return (0);
+	for (; *host != '\0'; host++) {
+		if (!isalnum((unsigned char)*host) && *host != '.' &&
+		    *host != '-' && *host != ':' && *host != '[' &&
+		    *host != ']')
+			return (0);
+	}
+	return (1);
+}
+
+static int
+load_origins(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*raw = get("ALLOWED_ORIGINS"), *p, *comma;
+	size_t		 n;
+
+	cfg->norigins = 0;
+	if (raw == NULL)
+		raw = "http://localhost:3000";
+	for (p = raw; *p != '\0'; p = *comma != '\0' ? comma + 1 : comma) {
+		while (*p == ' ')
+			p++;
+		if ((comma = strchr(p, ',')) == NULL)
+			comma = p + strlen(p);
+		n = (size_t)(comma - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0)
+			continue;
+		if (cfg->norigins == CONFIG_ORIGINS_MAX) {
+			snprintf(err, errlen, "ALLOWED_ORIGINS: more than %d "
+			    "origins", CONFIG_ORIGINS_MAX);
+			return (-1);
+		}
+		if (n >= CONFIG_ORIGIN_LEN) {
+			snprintf(err, errlen, "ALLOWED_ORIGINS: an origin is "
+			    "longer than %d characters", CONFIG_ORIGIN_LEN - 1);
+			return (-1);
+		}
+		memcpy(cfg->origins[cfg->norigins], p, n);
+		cfg->origins[cfg->norigins][n] = '\0';
+		if (!valid_origin(cfg->origins[cfg->norigins])) {
+			snprintf(err, errlen, "ALLOWED_ORIGINS: '%.60s' is not "
+			    "an origin like https://host[:port] or *",
+			    cfg->origins[cfg->norigins]);
+			return (-1);
+		}
+		cfg->norigins++;
+	}
+	return (0);
+}
+
+int
+config_worker_command_share(int budget, int workers, char *err,
+    size_t errlen)
+{
+	int	share;
+
+	if (workers < 1 || budget < 1) {
+		snprintf(err, errlen, "WORKERS and REDIS_POOL_MAX_CONNECTIONS "
+		    "must be positive");
+		return (-1);
+	}
+	share = budget / workers - 1;
+	if (share < 1) {
+		snprintf(err, errlen, "REDIS_POOL_MAX_CONNECTIONS=%d cannot fit "
+		    "WORKERS=%d: each worker needs 1 subscriber + at least 1 "
+		    "command connection, %d x (1 + 1) = %d > %d",
+		    budget, workers, workers, workers * 2, budget);
+		return (-1);
+	}
+	return (share);
+}
+
+int
+config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*url;
+	int		 max_body, i;
+	const struct int_setting ints[] = {
+		{ "PORT", 8000, 1, 65535, 1, &cfg->port },
+		{ "WORKERS", 2, 1, 64, 1, &cfg->workers },
+		{ "REDIS_POOL_MAX_CONNECTIONS", 20, 2, 10000, 1,
+		    &cfg->redis_budget },
+		{ "REDIS_SOCKET_TIMEOUT", 5, 1, 300, 1000,
+		    &cfg->redis_socket_timeout_ms },
+		{ "REDIS_SOCKET_CONNECT_TIMEOUT", 5, 1, 300, 1000,
+		    &cfg->redis_connect_timeout_ms },
+		{ "REDIS_HEALTH_CHECK_INTERVAL", 30, 1, 3600, 1000,
+		    &cfg->redis_health_interval_ms },
+		{ "REDIS_POOL_IDLE_TIMEOUT", 60, 1, 86400, 1000,
+		    &cfg->redis_idle_timeout_ms },
+		{ "REDIS_POOL_GROW_DEPTH", 64, 1, 100000, 1,
+		    &cfg->redis_grow_depth },
+		{ "REDIS_POOL_WAIT_QUEUE", 1024, 1, 1000000, 1,
+		    &cfg->redis_wait_queue_max },
+		{ "REQUEST_DEADLINE_MS", 10000, 100, 600000, 1,
+		    &cfg->request_deadline_ms },
+		{ "MAX_BODY_BYTES", 65536, 256, 1048576, 1, &max_body },
+	};
+
+	memset(cfg, 0, sizeof(*cfg));
+
+	for (i = 0; i < (int)(sizeof(ints) / sizeof(ints[0])); i++) {
+		if (load_int(&ints[i], get, err, errlen) == -1)
+			return (-1);
+	}
+	cfg->max_body_bytes = (size_t)max_body;
+
+	if (load_word("ENVIRONMENT", "development", get, cfg->environment,
+	    sizeof(cfg->environment), err, errlen) == -1)
+		return (-1);
+	if (load_word("INSTANCE_NAME", "main", get, cfg->instance,
+	    sizeof(cfg->instance), err, errlen) == -1)
+		return (-1);
+	if (load_log_level(cfg, get, err, errlen) == -1)
+		return (-1);
+	if (load_origins(cfg, get, err, errlen) == -1)
+		return (-1);
+
+	if ((url = get("REDIS_URL")) == NULL)
+		url = "redis://127.0.0.1:6379/0";
+	if (redis_url_parse(url, &cfg->redis, err, errlen) == -1)
+		return (-1);
+
+	if (config_worker_command_share(cfg->redis_budget, cfg->workers, err,
+	    errlen) == -1)
+		return (-1);
+	return (0);
+}
+
+int
+config_origin_allowed(const struct zeues_config *cfg, const char *origin)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->norigins; i++) {
+		if (strcmp(cfg->origins[i], "*") == 0 ||
+		    strcmp(cfg->origins[i], origin) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+const char *
+config_log_level_name(enum log_level l)
+{
+	switch (l) {
+	case LOG_LEVEL_ERROR:
+		return ("error");
+	case LOG_LEVEL_WARNING:
+		return ("warning");
+	case LOG_LEVEL_INFO:
+		return ("info");
+	case LOG_LEVEL_DEBUG:
+		return ("debug");
+	}
+	return ("info");
+}

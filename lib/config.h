@@ -1,0 +1,64 @@
+/*
+ * The server's configuration, read once from the environment in the parent
+ * process and validated before any worker starts.  Every bad value is
+ * refused with one line naming the variable; nothing falls back silently.
+ */
+#ifndef ZEUES_CONFIG_H
+#define ZEUES_CONFIG_H
+
+#include <stddef.h>
+
+#include "redis_url.h"
+
+#define CONFIG_ORIGINS_MAX	16
+#define CONFIG_ORIGIN_LEN	256
+
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+
+struct zeues_config {
+	char		environment[32];	/* ENVIRONMENT */
+	char		instance[48];		/* INSTANCE_NAME: CLIENT SETNAME tag */
+	enum log_level	log_level;		/* LOG_LEVEL */
+	int		port;			/* PORT */
+	int		workers;		/* WORKERS */
+
+	struct redis_url redis;			/* REDIS_URL */
+	int		redis_budget;		/* REDIS_POOL_MAX_CONNECTIONS */
+	int		redis_socket_timeout_ms;	/* REDIS_SOCKET_TIMEOUT (s) */
+	int		redis_connect_timeout_ms;	/* REDIS_SOCKET_CONNECT_TIMEOUT (s) */
+	int		redis_health_interval_ms;	/* REDIS_HEALTH_CHECK_INTERVAL (s) */
+	int		redis_idle_timeout_ms;	/* REDIS_POOL_IDLE_TIMEOUT (s) */
+	int		redis_grow_depth;	/* REDIS_POOL_GROW_DEPTH */
+	int		redis_wait_queue_max;	/* REDIS_POOL_WAIT_QUEUE */
+
+	int		request_deadline_ms;	/* REQUEST_DEADLINE_MS */
+	size_t		max_body_bytes;		/* MAX_BODY_BYTES */
+
+	size_t		norigins;		/* ALLOWED_ORIGINS, comma separated */
+	char		origins[CONFIG_ORIGINS_MAX][CONFIG_ORIGIN_LEN];
+};
+
+typedef const char	*config_getenv_fn(const char *name);
+
+/* Fills cfg from the environment; -1 with a one-line message in err. */
+int	config_load(struct zeues_config *cfg, config_getenv_fn *get,
+	    char *err, size_t errlen);
+
+/*
+ * The per-worker share of REDIS_POOL_MAX_CONNECTIONS: each worker holds one
+ * subscriber connection and up to this many command connections.  Returns
+ * -1 with the arithmetic in err when the workers cannot fit the budget.
+ */
+int	config_worker_command_share(int budget, int workers, char *err,
+	    size_t errlen);
+
+int	config_origin_allowed(const struct zeues_config *, const char *origin);
+
+const char	*config_log_level_name(enum log_level);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * A poll(2) implementation of lib/io_loop.h for tests that drive the
+ * asynchronous clients of lib/ without Kore.
+ */
+#ifndef ZEUES_POLL_LOOP_H
+#define ZEUES_POLL_LOOP_H
+
+#include "io_loop.h"
+
+struct poll_loop;
+
+struct poll_loop	*poll_loop_new(void);
+void			 poll_loop_free(struct poll_loop *);
+struct io_loop		*poll_loop_io(struct poll_loop *);
+
+/* Waits up to timeout_ms for readiness and dispatches it; returns the
+ * number of watches dispatched, or -1 on a poll error. */
+int			 poll_loop_run_once(struct poll_loop *, int timeout_ms);
+
+#endif
