@@ -526,7 +526,7 @@ redis_pool_new(const struct redis_pool_config *cfg, struct io_loop *loop,
 	pool->stats = stats;
 	TAILQ_INIT(&pool->conns);
 	TAILQ_INIT(&pool->waiting);
-	memset(stats, 0, sizeof(*stats));
+	/* Counters carry over a worker restart; gauges start again. */
 	stat_set(&stats->max_connections, (uint64_t)cfg->max_connections);
 	set_error(pool, "not connected yet", NULL);
 	conn_open(pool, io_loop_now(loop));

@@ -1,0 +1,191 @@
+/*
+ * Kore's hooks: configuration in the parent before the workers fork, the
+ * Redis pool and subscription in each worker, the worker's tick, and the
+ * seccomp additions this process needs.
+ */
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kore/seccomp.h>
+
+#include "zeues.h"
+
+/*
+ * Debian's Kore 4.1 whitelist predates glibc 2.36: without these the
+ * worker dies with SIGSYS (see docs/architecture.md).  socket, connect,
+ * getsockopt and getsockname come with the binary's pgsql filter.
+ */
+KORE_SECCOMP_FILTER("zeues",
+	KORE_SYSCALL_ALLOW(newfstatat),		/* glibc stat/fstat */
+	KORE_SYSCALL_ALLOW(mremap),		/* realloc of big replies */
+	KORE_SYSCALL_ALLOW(gettid),		/* abort(), raise() */
+	KORE_SYSCALL_ALLOW(tgkill),
+	KORE_SYSCALL_ALLOW(getpeername),	/* libcurl */
+	KORE_SYSCALL_ALLOW(clone3),		/* libcurl's resolver thread */
+	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(getrandom),		/* OpenSSL RAND_bytes */
+	KORE_SYSCALL_ALLOW(setsockopt),		/* TCP_NODELAY, keep-alive */
+	KORE_SYSCALL_ALLOW(sendmmsg),		/* glibc DNS */
+	KORE_SYSCALL_ALLOW(recvmsg),
+	KORE_SYSCALL_ALLOW(uname),
+	KORE_SYSCALL_ALLOW(ioctl),
+	KORE_SYSCALL_ALLOW(bind),
+	KORE_SYSCALL_ALLOW(faccessat),
+	KORE_SYSCALL_ALLOW(madvise),		/* sanitizer runtimes */
+	KORE_SYSCALL_ALLOW(sigaltstack),
+	KORE_SYSCALL_ALLOW(prlimit64),
+);
+
+struct zeues_config	 zeues_cfg;
+struct stats_region	*zeues_stats;
+struct zeues_worker	 zw;
+
+void	kore_parent_configure(int, char **);
+void	kore_worker_configure(void);
+void	kore_worker_teardown(void);
+
+void
+zlog(enum log_level level, const char *fmt, ...)
+{
+	static const int	prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE,
+				    LOG_DEBUG };
+	char			line[512];
+	va_list			ap;
+
+	if (level > zeues_cfg.log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	kore_log(prio[level], "%s: %s", config_log_level_name(level), line);
+}
+
+static const char *
+env_get(const char *name)
+{
+	return (getenv(name));
+}
+
+void
+kore_parent_configure(int argc, char **argv)
+{
+	char	err[256], url[REDIS_URL_HOST_MAX + 64];
+	int	share;
+
+	(void)argc;
+	(void)argv;
+	if (config_load(&zeues_cfg, env_get, err, sizeof(err)) == -1) {
+		fprintf(stderr, "zeues: configuration error: %s\n", err);
+		exit(2);
+	}
+	share = config_worker_command_share(zeues_cfg.redis_budget,
+	    zeues_cfg.workers, err, sizeof(err));
+
+	/* The conf file is rendered from WORKERS too; the environment wins. */
+	worker_count = (u_int8_t)zeues_cfg.workers;
+	/* Larger bodies reach the handlers and get the JSON 413. */
+	http_body_max = zeues_cfg.max_body_bytes * 16;
+
+	if ((zeues_stats = stats_region_map((size_t)zeues_cfg.workers)) ==
+	    NULL) {
+		fprintf(stderr, "zeues: cannot map the shared stats region\n");
+		exit(1);
+	}
+	redis_url_redacted(&zeues_cfg.redis, url, sizeof(url));
+	kore_log(LOG_NOTICE, "zeues %s: %s, %d workers, Redis %s, budget %d "
+	    "(%d per worker: 1 subscriber + up to %d commands)", ZEUES_VERSION,
+	    zeues_cfg.environment, zeues_cfg.workers, url,
+	    zeues_cfg.redis_budget, share + 1, share);
+}
+
+static void
+on_event(void *arg, const char *channel, const char *payload, size_t len)
+{
+	(void)arg;
+	zlog(LOG_LEVEL_DEBUG, "event on %s (%zu bytes)", channel, len);
+	(void)payload;
+}
+
+static void
+on_resubscribed(void *arg)
+{
+	(void)arg;
+	zlog(LOG_LEVEL_WARNING, "worker %d: event subscription restored", zw.id);
+}
+
+static void
+worker_tick(void *arg, u_int64_t now)
+{
+	uint64_t	ms = kore_io_loop_now();
+
+	(void)arg;
+	(void)now;
+	redis_pool_tick(zw.pool, ms);
+	redis_subscriber_tick(zw.sub, ms);
+	kore_io_loop_reap();
+}
+
+void
+kore_worker_configure(void)
+{
+	struct redis_pool_config		pc;
+	struct redis_subscriber_handlers	h = { on_event, on_resubscribed,
+						    NULL };
+	char					err[256];
+
+	memset(&zw, 0, sizeof(zw));
+	zw.id = worker->id;
+	zw.loop = kore_io_loop_get();
+	srandom((unsigned int)getpid() ^ (unsigned int)time(NULL));
+	zw.command_share = config_worker_command_share(zeues_cfg.redis_budget,
+	    zeues_cfg.workers, err, sizeof(err));
+	zw.stats = stats_region_claim(zeues_stats, (size_t)(zw.id - 1),
+	    (uint64_t)getpid(), (uint64_t)zw.id, (uint64_t)time(NULL) * 1000);
+	if (zw.stats == NULL || zw.command_share < 1)
+		fatal("worker %d: no stats slot or Redis share", zw.id);
+
+	snprintf(zw.client_prefix, sizeof(zw.client_prefix), "zeues-%s-",
+	    zeues_cfg.instance);
+	memset(&pc, 0, sizeof(pc));
+	pc.url = zeues_cfg.redis;
+	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d-cmd",
+	    zw.client_prefix, zw.id);
+	pc.max_connections = zw.command_share;
+	pc.connect_timeout_ms = zeues_cfg.redis_connect_timeout_ms;
+	pc.command_timeout_ms = zeues_cfg.redis_socket_timeout_ms;
+	pc.health_interval_ms = zeues_cfg.redis_health_interval_ms;
+	pc.idle_timeout_ms = zeues_cfg.redis_idle_timeout_ms;
+	pc.grow_depth = zeues_cfg.redis_grow_depth;
+	pc.wait_queue_max = zeues_cfg.redis_wait_queue_max;
+	pc.pipeline_max = 4096;
+	if ((zw.pool = redis_pool_new(&pc, zw.loop, &zw.stats->redis)) ==
+	    NULL)
+		fatal("worker %d: cannot create the Redis pool", zw.id);
+
+	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d-sub",
+	    zw.client_prefix, zw.id);
+	zw.sub = redis_subscriber_new(&pc, zw.pool, zw.loop, EVENTS_CHANNEL,
+	    &h, &zw.stats->sub);
+	if (zw.sub == NULL)
+		fatal("worker %d: cannot create the event subscription", zw.id);
+
+	kore_timer_add(worker_tick, IO_LOOP_TICK_MS, NULL, 0);
+	zlog(LOG_LEVEL_INFO, "worker %d ready: Redis pool of up to %d command "
+	    "connections + 1 subscriber", zw.id, zw.command_share);
+}
+
+void
+kore_worker_teardown(void)
+{
+	redis_subscriber_free(zw.sub);
+	redis_pool_free(zw.pool);
+	zw.sub = NULL;
+	zw.pool = NULL;
+	kore_io_loop_reap();
+}

@@ -1,0 +1,242 @@
+/*
+ * Responses: JSON bodies with the right headers, CORS for the frontend's
+ * origins, the api.md error body with Retry-After, and per-route counts.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "json_out.h"
+#include "stat_counter.h"
+#include "zeues.h"
+
+static const char *
+method_list(int allowed, char *buf, size_t len)
+{
+	static const struct { int bit; const char *name; } methods[] = {
+		{ HTTP_METHOD_GET, "GET" }, { HTTP_METHOD_HEAD, "HEAD" },
+		{ HTTP_METHOD_POST, "POST" }, { HTTP_METHOD_PUT, "PUT" },
+		{ HTTP_METHOD_DELETE, "DELETE" },
+		{ HTTP_METHOD_PATCH, "PATCH" },
+	};
+	size_t	i, off = 0;
+	int	n;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		if (!(allowed & methods[i].bit))
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+		    methods[i].name);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	n = snprintf(buf + off, len - off, "%sOPTIONS", off ? ", " : "");
+	(void)n;
+	return (buf);
+}
+
+static void
+cors_headers(struct http_request *req)
+{
+	const char	*origin;
+
+	if (!http_request_header(req, "origin", &origin))
+		return;
+	if (!config_origin_allowed(&zeues_cfg, origin))
+		return;
+	http_response_header(req, "access-control-allow-origin", origin);
+	http_response_header(req, "vary", "Origin");
+}
+
+static void
+count(struct http_request *req, enum http_route route, int status)
+{
+	uint64_t	elapsed = kore_time_ms() - req->start;
+
+	http_stats_count(&zw.stats->http, route, status, elapsed * 1000);
+}
+
+void
+http_send_text(struct http_request *req, enum http_route route, int status,
+    const char *content_type, const void *body, size_t len)
+{
+	cors_headers(req);
+	http_response_header(req, "content-type", content_type);
+	http_response_header(req, "cache-control", "no-store");
+	http_response(req, status, body, len);
+	count(req, route, status);
+}
+
+void
+http_send_json(struct http_request *req, enum http_route route, int status,
+    yajl_gen g)
+{
+	const char	*body;
+	size_t		 len;
+
+	body = json_out_text(g, &len);
+	http_send_text(req, route, status, "application/json", body, len);
+}
+
+void
+http_send_error(struct http_request *req, enum http_route route,
+    enum api_error e, const char *detail, void (*data_fn)(yajl_gen, void *),
+    void *arg)
+{
+	yajl_gen	g;
+	char		secs[16];
+	int		retry;
+
+	if ((retry = api_error_retry_after(e)) > 0) {
+		snprintf(secs, sizeof(secs), "%d", retry);
+		http_response_header(req, "retry-after", secs);
+	}
+	if ((g = json_out_new()) == NULL) {
+		http_send_text(req, route, 500, "application/json", "{}", 2);
+		return;
+	}
+	api_error_write(g, e, detail, data_fn, arg);
+	http_send_json(req, route, api_error_status(e), g);
+	yajl_gen_free(g);
+}
+
+static void
+allowed_data(yajl_gen g, void *arg)
+{
+	json_kstr(g, "allowed", arg);
+}
+
+int
+http_route_begin(struct http_request *req, enum http_route route,
+    int allowed)
+{
+	char		methods[96], detail[160];
+	const char	*origin;
+
+	method_list(allowed, methods, sizeof(methods));
+	if (req->method == HTTP_METHOD_OPTIONS) {
+		cors_headers(req);
+		if (http_request_header(req, "origin", &origin) &&
+		    config_origin_allowed(&zeues_cfg, origin)) {
+			http_response_header(req,
+			    "access-control-allow-methods", methods);
+			http_response_header(req,
+			    "access-control-allow-headers",
+			    "content-type, last-event-id");
+			http_response_header(req, "access-control-max-age",
+			    "600");
+		}
+		http_response_header(req, "allow", methods);
+		http_response(req, 204, NULL, 0);
+		count(req, route, 204);
+		return (0);
+	}
+	if (!(req->method & allowed)) {
+		http_response_header(req, "allow", methods);
+		snprintf(detail, sizeof(detail), "Método %s no permitido en "
+		    "%.80s; use %s.", http_method_text(req->method), req->path,
+		    methods);
+		http_send_error(req, route, API_ERR_METHOD_NOT_ALLOWED, detail,
+		    allowed_data, methods);
+		return (0);
+	}
+	return (1);
+}
+
+uint64_t
+http_redis_deadline(uint64_t cap_ms)
+{
+	uint64_t	ms = (uint64_t)zeues_cfg.request_deadline_ms;
+
+	if (cap_ms > 0 && cap_ms < ms)
+		ms = cap_ms;
+	return (kore_io_loop_now() + ms);
+}
+
+void
+iso_timestamp(char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+	char		tz[8];
+
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* strftime's %z has no colon; ISO-8601 in the API has one. */
+	strftime(tz, sizeof(tz), "%z", &tm);
+	if (strlen(tz) == 5 && strlen(buf) + 7 <= len) {
+		snprintf(buf + strlen(buf), len - strlen(buf), "%c%c%c:%c%c",
+		    tz[0], tz[1], tz[2], tz[3], tz[4]);
+	}
+}
+
+/* --- one Redis command per request --- */
+
+static void
+redis_call_reply(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct redis_call	*call = arg;
+
+	call->cmd = NULL;
+	call->done = 1;
+	call->status = st;
+	if (r != NULL) {
+		call->reply_type = r->type;
+		call->integer = r->integer;
+		if (r->str != NULL) {
+			call->str = kore_malloc(r->len + 1);
+			memcpy(call->str, r->str, r->len);
+			call->str[r->len] = '\0';
+			call->len = r->len;
+		}
+	}
+	http_request_wakeup(call->req);
+}
+
+static void
+redis_call_onfree(struct http_request *req)
+{
+	struct redis_call	*call = req->hdlr_extra;
+
+	if (call == NULL)
+		return;
+	if (call->cmd != NULL)
+		redis_pool_cancel(call->cmd);
+	kore_free(call->str);
+	kore_free(call);
+	req->hdlr_extra = NULL;
+}
+
+struct redis_call *
+redis_call_step(struct http_request *req, uint64_t deadline_ms, int argc,
+    const char **argv)
+{
+	struct redis_call	*call = req->hdlr_extra;
+	enum redis_pool_status	 why;
+
+	if (call != NULL) {
+		if (!call->done) {
+			http_request_sleep(req);
+			return (NULL);
+		}
+		return (call);
+	}
+
+	call = kore_calloc(1, sizeof(*call));
+	call->req = req;
+	req->hdlr_extra = call;
+	req->flags |= HTTP_REQUEST_RETAIN_EXTRA;
+	req->onfree = redis_call_onfree;
+	call->cmd = redis_pool_submit(zw.pool, redis_call_reply, call,
+	    deadline_ms, argc, argv, NULL, &why);
+	if (call->cmd == NULL) {
+		call->done = 1;
+		call->status = why;
+		return (call);
+	}
+	http_request_sleep(req);
+	return (NULL);
+}

@@ -1,0 +1,170 @@
+/*
+ * /api/health for the frontend and monitors (always HTTP 200, the verdict
+ * is in the body) and /api/redis-health for operators.  Each asks Redis
+ * now, through the pool, with a deadline of REDIS_SOCKET_TIMEOUT, so what
+ * they say is what a request would meet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "redis_text.h"
+#include "zeues.h"
+
+int	route_health(struct http_request *);
+int	route_redis_health(struct http_request *);
+
+/* Until the Sheets adapter exists there is no Sheets connection to report. */
+static const char	sheets_not_configured[] = "not configured";
+
+static const char *
+redis_call_error(const struct redis_call *call)
+{
+	if (call->status != REDIS_POOL_OK) {
+		if (*redis_pool_last_error(zw.pool) != '\0')
+			return (redis_pool_last_error(zw.pool));
+		return (redis_pool_status_name(call->status));
+	}
+	if (call->reply_type == REDIS_REPLY_ERROR)
+		return (call->str != NULL ? call->str : "error reply");
+	return (NULL);
+}
+
+int
+route_health(struct http_request *req)
+{
+	struct redis_call	*call;
+	struct pool_totals	 t;
+	const char		*redis_error, *sheets_error, *status;
+	const char		*argv[] = { "PING" };
+	char			 ts[40];
+	yajl_gen		 g;
+
+	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_HEALTH,
+	    HTTP_METHOD_GET | HTTP_METHOD_HEAD))
+		return (KORE_RESULT_OK);
+	call = redis_call_step(req, http_redis_deadline(
+	    (uint64_t)zeues_cfg.redis_socket_timeout_ms), 1, argv);
+	if (call == NULL)
+		return (KORE_RESULT_RETRY);
+
+	redis_error = redis_call_error(call);
+	sheets_error = sheets_not_configured;
+	if (sheets_error != NULL)
+		status = "unhealthy";
+	else if (redis_error != NULL)
+		status = "degraded";
+	else
+		status = "healthy";
+
+	iso_timestamp(ts, sizeof(ts));
+	pool_totals_sum(zeues_stats, (uint64_t)zeues_cfg.redis_budget, &t);
+	g = json_out_new();
+	yajl_gen_map_open(g);
+	json_kstr(g, "status", status);
+	json_kbool(g, "operational", redis_error == NULL &&
+	    sheets_error == NULL);
+	json_kstr(g, "timestamp", ts);
+	json_kstr(g, "environment", zeues_cfg.environment);
+	json_kstr(g, "version", ZEUES_VERSION);
+	json_kstr(g, "sheets_connection", sheets_error == NULL ? "ok" :
+	    "error");
+	json_kstr(g, "redis_connection", redis_error == NULL ? "ok" : "error");
+	json_key(g, "details");
+	yajl_gen_map_open(g);
+	json_kstr(g, "sheets_error", sheets_error);
+	json_kstr(g, "redis_error", redis_error);
+	json_key(g, "redis_pool_stats");
+	yajl_gen_map_open(g);
+	pool_json_totals(g, &t);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	http_send_json(req, ROUTE_HEALTH, 200, g);
+	yajl_gen_free(g);
+	return (KORE_RESULT_OK);
+}
+
+static void
+info_int(yajl_gen g, const char *key, const char *info, const char *field)
+{
+	char		buf[32], *end;
+	long long	v;
+
+	if (info == NULL ||
+	    redis_info_field(info, field, buf, sizeof(buf)) == -1) {
+		json_knull(g, key);
+		return;
+	}
+	v = strtoll(buf, &end, 10);
+	if (*end != '\0')
+		json_knull(g, key);
+	else
+		json_kint(g, key, v);
+}
+
+static void
+info_str(yajl_gen g, const char *key, const char *info, const char *field)
+{
+	char	buf[64];
+
+	if (info == NULL ||
+	    redis_info_field(info, field, buf, sizeof(buf)) == -1)
+		json_knull(g, key);
+	else
+		json_kstr(g, key, buf);
+}
+
+int
+route_redis_health(struct http_request *req)
+{
+	struct redis_call	*call;
+	const char		*argv[] = { "INFO" }, *err, *status, *info;
+	char			 message[REDIS_POOL_ERR_MAX + 32];
+	yajl_gen		 g;
+	int			 code;
+
+	if (req->hdlr_extra == NULL && !http_route_begin(req,
+	    ROUTE_REDIS_HEALTH, HTTP_METHOD_GET | HTTP_METHOD_HEAD))
+		return (KORE_RESULT_OK);
+	call = redis_call_step(req, http_redis_deadline(
+	    (uint64_t)zeues_cfg.redis_socket_timeout_ms), 1, argv);
+	if (call == NULL)
+		return (KORE_RESULT_RETRY);
+
+	err = redis_call_error(call);
+	info = err == NULL && call->reply_type == REDIS_REPLY_STRING ?
+	    call->str : NULL;
+	if (err == NULL && info == NULL)
+		err = "unexpected reply to INFO";
+	if (err == NULL) {
+		status = "healthy";
+		code = 200;
+		snprintf(message, sizeof(message), "Redis operativo");
+	} else {
+		status = call->status == REDIS_POOL_UNAVAILABLE ?
+		    "disconnected" : "unhealthy";
+		code = 503;
+		snprintf(message, sizeof(message), "%s", err);
+		http_response_header(req, "retry-after", "5");
+	}
+
+	g = json_out_new();
+	yajl_gen_map_open(g);
+	json_kstr(g, "status", status);
+	json_kstr(g, "message", message);
+	json_kbool(g, "operational", err == NULL);
+	info_str(g, "version", info, "redis_version");
+	info_int(g, "connected_clients", info, "connected_clients");
+	info_str(g, "used_memory_human", info, "used_memory_human");
+	info_int(g, "uptime_in_seconds", info, "uptime_in_seconds");
+	if (code != 200) {
+		json_kstr(g, "error", "REDIS_UNAVAILABLE");
+		json_kstr(g, "detail", message);
+		json_kbool(g, "success", 0);
+	}
+	yajl_gen_map_close(g);
+	http_send_json(req, ROUTE_REDIS_HEALTH, code, g);
+	yajl_gen_free(g);
+	return (KORE_RESULT_OK);
+}

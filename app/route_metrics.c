@@ -1,0 +1,29 @@
+/* /metrics in the Prometheus text format, summed over workers. */
+#include "metrics_text.h"
+#include "zeues.h"
+
+#define METRICS_MAX_BYTES	(1024 * 1024)
+
+int	route_metrics(struct http_request *);
+
+int
+route_metrics(struct http_request *req)
+{
+	struct strbuf	b;
+
+	if (!http_route_begin(req, ROUTE_METRICS, HTTP_METHOD_GET |
+	    HTTP_METHOD_HEAD))
+		return (KORE_RESULT_OK);
+	strbuf_init(&b, METRICS_MAX_BYTES);
+	metrics_text_render(&b, zeues_stats, (uint64_t)zeues_cfg.redis_budget,
+	    ZEUES_VERSION);
+	if (b.overflow) {
+		http_send_error(req, ROUTE_METRICS, API_ERR_INTERNAL,
+		    "Las métricas exceden el tamaño máximo.", NULL, NULL);
+	} else {
+		http_send_text(req, ROUTE_METRICS, 200,
+		    "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	}
+	strbuf_free(&b);
+	return (KORE_RESULT_OK);
+}

@@ -1,0 +1,97 @@
+/*
+ * State of one worker process of the ZEUES server, and the glue that the
+ * route handlers share.  Everything here is Kore-facing; the logic it
+ * drives lives in lib/.
+ */
+#ifndef ZEUES_APP_H
+#define ZEUES_APP_H
+
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "api_error.h"
+#include "config.h"
+#include "http_stats.h"
+#include "io_loop.h"
+#include "redis_pool.h"
+#include "redis_subscriber.h"
+#include "worker_stats.h"
+
+#define ZEUES_VERSION		"0.1.0"
+#define EVENTS_CHANNEL		"spools:updates"
+
+struct zeues_worker {
+	int			 id;		/* Kore's worker id, 1-based */
+	int			 command_share;
+	char			 client_prefix[64];	/* "zeues-<instance>-" */
+	struct io_loop		*loop;
+	struct redis_pool	*pool;
+	struct redis_subscriber	*sub;
+	struct worker_stats	*stats;
+};
+
+/* Set in the parent before the workers fork; read-only afterwards. */
+extern struct zeues_config	 zeues_cfg;
+extern struct stats_region	*zeues_stats;
+/* This worker's state. */
+extern struct zeues_worker	 zw;
+
+void		 zlog(enum log_level, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* kore_io_loop.c */
+struct io_loop	*kore_io_loop_get(void);
+void		 kore_io_loop_reap(void);
+uint64_t	 kore_io_loop_now(void);
+
+/* http_out.c: every response goes through these, so each is counted. */
+
+/*
+ * Handles CORS preflight and refuses methods outside allowed (a mask of
+ * HTTP_METHOD_*) with a JSON 405.  Returns 1 when the handler should go
+ * on, 0 when a response has been sent.
+ */
+int	http_route_begin(struct http_request *, enum http_route, int allowed);
+void	http_send_json(struct http_request *, enum http_route, int status,
+	    yajl_gen);
+void	http_send_text(struct http_request *, enum http_route, int status,
+	    const char *content_type, const void *body, size_t len);
+void	http_send_error(struct http_request *, enum http_route,
+	    enum api_error, const char *detail,
+	    void (*data_fn)(yajl_gen, void *), void *arg);
+/* The absolute deadline of a Redis call made for this request. */
+uint64_t	http_redis_deadline(uint64_t cap_ms);
+
+/*
+ * Runs one Redis command for a request: the handler is re-entered (Kore
+ * RETRY) when the reply or the deadline arrives.  The reply is copied, so
+ * the handler may read it then; redis_call_free releases it.
+ */
+struct redis_call {
+	struct http_request	*req;
+	struct redis_cmd	*cmd;
+	int			 done;
+	enum redis_pool_status	 status;
+	int			 reply_type;
+	long long		 integer;
+	char			*str;
+	size_t			 len;
+};
+
+/*
+ * Returns the finished call (done set) or NULL while waiting; the handler
+ * returns KORE_RESULT_RETRY on NULL.  The command is argv-style.
+ */
+struct redis_call	*redis_call_step(struct http_request *,
+			    uint64_t deadline_ms, int argc, const char **argv);
+
+/* pool_json.c: the pool figures of the whole server. */
+void	pool_json_totals(yajl_gen, const struct pool_totals *);
+void	pool_json_per_worker(yajl_gen);
+
+/* Timestamp "2026-02-02T08:53:45-03:00" in the server's local time. */
+void	iso_timestamp(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * HTTP request counters by route and status, kept per worker in shared
+ * memory.  Routes are a closed set so the counters have a fixed shape and
+ * Prometheus label cardinality stays bounded.
+ */
+#ifndef ZEUES_HTTP_STATS_H
+#define ZEUES_HTTP_STATS_H
+
+#include <stdint.h>
+
+#include "histogram.h"
+
+enum http_route {
+	ROUTE_LIVEZ,
+	ROUTE_READYZ,
+	ROUTE_HEALTH,
+	ROUTE_REDIS_HEALTH,
+	ROUTE_REDIS_STATS,
+	ROUTE_METRICS,
+	ROUTE_OTHER,		/* 404s and anything unrouted */
+	ROUTE_MAX,
+};
+
+#define HTTP_STATUS_SLOTS	16
+
+struct http_stats {
+	uint64_t		requests[ROUTE_MAX][HTTP_STATUS_SLOTS];
+	struct histogram	latency[ROUTE_MAX];
+};
+
+const char	*http_route_name(enum http_route);
+/* The slot a status is counted in; the last slot holds any other code. */
+int		 http_status_slot(int status);
+/* The status a slot stands for; 0 for the catch-all slot. */
+int		 http_slot_status(int slot);
+
+void		 http_stats_count(struct http_stats *, enum http_route,
+		    int status, uint64_t elapsed_us);
+
+#endif

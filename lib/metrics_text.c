@@ -1,0 +1,207 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "metrics_text.h"
+#include "stat_counter.h"
+
+/* Offsets let one loop sum any uint64_t field of the slots. */
+#define POOL_FIELD(f)	(offsetof(struct worker_stats, redis) + \
+			    offsetof(struct redis_pool_stats, f))
+#define SUB_FIELD(f)	(offsetof(struct worker_stats, sub) + \
+			    offsetof(struct redis_subscriber_stats, f))
+
+static uint64_t
+sum_field(const struct stats_region *r, size_t off)
+{
+	uint64_t	total = 0;
+	size_t		i;
+
+	for (i = 0; i < r->nslots; i++) {
+		if (stat_get(&r->slot[i].pid) == 0)
+			continue;
+		total += stat_get((const uint64_t *)(const void *)
+		    ((const char *)&r->slot[i] + off));
+	}
+	return (total);
+}
+
+static void
+header(struct strbuf *b, const char *name, const char *type,
+    const char *help)
+{
+	strbuf_appendf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+static void
+scalar(struct strbuf *b, const char *name, const char *type,
+    const char *help, uint64_t v)
+{
+	header(b, name, type, help);
+	strbuf_appendf(b, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void
+histogram(struct strbuf *b, const char *name, const char *labels,
+    const struct histogram *h)
+{
+	uint64_t	cum = 0;
+	size_t		i;
+	const char	*sep = labels[0] != '\0' ? "," : "";
+
+	for (i = 0; i < HISTOGRAM_BUCKETS; i++) {
+		cum += h->buckets[i];
+		strbuf_appendf(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name,
+		    labels, sep, (double)histogram_bounds_us[i] / 1e6,
+		    (unsigned long long)cum);
+	}
+	cum += h->buckets[HISTOGRAM_BUCKETS];
+	strbuf_appendf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels,
+	    sep, (unsigned long long)cum);
+	strbuf_appendf(b, "%s_sum%s%s%s %.6f\n", name, labels[0] ? "{" : "",
+	    labels, labels[0] ? "}" : "", (double)h->sum_us / 1e6);
+	strbuf_appendf(b, "%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "",
+	    labels, labels[0] ? "}" : "", (unsigned long long)h->count);
+}
+
+static void
+render_pool(struct strbuf *b, const struct stats_region *r, uint64_t budget)
+{
+	struct pool_totals	t;
+	struct histogram	wait;
+	size_t			i;
+
+	pool_totals_sum(r, budget, &t);
+	header(b, "zeues_redis_pool_connections", "gauge",
+	    "Redis command connections of the whole server by state.");
+	strbuf_appendf(b, "zeues_redis_pool_connections{state=\"active\"} "
+	    "%llu\n", (unsigned long long)t.active);
+	strbuf_appendf(b, "zeues_redis_pool_connections{state=\"idle\"} "
+	    "%llu\n", (unsigned long long)t.idle);
+	strbuf_appendf(b, "zeues_redis_pool_connections{state=\"connecting\"}"
+	    " %llu\n", (unsigned long long)t.connecting);
+	scalar(b, "zeues_redis_pubsub_connections", "gauge",
+	    "Redis SUBSCRIBE connections (one per worker).", t.pubsub);
+	scalar(b, "zeues_redis_connections_budget", "gauge",
+	    "REDIS_POOL_MAX_CONNECTIONS: the whole server's budget.", budget);
+	header(b, "zeues_redis_pool_utilization_ratio", "gauge",
+	    "Open Redis connections over the budget.");
+	strbuf_appendf(b, "zeues_redis_pool_utilization_ratio %.4f\n",
+	    t.utilization_percent / 100.0);
+	scalar(b, "zeues_redis_pool_pending_commands", "gauge",
+	    "Commands sent and awaiting a reply.", t.pending_commands);
+	scalar(b, "zeues_redis_pool_waiting_requests", "gauge",
+	    "Commands queued for a connection.", t.waiting_requests);
+	scalar(b, "zeues_redis_up", "gauge",
+	    "Workers whose pool currently reaches Redis.",
+	    sum_field(r, POOL_FIELD(up)));
+	scalar(b, "zeues_redis_connects_total", "counter",
+	    "Redis connections established.",
+	    sum_field(r, POOL_FIELD(connects_total)));
+	scalar(b, "zeues_redis_connect_failures_total", "counter",
+	    "Redis connection attempts that failed.",
+	    sum_field(r, POOL_FIELD(connect_failures_total)));
+	scalar(b, "zeues_redis_reconnects_total", "counter",
+	    "Pools that reached Redis again after losing it.",
+	    sum_field(r, POOL_FIELD(reconnects_total)));
+	scalar(b, "zeues_redis_timeouts_total", "counter",
+	    "Redis commands or connects that ran past their deadline.",
+	    sum_field(r, POOL_FIELD(timeouts_total)));
+	scalar(b, "zeues_redis_errors_total", "counter",
+	    "Redis connections lost or commands failed by I/O errors.",
+	    sum_field(r, POOL_FIELD(errors_total)));
+	scalar(b, "zeues_redis_commands_total", "counter",
+	    "Redis commands sent for requests.",
+	    sum_field(r, POOL_FIELD(commands_total)));
+	scalar(b, "zeues_redis_rejected_total", "counter",
+	    "Redis commands refused at once (Redis down or queue full).",
+	    sum_field(r, POOL_FIELD(rejected_total)));
+
+	memset(&wait, 0, sizeof(wait));
+	for (i = 0; i < r->nslots; i++) {
+		if (stat_get(&r->slot[i].pid) != 0)
+			histogram_merge(&wait, &r->slot[i].redis.wait);
+	}
+	header(b, "zeues_redis_pool_wait_seconds", "histogram",
+	    "Time a command waited for a connection.");
+	histogram(b, "zeues_redis_pool_wait_seconds", "", &wait);
+
+	scalar(b, "zeues_redis_subscriber_live", "gauge",
+	    "Workers whose event subscription passed its last heartbeat.",
+	    sum_field(r, SUB_FIELD(live)));
+	scalar(b, "zeues_redis_subscriber_messages_total", "counter",
+	    "Events received on the subscription.",
+	    sum_field(r, SUB_FIELD(messages_total)));
+	scalar(b, "zeues_redis_subscriber_resubscribes_total", "counter",
+	    "Subscriptions re-established after a loss.",
+	    sum_field(r, SUB_FIELD(resubscribes_total)));
+	scalar(b, "zeues_redis_subscriber_heartbeat_failures_total", "counter",
+	    "Heartbeats not heard back in time.",
+	    sum_field(r, SUB_FIELD(heartbeat_failures_total)));
+}
+
+static void
+render_http(struct strbuf *b, const struct stats_region *r)
+{
+	struct histogram	lat;
+	uint64_t		n;
+	char			labels[96];
+	size_t			i;
+	int			route, slot;
+
+	header(b, "zeues_http_requests_total", "counter",
+	    "HTTP responses by route and status.");
+	for (route = 0; route < ROUTE_MAX; route++) {
+		for (slot = 0; slot < HTTP_STATUS_SLOTS; slot++) {
+			for (i = 0, n = 0; i < r->nslots; i++) {
+				n += stat_get(&r->slot[i].http.requests[route]
+				    [slot]);
+			}
+			if (n == 0)
+				continue;
+			if (http_slot_status(slot) != 0)
+				strbuf_appendf(b, "zeues_http_requests_total{"
+				    "route=\"%s\",status=\"%d\"} %llu\n",
+				    http_route_name(route),
+				    http_slot_status(slot),
+				    (unsigned long long)n);
+			else
+				strbuf_appendf(b, "zeues_http_requests_total{"
+				    "route=\"%s\",status=\"other\"} %llu\n",
+				    http_route_name(route),
+				    (unsigned long long)n);
+		}
+	}
+
+	header(b, "zeues_http_request_duration_seconds", "histogram",
+	    "Time from request to response, by route.");
+	for (route = 0; route < ROUTE_MAX; route++) {
+		memset(&lat, 0, sizeof(lat));
+		for (i = 0; i < r->nslots; i++) {
+			if (stat_get(&r->slot[i].pid) != 0)
+				histogram_merge(&lat,
+				    &r->slot[i].http.latency[route]);
+		}
+		if (lat.count == 0)
+			continue;
+		snprintf(labels, sizeof(labels), "route=\"%s\"",
+		    http_route_name(route));
+		histogram(b, "zeues_http_request_duration_seconds", labels,
+		    &lat);
+	}
+}
+
+void
+metrics_text_render(struct strbuf *b, const struct stats_region *r,
+    uint64_t budget, const char *version)
+{
+	struct pool_totals	t;
+
+	pool_totals_sum(r, budget, &t);
+	header(b, "zeues_build_info", "gauge", "Build of this server.");
+	strbuf_appendf(b, "zeues_build_info{version=\"%s\"} 1\n", version);
+	scalar(b, "zeues_workers", "gauge", "Worker processes reporting.",
+	    t.workers);
+	render_pool(b, r, budget);
+	render_http(b, r);
+}

@@ -1,0 +1,64 @@
+/*
+ * Everything a worker publishes about itself, in one slot of a region
+ * mapped shared before the workers fork.  Each worker writes only its own
+ * slot; the stats and metrics routes of any worker read all of them, so
+ * the figures they answer with are the whole server's, not one process's.
+ */
+#ifndef ZEUES_WORKER_STATS_H
+#define ZEUES_WORKER_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http_stats.h"
+#include "redis_pool.h"
+#include "redis_subscriber.h"
+
+#define WORKER_STATS_MAX	64
+
+struct worker_stats {
+	uint64_t			pid;		/* 0: slot unused */
+	uint64_t			worker_id;
+	uint64_t			started_unix_ms;
+	uint64_t			restarts;
+	struct redis_pool_stats		redis;
+	struct redis_subscriber_stats	sub;
+	struct http_stats		http;
+};
+
+struct stats_region {
+	uint64_t		nslots;
+	struct worker_stats	slot[WORKER_STATS_MAX];
+};
+
+/* Pool figures summed over the slots in use. */
+struct pool_totals {
+	uint64_t	workers;
+	uint64_t	max_connections;	/* the configured budget */
+	uint64_t	open;			/* command + subscriber */
+	uint64_t	command_open;
+	uint64_t	active;
+	uint64_t	idle;
+	uint64_t	connecting;
+	uint64_t	pending_commands;
+	uint64_t	waiting_requests;
+	uint64_t	pubsub;
+	double		utilization_percent;
+	int		high_utilization;
+};
+
+#define HIGH_UTILIZATION_PERCENT	80.0
+
+/* Anonymous shared mapping; NULL on failure. */
+struct stats_region	*stats_region_map(size_t nslots);
+void			 stats_region_unmap(struct stats_region *);
+
+/* Claims slot index for a (re)started worker, keeping its counters. */
+struct worker_stats	*stats_region_claim(struct stats_region *,
+			    size_t index, uint64_t pid, uint64_t worker_id,
+			    uint64_t now_unix_ms);
+
+void	pool_totals_sum(const struct stats_region *, uint64_t budget,
+	    struct pool_totals *);
+
+#endif
