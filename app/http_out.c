@@ -117,6 +117,13 @@ http_route_begin(struct http_request *req, enum http_route route,
 	const char	*origin;
 
 	method_list(allowed, methods, sizeof(methods));
+	if (req->content_length > zeues_cfg.max_body_bytes) {
+		snprintf(detail, sizeof(detail), "El cuerpo de la petición "
+		    "supera el máximo de %zu bytes.", zeues_cfg.max_body_bytes);
+		http_send_error(req, route, API_ERR_PAYLOAD_TOO_LARGE, detail,
+		    NULL, NULL);
+		return (0);
+	}
 	if (req->method == HTTP_METHOD_OPTIONS) {
 		cors_headers(req);
 		if (http_request_header(req, "origin", &origin) &&

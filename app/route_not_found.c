@@ -10,10 +10,9 @@ route_not_found(struct http_request *req)
 {
 	char	detail[160];
 
-	if (req->method == HTTP_METHOD_OPTIONS) {
-		http_route_begin(req, ROUTE_OTHER, 0);
+	/* Preflight and oversized bodies get their own answers first. */
+	if (!http_route_begin(req, ROUTE_OTHER, HTTP_METHOD_ALL))
 		return (KORE_RESULT_OK);
-	}
 	snprintf(detail, sizeof(detail), "Ruta no encontrada: %.100s",
 	    req->path);
 	http_send_error(req, ROUTE_OTHER, API_ERR_NOT_FOUND, detail, NULL,

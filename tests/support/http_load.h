@@ -1,0 +1,32 @@
+/*
+ * A closed-loop HTTP load: `connections` clients, each with its own
+ * keep-alive connection, sending GET url back to back until `seconds`
+ * have passed.  Used by tests (correctness under load) and by the
+ * benchmarks (throughput and latency).
+ */
+#ifndef ZEUES_HTTP_LOAD_H
+#define ZEUES_HTTP_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct http_load_result {
+	uint64_t	requests;	/* responses received */
+	uint64_t	ok;		/* 2xx */
+	uint64_t	non_2xx;
+	uint64_t	transport_errors;
+	double		seconds;
+	double		rps;
+	double		p50_ms;
+	double		p99_ms;
+	double		max_ms;
+};
+
+/* Called about every 100 ms while the load runs (may be NULL). */
+typedef void	http_load_sample_fn(void *arg);
+
+int	http_load_run(const char *url, int connections, double seconds,
+	    http_load_sample_fn *sample, void *arg,
+	    struct http_load_result *out);
+
+#endif
