@@ -1,12 +1,13 @@
 # ZEUES occupation backend.  `make run` and `make test` are the whole set-up.
 #
-# Layout of the build: every object goes under $(BUILD); the sanitizer build
-# of the same sources lives in build/san (SAN=1) so both can coexist.
+# Every object goes under $(BUILD); the sanitizer build of the same sources
+# lives in build/san (SAN=1) so both can coexist.
 
 SAN	?= 0
 ifeq ($(SAN),1)
 BUILD	?= build/san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
 else
 BUILD	?= build
 SANFLAGS :=
@@ -32,9 +33,25 @@ INTEG_BIN := $(INTEG_SRC:%.c=$(BUILD)/%)
 SUPPORT_SRC := $(wildcard tests/support/*.c)
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps clean
+# What the server under test needs in the sanitizer build: the ASan runtime
+# loaded into Debian's kore, and Kore's own never-freed pools not reported.
+ASAN_RUNTIME := $(shell $(CC) -print-file-name=libasan.so)
+SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) \
+	   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	   UBSAN_OPTIONS=print_stacktrace=1
+TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
+	    $(if $(filter 1,$(SAN)),$(SAN_ENV))
 
-all: deps-check
+.PHONY: all deps build test test-suite run bench clean
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@scripts/install-deps
+
+build: server
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -50,11 +67,35 @@ $(BUILD)/tests/support/%.o: tests/support/%.c
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(SUPPORT_OBJ) $(LIBZEUES)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) $(LIBZEUES) $(DEP_LIBS) -lcmocka
+	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
+	    $(LIBZEUES) $(DEP_LIBS) -lcmocka
 
-$(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(SUPPORT_OBJ) $(LIBZEUES)
+$(BUILD)/tests/integration/test_%: tests/integration/test_%.c \
+    $(SUPPORT_OBJ) $(LIBZEUES)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) $(LIBZEUES) $(DEP_LIBS) -lcmocka
+	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
+	    $(LIBZEUES) $(DEP_LIBS) -lcmocka
+
+-include $(wildcard app/*.mk tests/*/*.mk)
+
+# One pass of the whole suite against one build (plain, or SAN=1).
+test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS)
+	@$(TEST_ENV) scripts/run-tests $(UNIT_BIN) $(INTEG_BIN) \
+	    $(EMULATOR_TESTS)
+
+# The README's test command: the suite, then the same under ASan/UBSan.
+test: deps
+	@$(MAKE) --no-print-directory test-suite
+	@$(MAKE) --no-print-directory SAN=1 test-suite
+
+run: all
+	@scripts/run-stack
+
+bench: all
+	@$(MAKE) --no-print-directory build/tests/bench/bench_http
+	@scripts/run-bench
+
+clean:
+	rm -rf build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
--include $(wildcard tests/*/*.mk app/*.mk)

@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -193,11 +194,13 @@ redis_call_reply(void *arg, enum redis_pool_status st, const redisReply *r)
 	if (r != NULL) {
 		call->reply_type = r->type;
 		call->integer = r->integer;
-		if (r->str != NULL) {
-			call->str = kore_malloc(r->len + 1);
+		if (r->str != NULL &&
+		    (call->str = malloc(r->len + 1)) != NULL) {
 			memcpy(call->str, r->str, r->len);
 			call->str[r->len] = '\0';
 			call->len = r->len;
+		} else if (r->str != NULL) {
+			call->status = REDIS_POOL_OVERLOADED;
 		}
 	}
 	http_request_wakeup(call->req);
@@ -212,10 +215,15 @@ redis_call_onfree(struct http_request *req)
 		return;
 	if (call->cmd != NULL)
 		redis_pool_cancel(call->cmd);
-	kore_free(call->str);
-	kore_free(call);
+	free(call->str);
+	free(call);
 	req->hdlr_extra = NULL;
 }
+
+static struct redis_call	no_memory_call = {
+	.done = 1,
+	.status = REDIS_POOL_OVERLOADED,
+};
 
 struct redis_call *
 redis_call_step(struct http_request *req, uint64_t deadline_ms, int argc,
@@ -232,7 +240,9 @@ redis_call_step(struct http_request *req, uint64_t deadline_ms, int argc,
 		return (call);
 	}
 
-	call = kore_calloc(1, sizeof(*call));
+	/* Out of memory: answer 503 rather than die like kore_calloc. */
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return (&no_memory_call);
 	call->req = req;
 	req->hdlr_extra = call;
 	req->flags |= HTTP_REQUEST_RETAIN_EXTRA;

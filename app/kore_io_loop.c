@@ -6,6 +6,7 @@
  */
 #include <sys/queue.h>
 
+#include <stdlib.h>
 #include <time.h>
 
 #include "zeues.h"
@@ -48,7 +49,8 @@ kil_watch(void *impl, int fd, io_ready_fn *cb, void *arg)
 	struct io_watch	*w;
 
 	(void)impl;
-	w = kore_calloc(1, sizeof(*w));
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return (NULL);
 	w->evt.type = ZEUES_EVENT_TYPE;
 	w->evt.handle = watch_ready;
 	w->fd = fd;
@@ -128,6 +130,6 @@ kore_io_loop_reap(void)
 
 	while ((w = TAILQ_FIRST(&dead_watches)) != NULL) {
 		TAILQ_REMOVE(&dead_watches, w, graveyard);
-		kore_free(w);
+		free(w);
 	}
 }

@@ -118,13 +118,44 @@ test_server_start(struct test_server *s, char *const env_extra[])
 	return (-1);
 }
 
-void
+/* Reports of the sanitizer build's runtimes in the server's log. */
+static int
+log_has_sanitizer_report(const char *path)
+{
+	static const char	*marks[] = { "ERROR: AddressSanitizer",
+				    "ERROR: LeakSanitizer", "runtime error:",
+				    "died from sandbox violation" };
+	char			 line[1024];
+	FILE			*fp;
+	size_t			 i;
+	int			 found = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return (0);
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+			if (strstr(line, marks[i]) != NULL) {
+				fprintf(stderr, "%s: %s", path, line);
+				found = 1;
+			}
+		}
+	}
+	fclose(fp);
+	return (found);
+}
+
+int
 test_server_stop(struct test_server *s)
 {
-	if (s->pid > 0)
+	int	bad = 0;
+
+	if (s->pid > 0) {
 		harness_stop(s->pid, 10000);
+		bad = log_has_sanitizer_report(s->log);
+	}
 	s->pid = 0;
 	if (s->redis > 0)
 		harness_stop(s->redis, 5000);
 	s->redis = 0;
+	return (bad ? -1 : 0);
 }

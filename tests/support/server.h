@@ -24,7 +24,11 @@ struct test_server {
  * for /readyz.  Returns 0, or -1 with the log left in place.
  */
 int	test_server_start(struct test_server *, char *const env_extra[]);
-void	test_server_stop(struct test_server *);
+/*
+ * Stops the server and its Redis; -1 if the server's log holds a sanitizer
+ * report or a seccomp kill, so every test that stops a server checks it.
+ */
+int	test_server_stop(struct test_server *);
 /* Starts only the server process; does not wait for readiness. */
 pid_t	test_server_spawn(struct test_server *, char *const env_extra[]);
 /* GET base+path; returns the status or -1. */
