@@ -91,9 +91,12 @@ test: deps
 run: all
 	@scripts/run-stack
 
+# BENCH_SECONDS per run (default 10).
 bench: all
-	@$(MAKE) --no-print-directory build/tests/bench/bench_http
-	@scripts/run-bench
+	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do \
+	    ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
+	    $$b $(BENCH_SECONDS) || exit 1; done
 
 clean:
 	rm -rf build

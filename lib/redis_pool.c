@@ -21,6 +21,7 @@
 
 #define RECONNECT_BASE_MS	100
 #define RECONNECT_CAP_MS	5000
+#define GROW_AFTER_MS		50	/* sustained saturation before growing */
 
 enum conn_state {
 	CONN_CONNECTING,	/* TCP connect or handshake in progress */
@@ -76,6 +77,7 @@ struct redis_pool {
 	int				 ever_up;
 	unsigned int			 failures;	/* consecutive */
 	uint64_t			 next_connect_ms;
+	uint64_t			 saturated_since_ms;	/* 0: not */
 	char				 last_error[REDIS_POOL_ERR_MAX];
 };
 
@@ -786,12 +788,25 @@ tick_maintain(struct redis_pool *pool, uint64_t now)
 		}
 	}
 
+	/*
+	 * A burst fills a pipeline for a moment and drains within a tick;
+	 * only depth that persists means one connection cannot keep up.
+	 */
+	if (ready > 0 && (saturated == ready || pool->nwaiting > 0)) {
+		if (pool->saturated_since_ms == 0)
+			pool->saturated_since_ms = now;
+	} else {
+		pool->saturated_since_ms = 0;
+	}
+
 	if (pool->nconns >= (unsigned int)pool->cfg.max_connections ||
 	    now < pool->next_connect_ms || pool_count(pool, CONN_CONNECTING) > 0)
 		return;
-	if (pool->nconns == 0 || (ready > 0 && saturated == ready) ||
-	    (ready > 0 && pool->nwaiting > 0))
+	if (pool->nconns == 0 || (pool->saturated_since_ms != 0 &&
+	    now - pool->saturated_since_ms >= GROW_AFTER_MS)) {
+		pool->saturated_since_ms = 0;
 		conn_open(pool, now);
+	}
 }
 
 static void

@@ -3,7 +3,8 @@
  *
  * Commands from many requests are pipelined on a few connections (hiredis
  * replies arrive in FIFO order).  The pool opens another connection only
- * when every open one has grow_depth commands in flight, never more than
+ * when every open one has had grow_depth commands in flight for a
+ * sustained 50 ms (or commands are queueing), never more than
  * max_connections, and closes connections idle for idle_timeout.  While
  * Redis is unreachable, commands fail at once with REDIS_POOL_UNAVAILABLE
  * instead of queueing; while a connection is being made or all are at

@@ -150,7 +150,7 @@ test_password_reaches_redis_only(void **state)
 		assert_null(strstr(r.body, "s3cr3t"));
 		http_reply_free(&r);
 	}
-	test_server_stop(&s);
+	assert_int_equal(test_server_stop(&s), 0);
 	log = slurp(s.log);
 	assert_non_null(strstr(log, ":***@"));
 	assert_null(strstr(log, "s3cr3t"));
@@ -192,7 +192,7 @@ test_wrong_password_is_reported_without_it(void **state)
 	assert_non_null(strstr(r.body, "WRONGPASS"));
 	assert_null(strstr(r.body, "wrong-one"));
 	http_reply_free(&r);
-	test_server_stop(&s);
+	assert_int_equal(test_server_stop(&s), 0);
 }
 
 static struct test_server	web;
@@ -212,8 +212,7 @@ static int
 web_teardown(void **state)
 {
 	(void)state;
-	test_server_stop(&web);
-	return (0);
+	return (test_server_stop(&web));
 }
 
 static void

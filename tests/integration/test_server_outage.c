@@ -42,8 +42,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	test_server_stop(&srv);
-	return (0);
+	return (test_server_stop(&srv));
 }
 
 static yajl_val
