@@ -45,6 +45,9 @@ TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
 
 .PHONY: all deps build test test-suite run bench clean
 
+# Objects reached only through pattern rules are not to be deleted.
+.SECONDARY:
+
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -74,7 +77,7 @@ $(BUILD)/tests/integration/test_%: tests/integration/test_%.c \
     $(SUPPORT_OBJ) $(LIBZEUES)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
-	    $(LIBZEUES) $(DEP_LIBS) -lcmocka
+	    $(LIBZEUES) $(DEP_LIBS) -lcmocka -lpthread
 
 -include $(wildcard app/*.mk tests/*/*.mk)
 

@@ -46,12 +46,12 @@ percentile(const uint64_t *hist, uint64_t total, double q)
 
 int
 http_load_run(const char *url, int connections, double seconds,
-    http_load_sample_fn *sample, void *arg, struct http_load_result *out)
+    struct http_load_result *out)
 {
 	CURLM		*m;
 	CURLMsg		*msg;
 	struct client	*cl;
-	uint64_t	*hist, start, end, next_sample, lat, max_lat = 0;
+	uint64_t	*hist, start, end, lat, max_lat = 0;
 	long		 status;
 	int		 i, running, left;
 
@@ -64,7 +64,6 @@ http_load_run(const char *url, int connections, double seconds,
 
 	start = now_us();
 	end = start + (uint64_t)(seconds * 1e6);
-	next_sample = start;
 	for (i = 0; i < connections; i++) {
 		cl[i].h = curl_easy_init();
 		curl_easy_setopt(cl[i].h, CURLOPT_URL, url);
@@ -108,10 +107,6 @@ http_load_run(const char *url, int connections, double seconds,
 				curl_multi_add_handle(m, c->h);
 				running++;
 			}
-		}
-		if (sample != NULL && now_us() >= next_sample) {
-			sample(arg);
-			next_sample = now_us() + 100000;
 		}
 		if (running > 0)
 			curl_multi_poll(m, NULL, 0, 10, NULL);

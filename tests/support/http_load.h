@@ -1,8 +1,8 @@
 /*
  * A closed-loop HTTP load: `connections` clients, each with its own
  * keep-alive connection, sending GET url back to back until `seconds`
- * have passed.  Used by tests (correctness under load) and by the
- * benchmarks (throughput and latency).
+ * have passed.  Tests use it for correctness under load; the benchmarks
+ * use wrk, which measures throughput with less of the machine.
  */
 #ifndef ZEUES_HTTP_LOAD_H
 #define ZEUES_HTTP_LOAD_H
@@ -22,11 +22,7 @@ struct http_load_result {
 	double		max_ms;
 };
 
-/* Called about every 100 ms while the load runs (may be NULL). */
-typedef void	http_load_sample_fn(void *arg);
-
 int	http_load_run(const char *url, int connections, double seconds,
-	    http_load_sample_fn *sample, void *arg,
 	    struct http_load_result *out);
 
 #endif
