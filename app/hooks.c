@@ -150,11 +150,12 @@ kore_worker_configure(void)
 	if (zw.stats == NULL || zw.command_share < 1)
 		fatal("worker %d: no stats slot or Redis share", zw.id);
 
-	snprintf(zw.client_prefix, sizeof(zw.client_prefix), "zeues-%s-",
+	/* ':' cannot occur in an instance name, so prefixes never overlap. */
+	snprintf(zw.client_prefix, sizeof(zw.client_prefix), "zeues:%s:",
 	    zeues_cfg.instance);
 	memset(&pc, 0, sizeof(pc));
 	pc.url = zeues_cfg.redis;
-	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d-cmd",
+	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d:cmd",
 	    zw.client_prefix, zw.id);
 	pc.max_connections = zw.command_share;
 	pc.connect_timeout_ms = zeues_cfg.redis_connect_timeout_ms;
@@ -168,7 +169,7 @@ kore_worker_configure(void)
 	    NULL)
 		fatal("worker %d: cannot create the Redis pool", zw.id);
 
-	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d-sub",
+	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d:sub",
 	    zw.client_prefix, zw.id);
 	zw.sub = redis_subscriber_new(&pc, zw.pool, zw.loop, EVENTS_CHANNEL,
 	    &h, &zw.stats->sub);

@@ -25,7 +25,7 @@
 struct zeues_worker {
 	int			 id;		/* Kore's worker id, 1-based */
 	int			 command_share;
-	char			 client_prefix[64];	/* "zeues-<instance>-" */
+	char			 client_prefix[64];	/* "zeues:<instance>:" */
 	struct io_loop		*loop;
 	struct redis_pool	*pool;
 	struct redis_subscriber	*sub;

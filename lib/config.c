@@ -37,10 +37,12 @@ load_int(const struct int_setting *s, config_getenv_fn *get, char *err,
 {
 	const char	*raw = get(s->name);
 	long		 v = s->def;
+	char		 q[CONFIG_QUOTE_MAX];
 
 	if (raw != NULL && parse_long(raw, s->min, s->max, &v) == -1) {
-		snprintf(err, errlen, "%s: '%.40s' is not a whole number in "
-		    "%ld..%ld", s->name, raw, s->min, s->max);
+		snprintf(err, errlen, "%s: '%s' is not a whole number in "
+		    "%ld..%ld", s->name, config_quote(raw, q, sizeof(q)),
+		    s->min, s->max);
 		return (-1);
 	}
 	*s->dst = (int)(v * s->scale);
@@ -53,6 +55,7 @@ load_word(const char *name, const char *def, config_getenv_fn *get,
     char *dst, size_t dstlen, char *err, size_t errlen)
 {
 	const char	*raw = get(name), *p;
+	char		 q[CONFIG_QUOTE_MAX];
 
 	if (raw == NULL)
 		raw = def;
@@ -66,8 +69,8 @@ load_word(const char *name, const char *def, config_getenv_fn *get,
 	memcpy(dst, raw, strlen(raw) + 1);
 	return (0);
 bad:
-	snprintf(err, errlen, "%s: '%.40s' must be 1..%zu characters of "
-	    "[A-Za-z0-9._-]", name, raw, dstlen - 1);
+	snprintf(err, errlen, "%s: '%s' must be 1..%zu characters of "
+	    "[A-Za-z0-9._-]", name, config_quote(raw, q, sizeof(q)), dstlen - 1);
 	return (-1);
 }
 
@@ -78,6 +81,7 @@ load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	static const char	*names[] = { "error", "warning", "info",
 				    "debug" };
 	const char		*raw = get("LOG_LEVEL");
+	char			 q[CONFIG_QUOTE_MAX];
 	size_t			 i;
 
 	if (raw == NULL) {
@@ -90,8 +94,8 @@ load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 			return (0);
 		}
 	}
-	snprintf(err, errlen, "LOG_LEVEL: '%.40s' must be one of error, "
-	    "warning, info, debug", raw);
+	snprintf(err, errlen, "LOG_LEVEL: '%s' must be one of error, "
+	    "warning, info, debug", config_quote(raw, q, sizeof(q)));
 	return (-1);
 }
 
@@ -125,6 +129,7 @@ load_origins(struct zeues_config *cfg, config_getenv_fn *get, char *err,
     size_t errlen)
 {
 	const char	*raw = get("ALLOWED_ORIGINS"), *p, *comma;
+	char		 q[CONFIG_QUOTE_MAX];
 	size_t		 n;
 
 	cfg->norigins = 0;
@@ -153,9 +158,10 @@ load_origins(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		memcpy(cfg->origins[cfg->norigins], p, n);
 		cfg->origins[cfg->norigins][n] = '\0';
 		if (!valid_origin(cfg->origins[cfg->norigins])) {
-			snprintf(err, errlen, "ALLOWED_ORIGINS: '%.60s' is not "
+			snprintf(err, errlen, "ALLOWED_ORIGINS: '%s' is not "
 			    "an origin like https://host[:port] or *",
-			    cfg->origins[cfg->norigins]);
+			    config_quote(cfg->origins[cfg->norigins], q,
+			    sizeof(q)));
 			return (-1);
 		}
 		cfg->norigins++;
@@ -241,6 +247,19 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	    errlen) == -1)
 		return (-1);
 	return (0);
+}
+
+const char *
+config_quote(const char *raw, char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; raw[i] != '\0' && i + 1 < len; i++) {
+		buf[i] = (unsigned char)raw[i] < 0x20 || raw[i] == 0x7f ?
+		    '?' : raw[i];
+	}
+	buf[i] = '\0';
+	return (buf);
 }
 
 int

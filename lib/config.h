@@ -57,6 +57,13 @@ int	config_load(struct zeues_config *cfg, config_getenv_fn *get,
 int	config_worker_command_share(int budget, int workers, char *err,
 	    size_t errlen);
 
+/*
+ * A bad value as error messages quote it: at most CONFIG_QUOTE_MAX - 1
+ * bytes, control characters replaced, so the message stays one line.
+ */
+#define CONFIG_QUOTE_MAX	48
+const char	*config_quote(const char *raw, char *buf, size_t len);
+
 int	config_origin_allowed(const struct zeues_config *, const char *origin);
 
 const char	*config_log_level_name(enum log_level);

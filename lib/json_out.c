@@ -30,10 +30,13 @@ json_out_text(yajl_gen g, size_t *len)
 void
 json_str(yajl_gen g, const char *val)
 {
-	if (val == NULL)
+	/*
+	 * yajl writes nothing for a string that is not UTF-8, which would
+	 * shift every later key into a value's place: write null instead.
+	 */
+	if (val == NULL || yajl_gen_string(g, (const unsigned char *)val,
+	    strlen(val)) == yajl_gen_invalid_string)
 		yajl_gen_null(g);
-	else
-		yajl_gen_string(g, (const unsigned char *)val, strlen(val));
 }
 
 void

@@ -154,6 +154,8 @@ render_http(struct strbuf *b, const struct stats_region *r)
 	for (route = 0; route < ROUTE_MAX; route++) {
 		for (slot = 0; slot < HTTP_STATUS_SLOTS; slot++) {
 			for (i = 0, n = 0; i < r->nslots; i++) {
+				if (stat_get(&r->slot[i].pid) == 0)
+					continue;
 				n += stat_get(&r->slot[i].http.requests[route]
 				    [slot]);
 			}

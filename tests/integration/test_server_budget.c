@@ -74,8 +74,8 @@ stats_agree(void)
 		return (0);
 	}
 	j = http_reply_json(&r);
-	open = json_int(j, -1, "open_connections", NULL);
-	server_count = json_int(j, -2, "redis_server",
+	open = jpath_int(j, -1, "open_connections", NULL);
+	server_count = jpath_int(j, -2, "redis_server",
 	    "clients_of_this_service", NULL);
 	yajl_tree_free(j);
 	http_reply_free(&r);
@@ -161,14 +161,14 @@ test_idle_stats_match_redis_and_no_alert(void **state)
 	j = http_reply_json(&r);
 	assert_non_null(j);
 	/* 2 workers at rest: one command connection and one subscriber each. */
-	assert_int_equal(json_int(j, -1, "open_connections", NULL), 4);
-	assert_int_equal(json_int(j, -1, "redis_server",
+	assert_int_equal(jpath_int(j, -1, "open_connections", NULL), 4);
+	assert_int_equal(jpath_int(j, -1, "redis_server",
 	    "clients_of_this_service", NULL), 4);
-	assert_int_equal(json_int(j, -1, "pubsub_connections", NULL), 2);
-	assert_int_equal(json_int(j, -1, "max_connections", NULL), BUDGET);
-	assert_null(json_str(j, "alert", NULL));
-	assert_true(YAJL_IS_NULL(json_at(j, "alert", NULL)));
-	assert_int_equal(json_at(j, "per_worker", NULL)->u.array.len, 2);
+	assert_int_equal(jpath_int(j, -1, "pubsub_connections", NULL), 2);
+	assert_int_equal(jpath_int(j, -1, "max_connections", NULL), BUDGET);
+	assert_null(jpath_str(j, "alert", NULL));
+	assert_true(YAJL_IS_NULL(jpath(j, "alert", NULL)));
+	assert_int_equal(jpath(j, "per_worker", NULL)->u.array.len, 2);
 	yajl_tree_free(j);
 	http_reply_free(&r);
 }

@@ -225,12 +225,12 @@ assert_error_body(const struct http_reply *r, const char *code)
 	assert_int_equal(http_reply_header(r, "content-type", ct, sizeof(ct)),
 	    0);
 	assert_string_equal(ct, "application/json");
-	assert_string_equal(json_str(j, "error", NULL), code);
-	assert_non_null(json_str(j, "detail", NULL));
-	assert_string_equal(json_str(j, "detail", NULL),
-	    json_str(j, "message", NULL));
-	assert_true(YAJL_IS_FALSE(json_at(j, "success", NULL)));
-	assert_non_null(json_at(j, "data", NULL));
+	assert_string_equal(jpath_str(j, "error", NULL), code);
+	assert_non_null(jpath_str(j, "detail", NULL));
+	assert_string_equal(jpath_str(j, "detail", NULL),
+	    jpath_str(j, "message", NULL));
+	assert_true(YAJL_IS_FALSE(jpath(j, "success", NULL)));
+	assert_non_null(jpath(j, "data", NULL));
 	yajl_tree_free(j);
 }
 

@@ -114,8 +114,8 @@ test_stopped_redis_is_reported_and_recovered(void **state)
 	for (;;) {
 		j = get_json("/api/health", &status, &r);
 		assert_int_equal(status, 200);
-		if (json_str(j, "redis_connection", NULL) != NULL &&
-		    strcmp(json_str(j, "redis_connection", NULL), "error") == 0)
+		if (jpath_str(j, "redis_connection", NULL) != NULL &&
+		    strcmp(jpath_str(j, "redis_connection", NULL), "error") == 0)
 			break;
 		yajl_tree_free(j);
 		http_reply_free(&r);
@@ -123,11 +123,11 @@ test_stopped_redis_is_reported_and_recovered(void **state)
 		    (HEALTH_INTERVAL_S + 5) * 1000);
 		harness_sleep_ms(200);
 	}
-	err = json_str(j, "details", "redis_error", NULL);
+	err = jpath_str(j, "details", "redis_error", NULL);
 	assert_non_null(err);
 	assert_true(strlen(err) > 0);
-	assert_string_not_equal(json_str(j, "status", NULL), "healthy");
-	assert_true(YAJL_IS_FALSE(json_at(j, "operational", NULL)));
+	assert_string_not_equal(jpath_str(j, "status", NULL), "healthy");
+	assert_true(YAJL_IS_FALSE(jpath(j, "operational", NULL)));
 	yajl_tree_free(j);
 	http_reply_free(&r);
 
@@ -139,8 +139,8 @@ test_stopped_redis_is_reported_and_recovered(void **state)
 	assert_true(took < (SOCKET_TIMEOUT_S + 1) * 1000);
 	assert_int_equal(http_reply_header(&r, "retry-after", retry,
 	    sizeof(retry)), 0);
-	assert_string_equal(json_str(j, "error", NULL), "REDIS_UNAVAILABLE");
-	assert_non_null(json_str(j, "detail", NULL));
+	assert_string_equal(jpath_str(j, "error", NULL), "REDIS_UNAVAILABLE");
+	assert_non_null(jpath_str(j, "detail", NULL));
 	yajl_tree_free(j);
 	http_reply_free(&r);
 
@@ -150,7 +150,7 @@ test_stopped_redis_is_reported_and_recovered(void **state)
 	assert_true(harness_now_ms() - t0 < (SOCKET_TIMEOUT_S + 1) * 1000);
 	assert_int_equal(http_reply_header(&r, "retry-after", retry,
 	    sizeof(retry)), 0);
-	assert_string_equal(json_str(j, "status", NULL), "disconnected");
+	assert_string_equal(jpath_str(j, "status", NULL), "disconnected");
 	yajl_tree_free(j);
 	http_reply_free(&r);
 
@@ -160,8 +160,8 @@ test_stopped_redis_is_reported_and_recovered(void **state)
 	assert_int_equal(redis_start(), 0);
 	assert_int_equal(wait_status("/readyz", 200, 15000), 0);
 	j = get_json("/api/health", &status, &r);
-	assert_string_equal(json_str(j, "redis_connection", NULL), "ok");
-	assert_true(YAJL_IS_NULL(json_at(j, "details", "redis_error", NULL)));
+	assert_string_equal(jpath_str(j, "redis_connection", NULL), "ok");
+	assert_true(YAJL_IS_NULL(jpath(j, "details", "redis_error", NULL)));
 	yajl_tree_free(j);
 	http_reply_free(&r);
 	assert_int_equal(wait_clients(STEADY_CONNECTIONS, 5000), 0);
@@ -185,9 +185,9 @@ test_twenty_outages_leak_nothing(void **state)
 	assert_int_equal(wait_clients(STEADY_CONNECTIONS, 5000), 0);
 	j = get_json("/api/redis-connection-stats", &status, &r);
 	assert_int_equal(status, 200);
-	assert_int_equal(json_int(j, -1, "open_connections", NULL),
+	assert_int_equal(jpath_int(j, -1, "open_connections", NULL),
 	    STEADY_CONNECTIONS);
-	assert_int_equal(json_int(j, -1, "redis_server",
+	assert_int_equal(jpath_int(j, -1, "redis_server",
 	    "clients_of_this_service", NULL), STEADY_CONNECTIONS);
 	yajl_tree_free(j);
 	http_reply_free(&r);
@@ -231,7 +231,7 @@ worker_client_ids(int worker, long long *ids, int max)
 	char	*out, *line, *save, needle[96];
 	int	 n = 0;
 
-	snprintf(needle, sizeof(needle), " name=%sw%d-", srv.prefix, worker);
+	snprintf(needle, sizeof(needle), " name=%sw%d:", srv.prefix, worker);
 	out = harness_redis_cli(srv.redis_port, "CLIENT LIST");
 	if (out == NULL)
 		return (-1);
@@ -254,13 +254,13 @@ worker_pid(int worker)
 	size_t			i;
 
 	j = get_json("/api/redis-connection-stats", &status, &r);
-	list = json_at(j, "per_worker", NULL);
+	list = jpath(j, "per_worker", NULL);
 	for (i = 0; list != NULL && i < list->u.array.len; i++) {
-		if (json_int(list->u.array.values[i], 0, "worker", NULL) ==
+		if (jpath_int(list->u.array.values[i], 0, "worker", NULL) ==
 		    worker &&
-		    YAJL_IS_TRUE(json_at(list->u.array.values[i], "redis_up",
+		    YAJL_IS_TRUE(jpath(list->u.array.values[i], "redis_up",
 		    NULL)))
-			pid = json_int(list->u.array.values[i], -1, "pid",
+			pid = jpath_int(list->u.array.values[i], -1, "pid",
 			    NULL);
 	}
 	yajl_tree_free(j);

@@ -349,7 +349,7 @@ http_reply_json(const struct http_reply *r)
 }
 
 static yajl_val
-json_vat(yajl_val v, va_list ap)
+jpath_vat(yajl_val v, va_list ap)
 {
 	const char	*key;
 	size_t		 i;
@@ -367,37 +367,37 @@ json_vat(yajl_val v, va_list ap)
 }
 
 yajl_val
-json_at(yajl_val root, ...)
+jpath(yajl_val root, ...)
 {
 	va_list		ap;
 	yajl_val	v;
 
 	va_start(ap, root);
-	v = json_vat(root, ap);
+	v = jpath_vat(root, ap);
 	va_end(ap);
 	return (v);
 }
 
 const char *
-json_str(yajl_val root, ...)
+jpath_str(yajl_val root, ...)
 {
 	va_list		ap;
 	yajl_val	v;
 
 	va_start(ap, root);
-	v = json_vat(root, ap);
+	v = jpath_vat(root, ap);
 	va_end(ap);
 	return (YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL);
 }
 
 long long
-json_int(yajl_val root, long long def, ...)
+jpath_int(yajl_val root, long long def, ...)
 {
 	va_list		ap;
 	yajl_val	v;
 
 	va_start(ap, def);
-	v = json_vat(root, ap);
+	v = jpath_vat(root, ap);
 	va_end(ap);
 	return (YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : def);
 }

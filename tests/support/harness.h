@@ -68,8 +68,8 @@ int	http_reply_header(const struct http_reply *, const char *name,
 /* Parses the body as JSON; NULL if it is not JSON. Free with yajl_tree_free. */
 yajl_val	http_reply_json(const struct http_reply *);
 /* Follows a NULL-terminated path of object keys. */
-yajl_val	json_at(yajl_val root, ...);
-const char	*json_str(yajl_val root, ...);
-long long	 json_int(yajl_val root, long long def, ...);
+yajl_val	jpath(yajl_val root, ...);
+const char	*jpath_str(yajl_val root, ...);
+long long	 jpath_int(yajl_val root, long long def, ...);
 
 #endif

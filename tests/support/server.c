@@ -52,7 +52,7 @@ test_server_spawn(struct test_server *s, char *const env_extra[])
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
 	snprintf(s->log, sizeof(s->log), "%s/server-%d.log", harness_tmpdir(),
 	    s->port);
-	snprintf(s->prefix, sizeof(s->prefix), "zeues-main-");
+	snprintf(s->prefix, sizeof(s->prefix), "zeues:main:");
 
 	snprintf(env[n++], sizeof(env[0]), "PORT=%d", s->port);
 	snprintf(env[n++], sizeof(env[0]), "BIND=127.0.0.1");
