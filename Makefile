@@ -36,7 +36,8 @@ SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # What the server under test needs in the sanitizer build: the ASan runtime
 # loaded into Debian's kore, and Kore's own never-freed pools not reported.
 ASAN_RUNTIME := $(shell $(CC) -print-file-name=libasan.so)
-SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) \
+SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
+	   EMULATOR_ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	   UBSAN_OPTIONS=print_stacktrace=1
@@ -54,7 +55,7 @@ all: deps
 deps:
 	@scripts/install-deps
 
-build: server
+build: server emulator
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)

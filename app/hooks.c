@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <kore/seccomp.h>
 
+#include "service_account.h"
 #include "zeues.h"
 
 /*
@@ -43,6 +45,7 @@ KORE_SECCOMP_FILTER("zeues",
 );
 
 struct zeues_config	 zeues_cfg;
+struct sheets_config	 zeues_sheets;
 struct stats_region	*zeues_stats;
 struct zeues_worker	 zw;
 
@@ -86,6 +89,16 @@ kore_parent_configure(int argc, char **argv)
 	}
 	share = config_worker_command_share(zeues_cfg.redis_budget,
 	    zeues_cfg.workers, err, sizeof(err));
+	if (sheets_config_load(&zeues_sheets, env_get, err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "zeues: configuration error: %s\n", err);
+		exit(2);
+	}
+	/* Before the sandbox and the fork: OpenSSL and libcurl set up once. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "zeues: libcurl failed to initialise\n");
+		exit(1);
+	}
 
 	/* The conf file is rendered from WORKERS too; the environment wins. */
 	worker_count = (u_int8_t)zeues_cfg.workers;
@@ -102,6 +115,13 @@ kore_parent_configure(int argc, char **argv)
 	    "(%d per worker: 1 subscriber + up to %d commands)", ZEUES_VERSION,
 	    zeues_cfg.environment, zeues_cfg.workers, url,
 	    zeues_cfg.redis_budget, share + 1, share);
+	if (zeues_sheets.configured)
+		kore_log(LOG_NOTICE, "Sheets: spreadsheet %s at %s as %s",
+		    zeues_sheets.spreadsheet_id, zeues_sheets.base_url,
+		    zeues_sheets.account->client_email);
+	else
+		kore_log(LOG_NOTICE, "Sheets: not configured (GOOGLE_SHEET_ID "
+		    "unset)");
 }
 
 static void
@@ -128,6 +148,7 @@ worker_tick(void *arg, u_int64_t now)
 	(void)now;
 	redis_pool_tick(zw.pool, ms);
 	redis_subscriber_tick(zw.sub, ms);
+	sheets_glue_tick(ms);
 	kore_io_loop_reap();
 }
 
@@ -176,6 +197,9 @@ kore_worker_configure(void)
 	if (zw.sub == NULL)
 		fatal("worker %d: cannot create the event subscription", zw.id);
 
+	if (sheets_glue_start(err, sizeof(err)) == -1)
+		fatal("worker %d: Sheets client: %s", zw.id, err);
+
 	kore_timer_add(worker_tick, IO_LOOP_TICK_MS, NULL, 0);
 	zlog(LOG_LEVEL_INFO, "worker %d ready: Redis pool of up to %d command "
 	    "connections + 1 subscriber", zw.id, zw.command_share);
@@ -184,6 +208,7 @@ kore_worker_configure(void)
 void
 kore_worker_teardown(void)
 {
+	sheets_glue_stop();
 	redis_subscriber_free(zw.sub);
 	redis_pool_free(zw.pool);
 	zw.sub = NULL;

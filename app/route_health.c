@@ -14,8 +14,6 @@
 int	route_health(struct http_request *);
 int	route_redis_health(struct http_request *);
 
-/* Until the Sheets adapter exists there is no Sheets connection to report. */
-static const char	sheets_not_configured[] = "not configured";
 
 static const char *
 redis_call_error(const struct redis_call *call)
@@ -37,7 +35,7 @@ route_health(struct http_request *req)
 	struct pool_totals	 t;
 	const char		*redis_error, *sheets_error, *status;
 	const char		*argv[] = { "PING" };
-	char			 ts[40];
+	char			 ts[40], sheets_why[SHEETS_PROBE_ERR_MAX];
 	yajl_gen		 g;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_HEALTH,
@@ -49,7 +47,8 @@ route_health(struct http_request *req)
 		return (KORE_RESULT_RETRY);
 
 	redis_error = redis_call_error(call);
-	sheets_error = sheets_not_configured;
+	sheets_error = sheets_glue_health(sheets_why, sizeof(sheets_why)) ?
+	    NULL : sheets_why;
 	if (sheets_error != NULL)
 		status = "unhealthy";
 	else if (redis_error != NULL)

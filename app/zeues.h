@@ -17,6 +17,7 @@
 #include "io_loop.h"
 #include "redis_pool.h"
 #include "redis_subscriber.h"
+#include "sheets_config.h"
 #include "worker_stats.h"
 
 #define ZEUES_VERSION		"0.1.0"
@@ -29,11 +30,13 @@ struct zeues_worker {
 	struct io_loop		*loop;
 	struct redis_pool	*pool;
 	struct redis_subscriber	*sub;
+	struct sheets_client	*sheets;	/* NULL: not configured */
 	struct worker_stats	*stats;
 };
 
 /* Set in the parent before the workers fork; read-only afterwards. */
 extern struct zeues_config	 zeues_cfg;
+extern struct sheets_config	 zeues_sheets;
 extern struct stats_region	*zeues_stats;
 /* This worker's state. */
 extern struct zeues_worker	 zw;
@@ -86,6 +89,13 @@ struct redis_call {
  */
 struct redis_call	*redis_call_step(struct http_request *,
 			    uint64_t deadline_ms, int argc, const char **argv);
+
+/* sheets_glue.c: the worker's Sheets client and the shared health probe. */
+int	sheets_glue_start(char *err, size_t errlen);
+void	sheets_glue_stop(void);
+void	sheets_glue_tick(uint64_t now_ms);
+/* 1 when Sheets is healthy; 0 with the reason in why. */
+int	sheets_glue_health(char *why, size_t whylen);
 
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);

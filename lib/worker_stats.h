@@ -13,8 +13,19 @@
 #include "http_stats.h"
 #include "redis_pool.h"
 #include "redis_subscriber.h"
+#include "sheets_probe.h"
 
 #define WORKER_STATS_MAX	64
+
+/* The Sheets client's counters, copied from it every tick. */
+struct sheets_stats {
+	uint64_t	calls_ok;
+	uint64_t	calls_failed;
+	uint64_t	attempts;
+	uint64_t	retries;
+	uint64_t	token_refreshes;
+	uint64_t	token_failures;
+};
 
 struct worker_stats {
 	uint64_t			pid;		/* 0: slot unused */
@@ -24,10 +35,12 @@ struct worker_stats {
 	struct redis_pool_stats		redis;
 	struct redis_subscriber_stats	sub;
 	struct http_stats		http;
+	struct sheets_stats		sheets;
 };
 
 struct stats_region {
 	uint64_t		nslots;
+	struct sheets_probe	sheets_probe;	/* written by worker 1 */
 	struct worker_stats	slot[WORKER_STATS_MAX];
 };
 

@@ -118,7 +118,7 @@ test_server_start(struct test_server *s, char *const env_extra[])
 	return (-1);
 }
 
-/* Reports of the sanitizer build's runtimes in the server's log. */
+/* Reports of the sanitizer build's runtimes, or a seccomp kill, in a log. */
 static int
 log_has_sanitizer_report(const char *path)
 {
@@ -142,6 +142,12 @@ log_has_sanitizer_report(const char *path)
 	}
 	fclose(fp);
 	return (found);
+}
+
+int
+test_log_clean(const char *path)
+{
+	return (!log_has_sanitizer_report(path));
 }
 
 int

@@ -31,6 +31,8 @@ int	test_server_start(struct test_server *, char *const env_extra[]);
 int	test_server_stop(struct test_server *);
 /* Starts only the server process; does not wait for readiness. */
 pid_t	test_server_spawn(struct test_server *, char *const env_extra[]);
+/* 0 if the log at path holds a sanitizer report or a seccomp kill. */
+int	test_log_clean(const char *path);
 /* GET base+path; returns the status or -1. */
 long	test_server_status(const struct test_server *, const char *path,
 	    long timeout_ms);

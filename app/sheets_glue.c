@@ -1,0 +1,114 @@
+/*
+ * The worker's Sheets client and the health probe.  Worker 1 alone probes
+ * the spreadsheet (one spreadsheets.get per SHEETS_HEALTH_CHECK_INTERVAL,
+ * whatever the number of workers or health polls) and records the outcome
+ * where every worker's /api/health reads it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sheets_client.h"
+#include "stat_counter.h"
+#include "zeues.h"
+
+static uint64_t	probe_next_ms;
+static uint64_t	probe_started_ms;
+static uint64_t	probe_call;
+
+int
+sheets_glue_start(char *err, size_t errlen)
+{
+	struct sheets_client_config	cfg;
+
+	if (!zeues_sheets.configured)
+		return (0);
+	sheets_client_config_defaults(&cfg);
+	cfg.base_url = zeues_sheets.base_url;
+	cfg.spreadsheet_id = zeues_sheets.spreadsheet_id;
+	cfg.attempt_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	zw.sheets = sheets_client_new(zw.loop, zeues_sheets.account, &cfg,
+	    err, errlen);
+	if (zw.sheets == NULL)
+		return (-1);
+	probe_next_ms = kore_io_loop_now();
+	return (0);
+}
+
+void
+sheets_glue_stop(void)
+{
+	sheets_client_free(zw.sheets);
+	zw.sheets = NULL;
+	probe_call = 0;
+}
+
+static void
+probe_done(void *arg, struct sheets_result *res)
+{
+	uint64_t	now = kore_io_loop_now();
+
+	(void)arg;
+	probe_call = 0;
+	sheets_probe_record(&zeues_stats->sheets_probe, now,
+	    res->class == SHEETS_OK, now - probe_started_ms, res->error);
+	if (res->class != SHEETS_OK)
+		zlog(LOG_LEVEL_WARNING, "Sheets check failed: %s",
+		    res->error != NULL ? res->error : "unknown error");
+}
+
+static void
+probe(uint64_t now)
+{
+	char		err[160];
+	uint64_t	timeout;
+
+	if (probe_call != 0 || now < probe_next_ms)
+		return;
+	probe_next_ms = now + (uint64_t)zeues_sheets.health_interval_ms;
+	/*
+	 * Half an interval, so an outage shows within 1.5 intervals at worst
+	 * and a probe always ends before the next is due.
+	 */
+	timeout = (uint64_t)zeues_sheets.health_interval_ms / 2;
+	if (timeout > 5000)
+		timeout = 5000;
+	probe_started_ms = now;
+	probe_call = sheets_get_spreadsheet(zw.sheets, timeout, probe_done,
+	    NULL, err, sizeof(err));
+	if (probe_call == 0)
+		sheets_probe_record(&zeues_stats->sheets_probe, now, 0, 0, err);
+}
+
+void
+sheets_glue_tick(uint64_t now)
+{
+	struct sheets_client_stats	st;
+	struct sheets_stats		*out = &zw.stats->sheets;
+
+	if (zw.sheets == NULL)
+		return;
+	sheets_client_tick(zw.sheets, now);
+	if (zw.id == 1)
+		probe(now);
+	sheets_client_stats(zw.sheets, &st);
+	stat_set(&out->calls_ok, st.calls_ok);
+	stat_set(&out->calls_failed, st.calls_failed);
+	stat_set(&out->attempts, st.attempts);
+	stat_set(&out->retries, st.retries);
+	stat_set(&out->token_refreshes, st.token_refreshes);
+	stat_set(&out->token_failures, st.token_failures);
+}
+
+int
+sheets_glue_health(char *why, size_t whylen)
+{
+	uint64_t	max_age;
+
+	if (!zeues_sheets.configured) {
+		snprintf(why, whylen, "not configured");
+		return (0);
+	}
+	max_age = 2 * (uint64_t)zeues_sheets.health_interval_ms + 5000;
+	return (sheets_probe_verdict(&zeues_stats->sheets_probe,
+	    kore_io_loop_now(), max_age, why, whylen));
+}

@@ -1,0 +1,39 @@
+/*
+ * The Sheets health verdict every worker reports, from one probe.
+ *
+ * Polling /api/health must not spend the Sheets read quota, so one worker
+ * probes the spreadsheet every SHEETS_HEALTH_CHECK_INTERVAL and records
+ * the outcome here, in the region shared by all workers; /api/health only
+ * reads it.  A record older than two intervals (plus a call's timeout)
+ * counts as an error: a prober that stopped probing proves nothing.
+ */
+#ifndef ZEUES_SHEETS_PROBE_H
+#define ZEUES_SHEETS_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHEETS_PROBE_ERR_MAX	160
+
+struct sheets_probe {
+	uint64_t	seq;		/* odd while being written */
+	uint64_t	checked_ms;	/* monotonic; 0: never */
+	uint64_t	ok;
+	uint64_t	latency_ms;
+	uint64_t	probes_total;
+	uint64_t	failures_total;
+	char		error[SHEETS_PROBE_ERR_MAX];
+};
+
+/* Single writer: the probing worker. */
+void	sheets_probe_record(struct sheets_probe *, uint64_t now_ms, int ok,
+	    uint64_t latency_ms, const char *error);
+
+/*
+ * Copies a consistent view and decides: returns 1 when Sheets is healthy,
+ * 0 with the reason in why (never NULL-terminated past whylen).
+ */
+int	sheets_probe_verdict(const struct sheets_probe *, uint64_t now_ms,
+	    uint64_t max_age_ms, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The project's Sheets emulator for integration tests: demo data generated
+ * into the test's directory, the emulator on a free loopback port, and the
+ * environment that points the server at it.
+ */
+#ifndef ZEUES_TEST_EMULATOR_H
+#define ZEUES_TEST_EMULATOR_H
+
+#include <sys/types.h>
+
+struct test_emulator {
+	int	port;
+	pid_t	pid;
+	char	dir[512];		/* demo data and state */
+	char	base[64];		/* http://127.0.0.1:PORT */
+	char	log[600];
+	char	sheet_id[128];
+	/* For the server: NULL-terminated "NAME=value" entries. */
+	char	env_buf[4][700];
+	char	*env[5];
+};
+
+/* Generates demo data (spools, workers) and starts the emulator. */
+int	test_emulator_start(struct test_emulator *, int spools, int workers,
+	    const char *const extra_flags[]);
+/* Starts it again on the same port and data (after a stop). */
+int	test_emulator_restart(struct test_emulator *);
+/* -1 if its log holds a sanitizer report or a seccomp kill. */
+int	test_emulator_stop(struct test_emulator *);
+
+#endif
