@@ -84,6 +84,7 @@ sheets_glue_tick(uint64_t now)
 {
 	struct sheets_client_stats	st;
 	struct sheets_stats		*out = &zw.stats->sheets;
+	int				 i;
 
 	if (zw.sheets == NULL)
 		return;
@@ -91,6 +92,11 @@ sheets_glue_tick(uint64_t now)
 	if (zw.id == 1)
 		probe(now);
 	sheets_client_stats(zw.sheets, &st);
+	for (i = 0; i < SHEETS_CALLS; i++) {
+		stat_set(&out->by_call[i][0], st.by_call[i][0]);
+		stat_set(&out->by_call[i][1], st.by_call[i][1]);
+	}
+	stat_set(&out->rate_limited, st.rate_limited);
 	stat_set(&out->calls_ok, st.calls_ok);
 	stat_set(&out->calls_failed, st.calls_failed);
 	stat_set(&out->attempts, st.attempts);

@@ -9,6 +9,8 @@
 			    offsetof(struct redis_pool_stats, f))
 #define SUB_FIELD(f)	(offsetof(struct worker_stats, sub) + \
 			    offsetof(struct redis_subscriber_stats, f))
+#define SHEETS_FIELD(f)	(offsetof(struct worker_stats, sheets) + \
+			    offsetof(struct sheets_stats, f))
 
 static uint64_t
 sum_field(const struct stats_region *r, size_t off)
@@ -193,6 +195,49 @@ render_http(struct strbuf *b, const struct stats_region *r)
 	}
 }
 
+static void
+render_sheets(struct strbuf *b, const struct stats_region *r)
+{
+	const struct sheets_probe	*p = &r->sheets_probe;
+	static const char		*outcome[2] = { "ok", "failed" };
+	int				 call, o;
+
+	header(b, "zeues_sheets_calls_total", "counter",
+	    "Sheets API calls by call and final outcome (after retries).");
+	for (call = 0; call < SHEETS_CALLS; call++) {
+		for (o = 0; o < 2; o++) {
+			strbuf_appendf(b, "zeues_sheets_calls_total{call=\"%s\","
+			    "outcome=\"%s\"} %llu\n", sheets_call_name(call),
+			    outcome[o], (unsigned long long)sum_field(r,
+			    SHEETS_FIELD(by_call) + (size_t)(call * 2 + o) *
+			    sizeof(uint64_t)));
+		}
+	}
+	scalar(b, "zeues_sheets_attempts_total", "counter",
+	    "HTTP attempts made for Sheets calls, retries included.",
+	    sum_field(r, SHEETS_FIELD(attempts)));
+	scalar(b, "zeues_sheets_retries_total", "counter",
+	    "Sheets attempts that were retries.",
+	    sum_field(r, SHEETS_FIELD(retries)));
+	scalar(b, "zeues_sheets_rate_limited_total", "counter",
+	    "Sheets answers 429 RESOURCE_EXHAUSTED.",
+	    sum_field(r, SHEETS_FIELD(rate_limited)));
+	scalar(b, "zeues_sheets_token_refreshes_total", "counter",
+	    "Service-account access tokens obtained.",
+	    sum_field(r, SHEETS_FIELD(token_refreshes)));
+	scalar(b, "zeues_sheets_token_failures_total", "counter",
+	    "Token requests that failed.",
+	    sum_field(r, SHEETS_FIELD(token_failures)));
+	scalar(b, "zeues_sheets_probe_ok", "gauge",
+	    "1 if the last Sheets health probe succeeded.",
+	    stat_get(&p->ok));
+	scalar(b, "zeues_sheets_probes_total", "counter",
+	    "Sheets health probes made.", stat_get(&p->probes_total));
+	scalar(b, "zeues_sheets_probe_failures_total", "counter",
+	    "Sheets health probes that failed.",
+	    stat_get(&p->failures_total));
+}
+
 void
 metrics_text_render(struct strbuf *b, const struct stats_region *r,
     uint64_t budget, const char *version)
@@ -205,5 +250,6 @@ metrics_text_render(struct strbuf *b, const struct stats_region *r,
 	scalar(b, "zeues_workers", "gauge", "Worker processes reporting.",
 	    t.workers);
 	render_pool(b, r, budget);
+	render_sheets(b, r);
 	render_http(b, r);
 }

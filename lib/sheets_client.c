@@ -251,6 +251,8 @@ op_finish(struct sheets_op *op, enum sheets_error_class class)
 		sc->stats.calls_ok++;
 	else
 		sc->stats.calls_failed++;
+	if ((unsigned int)op->res.call < SHEETS_CALLS)
+		sc->stats.by_call[op->res.call][class == SHEETS_OK ? 0 : 1]++;
 	op->cb(op->arg, &op->res);
 	op_free(op);
 }
@@ -411,6 +413,8 @@ op_response(void *arg, const struct http_client_result *hr)
 	op->due_ms = UINT64_MAX;
 	op->res.http_status = hr->status;
 	class = sheets_classify(hr->error, hr->status);
+	if (hr->status == 429)
+		sc->stats.rate_limited++;
 
 	switch (class) {
 	case SHEETS_OK:
@@ -843,4 +847,22 @@ sheets_client_stats(const struct sheets_client *sc,
     struct sheets_client_stats *out)
 {
 	*out = sc->stats;
+}
+
+const char *
+sheets_call_name(enum sheets_call call)
+{
+	switch (call) {
+	case SHEETS_CALL_BATCH_GET:
+		return ("values.batchGet");
+	case SHEETS_CALL_BATCH_UPDATE:
+		return ("values.batchUpdate");
+	case SHEETS_CALL_APPEND:
+		return ("values.append");
+	case SHEETS_CALL_GET_SPREADSHEET:
+		return ("spreadsheets.get");
+	case SHEETS_CALL_UPDATE_SPREADSHEET:
+		return ("spreadsheets.batchUpdate");
+	}
+	return ("unknown");
 }

@@ -65,6 +65,10 @@ enum sheets_call {
 	SHEETS_CALL_GET_SPREADSHEET,	/* spreadsheets.get */
 	SHEETS_CALL_UPDATE_SPREADSHEET,	/* spreadsheets.batchUpdate */
 };
+#define SHEETS_CALLS	5
+
+/* Google's name for a call, as metrics label it. */
+const char	*sheets_call_name(enum sheets_call);
 
 enum sheets_render {
 	SHEETS_RENDER_FORMATTED,	/* what a person sees */
@@ -98,6 +102,8 @@ typedef void	sheets_done_fn(void *arg, struct sheets_result *res);
 struct sheets_client_stats {
 	uint64_t	calls_ok;
 	uint64_t	calls_failed;
+	uint64_t	by_call[SHEETS_CALLS][2];	/* [call][0 ok, 1 failed] */
+	uint64_t	rate_limited;			/* 429 answers seen */
 	uint64_t	attempts;
 	uint64_t	retries;
 	uint64_t	token_refreshes;

@@ -13,6 +13,7 @@
 #include "http_stats.h"
 #include "redis_pool.h"
 #include "redis_subscriber.h"
+#include "sheets_client.h"
 #include "sheets_probe.h"
 
 #define WORKER_STATS_MAX	64
@@ -21,6 +22,8 @@
 struct sheets_stats {
 	uint64_t	calls_ok;
 	uint64_t	calls_failed;
+	uint64_t	by_call[SHEETS_CALLS][2];	/* [call][0 ok, 1 failed] */
+	uint64_t	rate_limited;
 	uint64_t	attempts;
 	uint64_t	retries;
 	uint64_t	token_refreshes;

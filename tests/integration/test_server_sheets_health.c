@@ -134,6 +134,40 @@ test_polling_health_spends_no_quota(void **state)
 	    (long long)((harness_now_ms() - t0) / (PROBE_INTERVAL_S * 1000)) + 1);
 }
 
+/* The value of the metric line that starts with name, or -1. */
+static double
+metric(const char *text, const char *name)
+{
+	const char	*p = text;
+	size_t		 n = strlen(name);
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return (strtod(p + n + 1, NULL));
+		p += n;
+	}
+	return (-1);
+}
+
+static void
+test_sheets_metrics(void **state)
+{
+	struct http_reply	r;
+	char			url[128];
+
+	(void)state;
+	assert_true(wait_health("healthy", 10000, NULL, 0) >= 0);
+	snprintf(url, sizeof(url), "%s/metrics", srv.base);
+	assert_int_equal(http_get(url, 5000, &r), 0);
+	assert_true(metric(r.body, "zeues_sheets_calls_total{call="
+	    "\"spreadsheets.get\",outcome=\"ok\"}") >= 1);
+	assert_true(metric(r.body, "zeues_sheets_token_refreshes_total") >= 1);
+	assert_true(metric(r.body, "zeues_sheets_probe_ok") == 1);
+	assert_true(metric(r.body, "zeues_sheets_probes_total") >= 1);
+	assert_true(metric(r.body, "zeues_sheets_rate_limited_total") == 0);
+	http_reply_free(&r);
+}
+
 static void
 test_emulator_down_then_back(void **state)
 {
@@ -178,6 +212,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy_with_both),
 		cmocka_unit_test(test_polling_health_spends_no_quota),
+		cmocka_unit_test(test_sheets_metrics),
 		cmocka_unit_test(test_emulator_down_then_back),
 		cmocka_unit_test(test_redis_down_is_degraded),
 	};
