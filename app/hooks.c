@@ -128,15 +128,17 @@ static void
 on_event(void *arg, const char *channel, const char *payload, size_t len)
 {
 	(void)arg;
-	zlog(LOG_LEVEL_DEBUG, "event on %s (%zu bytes)", channel, len);
-	(void)payload;
+	if (strcmp(channel, EVENTS_CHANNEL) == 0)
+		sse_glue_event(payload, len);
 }
 
 static void
 on_resubscribed(void *arg)
 {
 	(void)arg;
-	zlog(LOG_LEVEL_WARNING, "worker %d: event subscription restored", zw.id);
+	zlog(LOG_LEVEL_WARNING, "worker %d: event subscription restored; "
+	    "catching up from the event history", zw.id);
+	sse_glue_resubscribed();
 }
 
 static void
@@ -149,6 +151,7 @@ worker_tick(void *arg, u_int64_t now)
 	redis_pool_tick(zw.pool, ms);
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
+	sse_glue_tick(ms);
 	kore_io_loop_reap();
 }
 
@@ -190,6 +193,10 @@ kore_worker_configure(void)
 	    NULL)
 		fatal("worker %d: cannot create the Redis pool", zw.id);
 
+	/* Before the subscription, which feeds it. */
+	if (sse_glue_start() == -1)
+		fatal("worker %d: cannot create the SSE hub", zw.id);
+
 	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d:sub",
 	    zw.client_prefix, zw.id);
 	zw.sub = redis_subscriber_new(&pc, zw.pool, zw.loop, EVENTS_CHANNEL,
@@ -209,6 +216,8 @@ void
 kore_worker_teardown(void)
 {
 	sheets_glue_stop();
+	/* It cancels history fetches that run on the pool. */
+	sse_glue_stop();
 	redis_subscriber_free(zw.sub);
 	redis_pool_free(zw.pool);
 	zw.sub = NULL;

@@ -66,7 +66,8 @@ http_send_text(struct http_request *req, enum http_route route, int status,
 {
 	cors_headers(req);
 	http_response_header(req, "content-type", content_type);
-	http_response_header(req, "cache-control", "no-store");
+	if (route != ROUTE_SSE)
+		http_response_header(req, "cache-control", "no-store");
 	http_response(req, status, body, len);
 	count(req, route, status);
 }

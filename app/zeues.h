@@ -97,6 +97,13 @@ void	sheets_glue_tick(uint64_t now_ms);
 /* 1 when Sheets is healthy; 0 with the reason in why. */
 int	sheets_glue_health(char *why, size_t whylen);
 
+/* route_sse.c: the live floor's fan-out. */
+int	sse_glue_start(void);
+void	sse_glue_stop(void);
+void	sse_glue_event(const char *payload, size_t len);
+void	sse_glue_resubscribed(void);
+void	sse_glue_tick(uint64_t now_ms);
+
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);
 void	pool_json_per_worker(yajl_gen);

@@ -216,6 +216,12 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		    &cfg->redis_wait_queue_max },
 		{ "REQUEST_DEADLINE_MS", 10000, 100, 600000, 1,
 		    &cfg->request_deadline_ms },
+		{ "SSE_MAX_CLIENTS_PER_WORKER", 1000, 1, 100000, 1,
+		    &cfg->sse_max_clients },
+		{ "SSE_HEARTBEAT_SECONDS", 15, 1, 3600, 1000,
+		    &cfg->sse_heartbeat_ms },
+		{ "SSE_MAX_UNSENT_BYTES", 65536, 1024, 16777216, 1,
+		    &cfg->sse_max_unsent },
 		{ "MAX_BODY_BYTES", 65536, 256, 1048576, 1, &max_body },
 	};
 

@@ -15,6 +15,17 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_REDIS_HEALTH] = "/api/redis-health",
 	[ROUTE_REDIS_STATS] = "/api/redis-connection-stats",
 	[ROUTE_METRICS] = "/metrics",
+	[ROUTE_SSE] = "/api/sse/stream",
+	[ROUTE_WORKERS] = "/api/workers",
+	[ROUTE_TOMAR] = "/api/occupation/tomar",
+	[ROUTE_PAUSAR] = "/api/occupation/pausar",
+	[ROUTE_COMPLETAR] = "/api/occupation/completar",
+	[ROUTE_BATCH_TOMAR] = "/api/occupation/batch-tomar",
+	[ROUTE_STATUS] = "/api/occupation/status",
+	[ROUTE_SPOOLS_INICIAR] = "/api/spools/iniciar",
+	[ROUTE_SPOOLS_COMPLETAR] = "/api/spools/completar",
+	[ROUTE_HISTORY] = "/api/history",
+	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
 	[ROUTE_OTHER] = "other",
 };
 

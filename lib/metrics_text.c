@@ -11,6 +11,8 @@
 			    offsetof(struct redis_subscriber_stats, f))
 #define SHEETS_FIELD(f)	(offsetof(struct worker_stats, sheets) + \
 			    offsetof(struct sheets_stats, f))
+#define SSE_FIELD(f)	(offsetof(struct worker_stats, sse) + \
+			    offsetof(struct sse_hub_stats, f))
 
 static uint64_t
 sum_field(const struct stats_region *r, size_t off)
@@ -238,6 +240,51 @@ render_sheets(struct strbuf *b, const struct stats_region *r)
 	    stat_get(&p->failures_total));
 }
 
+static void
+render_sse(struct strbuf *b, const struct stats_region *r)
+{
+	struct histogram	fanout;
+	size_t			i;
+	int			reason;
+
+	scalar(b, "zeues_sse_clients", "gauge",
+	    "Live-board clients connected.", sum_field(r, SSE_FIELD(clients)));
+	scalar(b, "zeues_sse_connects_total", "counter",
+	    "Live-board connections accepted.",
+	    sum_field(r, SSE_FIELD(connects_total)));
+	scalar(b, "zeues_sse_rejected_total", "counter",
+	    "Live-board connections refused at the per-worker cap (503).",
+	    sum_field(r, SSE_FIELD(rejected_total)));
+	scalar(b, "zeues_sse_events_in_total", "counter",
+	    "Events received from the subscription.",
+	    sum_field(r, SSE_FIELD(events_in_total)));
+	scalar(b, "zeues_sse_events_sent_total", "counter",
+	    "Events written to clients, replays included.",
+	    sum_field(r, SSE_FIELD(events_out_total)));
+	scalar(b, "zeues_sse_replays_total", "counter",
+	    "Last-Event-ID replays served.",
+	    sum_field(r, SSE_FIELD(replays_total)));
+	scalar(b, "zeues_sse_resets_total", "counter",
+	    "Reset events sent (history too short: the client reloads).",
+	    sum_field(r, SSE_FIELD(resets_total)));
+	header(b, "zeues_sse_dropped_clients_total", "counter",
+	    "Clients dropped, by reason.");
+	for (reason = 0; reason < SSE_DROP_MAX; reason++) {
+		strbuf_appendf(b, "zeues_sse_dropped_clients_total{reason=\"%s\"}"
+		    " %llu\n", sse_drop_reason_name(reason),
+		    (unsigned long long)sum_field(r, SSE_FIELD(dropped_total) +
+		    (size_t)reason * sizeof(uint64_t)));
+	}
+	memset(&fanout, 0, sizeof(fanout));
+	for (i = 0; i < r->nslots; i++) {
+		if (stat_get(&r->slot[i].pid) != 0)
+			histogram_merge(&fanout, &r->slot[i].sse.fanout);
+	}
+	header(b, "zeues_sse_fanout_seconds", "histogram",
+	    "Time to offer one event to every client of a worker.");
+	histogram(b, "zeues_sse_fanout_seconds", "", &fanout);
+}
+
 void
 metrics_text_render(struct strbuf *b, const struct stats_region *r,
     uint64_t budget, const char *version)
@@ -251,5 +298,6 @@ metrics_text_render(struct strbuf *b, const struct stats_region *r,
 	    t.workers);
 	render_pool(b, r, budget);
 	render_sheets(b, r);
+	render_sse(b, r);
 	render_http(b, r);
 }

@@ -15,6 +15,7 @@
 #include "redis_subscriber.h"
 #include "sheets_client.h"
 #include "sheets_probe.h"
+#include "sse_hub.h"
 
 #define WORKER_STATS_MAX	64
 
@@ -39,6 +40,7 @@ struct worker_stats {
 	struct redis_subscriber_stats	sub;
 	struct http_stats		http;
 	struct sheets_stats		sheets;
+	struct sse_hub_stats		sse;
 };
 
 struct stats_region {
