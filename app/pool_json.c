@@ -63,6 +63,7 @@ pool_json_per_worker(yajl_gen g)
 		json_kint(g, "errors_total",
 		    (long long)stat_get(&w->redis.errors_total));
 		json_kint(g, "restarts", (long long)stat_get(&w->restarts));
+		json_kint(g, "sse_clients", (long long)stat_get(&w->sse.clients));
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
