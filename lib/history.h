@@ -1,0 +1,78 @@
+/*
+ * GET /api/history/{tag}: the work sessions of one spool, rebuilt from its
+ * Metadata rows (api.md §3).
+ *
+ * Rows are taken in time order (ties keep sheet order).  A TOMAR opens a
+ * session of its operation; the next PAUSAR, COMPLETAR or CANCELAR of the
+ * same operation closes it.  Two cases the log can hold besides:
+ *
+ *	- a TOMAR while the same worker's session of that operation is open
+ *	  is the worker taking the spool back after its lock was lost: the
+ *	  session goes on;
+ *	- a TOMAR by someone else while a session is open means the first
+ *	  one's end was never logged: it stays without an end (null), which
+ *	  is what is known, and the new one opens.
+ *
+ * A close with nothing open (rows older than the log) is ignored, as are
+ * metrología rows (an instant, not a session) and rows whose time, action
+ * or operation cannot be read; the last are counted in skipped.
+ */
+#ifndef ZEUES_HISTORY_H
+#define ZEUES_HISTORY_H
+
+#include <stddef.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "sheet_dates.h"
+#include "worker_identity.h"
+
+struct sheet_table;
+
+/* One Metadata row, its cells as read ("" when empty). */
+struct history_event {
+	const char	*timestamp;	/* B */
+	const char	*evento_tipo;	/* C */
+	const char	*worker_id;	/* E */
+	const char	*worker_nombre;	/* F */
+	const char	*operacion;	/* G */
+	const char	*accion;	/* H */
+};
+
+struct history_session {
+	char			worker_nombre[WORKER_NOMBRE_MAX];
+	long long		worker_id;	/* -1: unknown */
+	enum operacion		op;
+	struct civil_time	start;
+	int			has_end;
+	struct civil_time	end;
+};
+
+struct history {
+	struct history_session	*sessions;	/* by start time */
+	size_t			 nsessions;
+	size_t			 skipped;	/* unreadable rows */
+};
+
+/* Returns 0, or -1 when out of memory (out is then empty). */
+int	history_build(const struct history_event *, size_t n,
+	    struct history *out);
+/*
+ * The rows of Metadata whose TAG_SPOOL is tag.  -1 when out of memory or
+ * the sheet lacks the TAG_SPOOL or Timestamp column.
+ */
+int	history_from_table(const struct sheet_table *metadata,
+	    const char *tag, struct history *out);
+void	history_free(struct history *);
+
+/* "1d 2h 15m", "2h 15m" or "45m"; seconds are dropped, negatives are 0. */
+void	history_duration(long long seconds, char *buf, size_t len);
+
+/*
+ * {"tag_spool", "sessions": [{"worker_nombre", "worker_id", "operacion",
+ * "start_time", "end_time", "duration"}]}, times ISO-8601 with offset;
+ * an open session has null end_time and duration.
+ */
+void	history_write(yajl_gen, const char *tag, const struct history *);
+
+#endif
