@@ -46,9 +46,6 @@ TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
 
 .PHONY: all deps build test test-suite run bench clean
 
-# Objects reached only through pattern rules are not to be deleted.
-.SECONDARY:
-
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -80,7 +77,10 @@ $(BUILD)/tests/integration/test_%: tests/integration/test_%.c \
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
 	    $(LIBZEUES) $(DEP_LIBS) -lcmocka -lpthread
 
--include $(wildcard app/*.mk tests/*/*.mk)
+-include $(wildcard app/*.mk tests/*/*.mk migrations/*.mk)
+
+# Named outside the pattern rules so make keeps them between builds.
+$(UNIT_BIN) $(INTEG_BIN): $(SUPPORT_OBJ) $(LIBZEUES)
 
 # One pass of the whole suite against one build (plain, or SAN=1).
 test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS)

@@ -1,6 +1,7 @@
 /*
- * A poll(2) implementation of lib/io_loop.h for tests that drive the
- * asynchronous clients of lib/ without Kore.
+ * A poll(2) implementation of lib/io_loop.h, for programs that drive the
+ * asynchronous clients of lib/ without Kore: the tests, and command-line
+ * tools such as zeues-migrate.
  */
 #ifndef ZEUES_POLL_LOOP_H
 #define ZEUES_POLL_LOOP_H

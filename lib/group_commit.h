@@ -1,0 +1,198 @@
+/*
+ * Group commit of row changes to the workbook (architecture.md §3): the
+ * changes submitted within one window (SHEETS_BATCH_WINDOW_MS) leave as ONE
+ * values.batchUpdate, each submitter learns its own outcome, and a batch
+ * lands whole or not at all.
+ *
+ * A change names one row (sheet, key = TAG_SPOOL, the row number the cache
+ * had, the version the row should still have), the cells to write there,
+ * and one Metadata audit row (data.md §1).  The row gets a new version
+ * (uuid4) and the audit row a new ID (uuid4); both are chosen here.
+ *
+ * When a window closes, the batch goes through:
+ *
+ *  1. verify: one values.batchGet of the header row of each target sheet
+ *     and of the key and version cells of the target rows (column spans
+ *     around the rows, not whole rows).  A change whose row no longer holds
+ *     its tag, or whose version is not the expected one, is answered
+ *     GC_CONFLICT on its own; the others go on.  A header that moved since
+ *     the last batch is noticed here and the batch is verified again.
+ *  2. reserve: the Metadata rows of the verified changes are numbered in
+ *     Redis (one INCRBY on a counter started once from the used length of
+ *     Metadata!A:A).  The grid is grown with appendDimension ahead of need.
+ *  3. write: ONE values.batchUpdate (USER_ENTERED, so dates are dates; text
+ *     cells are sent as text by the codec) writes the row cells, the new
+ *     versions and the audit rows at their reserved numbers.
+ *
+ * Why reserved rows rather than the values.append the first design had:
+ * append is a second call that is not atomic with the batchUpdate (a crash
+ * in between leaves changes without their audit rows, or the reverse), and
+ * it is not idempotent (retrying an append whose answer was lost adds the
+ * rows twice).  Writing the audit rows at reserved numbers inside the same
+ * batchUpdate makes the batch atomic, and makes a retry harmless: writing
+ * the same cells twice changes nothing.  So after an ambiguous failure
+ * (a timeout, a 5xx) the batch is verified again and written again; a row
+ * that already carries the change's new version counts as applied.  An
+ * audit row is therefore never lost and never duplicated.  What it costs:
+ * Metadata must be written only through this counter (no other tool may
+ * append to it while the server runs), and a batch that fails for good
+ * leaves its reserved rows empty.
+ *
+ * Every Sheets call goes through the request limiter.  Failures are
+ * retried with backoff until the change's deadline; then the submitter
+ * gets GC_TIMEOUT, with maybe_applied set when a write carrying the change
+ * was in flight or its answer was lost (it landed whole or not at all).
+ *
+ * Callbacks run exactly once, never from inside group_commit_submit(),
+ * never after group_commit_cancel().  A callback may submit and cancel but
+ * must not free the group commit.
+ */
+#ifndef ZEUES_GROUP_COMMIT_H
+#define ZEUES_GROUP_COMMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io_loop.h"
+#include "redis_pool.h"
+#include "sheets_client.h"
+#include "sheets_limiter.h"
+#include "uuid4.h"
+
+#define GC_AUDIT_COLUMNS	11	/* Metadata A..K */
+#define GC_ERROR_MAX		256
+#define GC_FOUND_MAX		80
+
+/* One cell to write on the change's row, by header name. */
+struct gc_write {
+	const char		*header;
+	struct sheets_cell	 value;
+};
+
+/*
+ * The audit row's own columns; ID (A) and TAG_SPOOL (D) are filled in.
+ * Timestamp, Worker_ID, Fecha_Operacion and N_UNION are sent as typed
+ * (dates and numbers), the rest as text.  NULL writes an empty cell.
+ */
+struct gc_audit {
+	const char	*timestamp;		/* B "DD-MM-YYYY HH:MM:SS" */
+	const char	*evento_tipo;		/* C */
+	const char	*worker_id;		/* E */
+	const char	*worker_nombre;		/* F */
+	const char	*operacion;		/* G */
+	const char	*accion;		/* H */
+	const char	*fecha_operacion;	/* I */
+	const char	*metadata_json;		/* J */
+	const char	*n_union;		/* K */
+};
+
+struct gc_change {
+	const char		*sheet;
+	const char		*tag;			/* the key cell's value */
+	unsigned int		 row;			/* 1-based, > 1 */
+	const char		*expected_version;	/* "" for none */
+	const struct gc_write	*writes;
+	size_t			 nwrites;
+	struct gc_audit		 audit;
+};
+
+enum gc_status {
+	GC_APPLIED,	/* written with its audit row */
+	GC_CONFLICT,	/* the row is not as expected; nothing written */
+	GC_FAILED,	/* cannot be written (see error); nothing written */
+	GC_TIMEOUT,	/* the deadline passed; see maybe_applied */
+};
+
+struct gc_outcome {
+	enum gc_status	 status;
+	int		 maybe_applied;
+	uint64_t	 retry_after_ms;	/* TIMEOUT for want of budget */
+	char		 version[UUID4_STRLEN];	/* the row's new version */
+	char		 audit_id[UUID4_STRLEN];
+	unsigned int	 audit_row;		/* APPLIED */
+	char		 found_version[GC_FOUND_MAX];	/* CONFLICT */
+	char		 error[GC_ERROR_MAX];	/* "" when APPLIED */
+};
+
+typedef void	gc_done_fn(void *arg, const struct gc_outcome *);
+
+/*
+ * Told of every cell of a change that landed (its new version included),
+ * before its submitter, even if the submitter timed out meanwhile: the
+ * read cache applies our own writes with it (sheets_cache_note_write()).
+ */
+typedef void	gc_applied_fn(void *arg, const char *sheet, const char *tag,
+		    const char *header, const char *value);
+
+struct group_commit_config {
+	const char	*spreadsheet_id;	/* names the row counter */
+	const char	*metadata_sheet;	/* HOJA_METADATA_NOMBRE */
+	const char	*key_header;
+	const char	*version_header;
+	uint64_t	 window_ms;		/* SHEETS_BATCH_WINDOW_MS */
+	size_t		 max_batch;		/* changes per write call */
+	size_t		 max_ranges;		/* per Sheets call */
+	uint64_t	 call_timeout_ms;	/* one Sheets call, retries in */
+	uint64_t	 redis_timeout_ms;
+	uint64_t	 backoff_base_ms;
+	uint64_t	 backoff_cap_ms;
+	unsigned int	 grid_margin_rows;	/* grow when fewer are left */
+	unsigned int	 grid_grow_rows;
+	gc_applied_fn	*applied;
+	void		*applied_arg;
+};
+
+/*
+ * Defaults: "Metadata", "TAG_SPOOL", "version", a 200 ms window, 60
+ * changes per batch (plus the Metadata range stays within the client's
+ * default 64 ranges), 10 s per call, 1 s for Redis, backoff 500 ms to
+ * 8 s, grow Metadata by 1,000 rows when fewer than 200 are left.
+ */
+void	group_commit_config_defaults(struct group_commit_config *cfg);
+
+struct group_commit_stats {
+	uint64_t	batches;
+	uint64_t	reads;			/* Sheets read calls made */
+	uint64_t	writes;			/* Sheets write calls made */
+	uint64_t	applied;
+	uint64_t	conflicts;
+	uint64_t	failed;
+	uint64_t	timeouts;
+	uint64_t	retries;		/* batches verified again */
+};
+
+struct group_commit;
+struct gc_ticket;
+
+/* Returns NULL with err set. */
+struct group_commit	*group_commit_new(const struct group_commit_config *,
+			    struct sheets_client *, struct redis_pool *,
+			    struct sheets_limiter *, struct io_loop *,
+			    char *err, size_t errsz);
+/* Drops every change without calling back (their writes may land). */
+void			 group_commit_free(struct group_commit *);
+
+/* Call at least every IO_LOOP_TICK_MS. */
+void			 group_commit_tick(struct group_commit *,
+			    uint64_t now_ms);
+
+/*
+ * Queues a change (copied); deadline_ms is absolute (loop clock).  Returns
+ * NULL with err set when the change is malformed (done will not run).
+ */
+struct gc_ticket	*group_commit_submit(struct group_commit *,
+			    const struct gc_change *, uint64_t deadline_ms,
+			    gc_done_fn *done, void *arg, char *err,
+			    size_t errsz);
+/*
+ * done will not run.  A change still waiting for its window is dropped;
+ * one whose batch is being written may still land.
+ */
+void			 group_commit_cancel(struct gc_ticket *);
+
+void			 group_commit_stats(const struct group_commit *,
+			    struct group_commit_stats *out);
+
+const char		*gc_status_name(enum gc_status);
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * The read cache of the workbook's tables; see sheets_cache.h.
+ */
+#include <sys/queue.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "a1.h"
+#include "sheets_cache.h"
+
+#define HEADER_MAX	128
+
+/*
+ * A cached sheet.  sheet_table_new() takes the value range's rows over as
+ * its own storage, so rows is the table's storage too: a cell written
+ * there is what sheet_table_cell() returns.  Only cells of data rows
+ * outside the key column are ever written, so the header and key indexes
+ * stay right.
+ */
+struct cache_table {
+	struct sheet_table	*t;
+	struct sheets_value_row	*rows;		/* rows[0] is the header */
+	size_t			 nrows;
+};
+
+/* A write noted while a refresh was in flight, to apply to its tables. */
+struct noted_write {
+	int	 table;
+	char	*tag;
+	char	*header;
+	char	*value;
+};
+
+struct sheets_cache_wait {
+	TAILQ_ENTRY(sheets_cache_wait)	 entry;
+	struct sheets_cache		*cache;
+	uint64_t			 serial;
+	uint64_t			 deadline_ms;
+	int				 ready;		/* answer on the tick */
+	sheets_cache_fn			*cb;
+	void				*arg;
+};
+
+struct sheets_cache {
+	struct sheets_cache_config	 cfg;
+	char				 sheet[SHEETS_CACHE_TABLES]
+					     [A1_SHEET_NAME_SIZE];
+	char				 key[SHEETS_CACHE_TABLES][HEADER_MAX];
+	char				 range[SHEETS_CACHE_TABLES]
+					     [A1_SHEET_NAME_SIZE + 2];
+	struct sheets_client		*sc;
+	struct sheets_limiter		*lim;
+	struct io_loop			*loop;
+
+	struct cache_table		 tab[SHEETS_CACHE_TABLES];
+	int				 have;
+	int				 expired;	/* invalidated */
+	uint64_t			 loaded_ms;	/* when they were asked for */
+
+	int				 refreshing;
+	struct sheets_limit_op		*lop;
+	uint64_t			 call_id;
+	uint64_t			 refresh_started_ms;
+	uint64_t			 call_sent_ms;
+	uint64_t			 next_refresh_ms;
+	uint64_t			 attempt_end_ms;
+	int				 attempted;
+	int				 last_ok;
+	char				 error[SHEETS_CACHE_ERROR_MAX];
+
+	struct noted_write		*journal;
+	size_t				 njournal;
+	size_t				 capjournal;
+
+	TAILQ_HEAD(, sheets_cache_wait)	 waits;
+	uint64_t			 serial;
+	uint64_t			 generation;
+	uint64_t			 refreshes;
+	uint64_t			 failures;
+};
+
+void
+sheets_cache_config_defaults(struct sheets_cache_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->sheet[SHEETS_CACHE_OPERACIONES] = "Operaciones";
+	cfg->sheet[SHEETS_CACHE_TRABAJADORES] = "Trabajadores";
+	cfg->sheet[SHEETS_CACHE_ROLES] = "Roles";
+	cfg->key_header[SHEETS_CACHE_OPERACIONES] = "TAG_SPOOL";
+	cfg->key_header[SHEETS_CACHE_TRABAJADORES] = "Id";
+	cfg->ttl_ms = 15000;
+	cfg->max_stale_ms = 300000;
+	cfg->refresh_timeout_ms = 20000;
+	cfg->retry_ms = 2000;
+}
+
+static uint64_t
+now_ms(const struct sheets_cache *c)
+{
+	return (io_loop_now(c->loop));
+}
+
+static void
+tables_clear(struct cache_table *tab)
+{
+	int	i;
+
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+		sheet_table_free(tab[i].t);
+		memset(&tab[i], 0, sizeof(tab[i]));
+	}
+}
+
+static void
+journal_clear(struct sheets_cache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->njournal; i++) {
+		free(c->journal[i].tag);
+		free(c->journal[i].header);
+		free(c->journal[i].value);
+	}
+	c->njournal = 0;
+}
+
+static enum sheets_cache_status
+status_at(const struct sheets_cache *c, uint64_t now)
+{
+	uint64_t	age;
+
+	if (!c->have)
+		return (SHEETS_CACHE_UNAVAILABLE);
+	age = now > c->loaded_ms ? now - c->loaded_ms : 0;
+	if (!c->expired && age < c->cfg.ttl_ms)
+		return (SHEETS_CACHE_FRESH);
+	if (age < c->cfg.max_stale_ms)
+		return (SHEETS_CACHE_STALE);
+	return (SHEETS_CACHE_UNAVAILABLE);
+}
+
+static void
+view_fill(const struct sheets_cache *c, struct sheets_cache_view *v)
+{
+	uint64_t	now = now_ms(c);
+	int		i;
+
+	memset(v, 0, sizeof(*v));
+	v->status = status_at(c, now);
+	v->generation = c->generation;
+	v->age_ms = c->have && now > c->loaded_ms ? now - c->loaded_ms : 0;
+	v->error = c->error;
+	if (v->status == SHEETS_CACHE_UNAVAILABLE) {
+		if (c->error[0] == '\0')
+			v->error = c->have ? "cached tables too old" :
+			    "the tables have not been read yet";
+		return;
+	}
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
+		v->table[i] = c->tab[i].t;
+}
+
+/* Answers w and frees it. */
+static void
+wait_deliver(struct sheets_cache_wait *w)
+{
+	struct sheets_cache		*c = w->cache;
+	struct sheets_cache_view	 v;
+	sheets_cache_fn			*cb = w->cb;
+	void				*arg = w->arg;
+
+	TAILQ_REMOVE(&c->waits, w, entry);
+	free(w);
+	view_fill(c, &v);
+	cb(arg, &v);
+}
+
+/* Answers every reader that was waiting before this moment. */
+static void
+deliver_waiting(struct sheets_cache *c)
+{
+	struct sheets_cache_wait	*w;
+	uint64_t			 upto = c->serial;
+
+	/* A callback may read or cancel: rescan after each. */
+	for (;;) {
+		TAILQ_FOREACH(w, &c->waits, entry) {
+			if (w->serial <= upto)
+				break;
+		}
+		if (w == NULL)
+			return;
+		wait_deliver(w);
+	}
+}
+
+/* The row of table i whose key is tag gets value under header. */
+static void
+table_apply(struct sheets_cache *c, int i, const char *tag,
+    const char *header, const char *value)
+{
+	struct cache_table	*ct = &c->tab[i];
+	struct sheets_value_row	*row;
+	char			**cells, *v;
+	long			 r, col;
+	size_t			 k;
+
+	if (ct->t == NULL || c->key[i][0] == '\0' ||
+	    (r = sheet_table_find(ct->t, tag)) < 0 ||
+	    (col = sheet_table_column(ct->t, header)) < 0 ||
+	    col == sheet_table_column(ct->t, c->key[i]) ||
+	    (size_t)r + 1 >= ct->nrows)
+		return;
+	row = &ct->rows[r + 1];
+	if ((size_t)col >= row->ncells) {
+		/* Ragged rows stop at their last value: widen this one. */
+		if ((cells = reallocarray(row->cells, (size_t)col + 1,
+		    sizeof(*cells))) == NULL)
+			return;
+		row->cells = cells;
+		for (k = row->ncells; k <= (size_t)col; k++) {
+			if ((cells[k] = strdup("")) == NULL)
+				return;
+			row->ncells = k + 1;
+		}
+	}
+	if ((v = strdup(value)) == NULL)
+		return;
+	free(row->cells[col]);
+	row->cells[col] = v;
+}
+
+static int
+table_of(const struct sheets_cache *c, const char *sheet)
+{
+	int	i;
+
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+		if (strcmp(c->sheet[i], sheet) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+static void
+refresh_failed(struct sheets_cache *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+refresh_failed(struct sheets_cache *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->error, sizeof(c->error), fmt, ap);
+	va_end(ap);
+	c->refreshing = 0;
+	c->failures++;
+	c->last_ok = 0;
+	c->attempted = 1;
+	c->attempt_end_ms = now_ms(c);
+	c->next_refresh_ms = c->attempt_end_ms + c->cfg.retry_ms;
+	/* The writes are in the tables we keep already. */
+	journal_clear(c);
+	deliver_waiting(c);
+}
+
+/* Builds the three tables from the batchGet; -1 with err set. */
+static int
+tables_build(struct sheets_cache *c, struct sheets_value_ranges *vrs,
+    struct cache_table *out, char *err, size_t errsz)
+{
+	struct sheets_value_range	*vr;
+	int				 i;
+
+	if (vrs->nranges != SHEETS_CACHE_TABLES) {
+		snprintf(err, errsz, "%zu ranges back for %d asked",
+		    vrs->nranges, SHEETS_CACHE_TABLES);
+		return (-1);
+	}
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+		vr = &vrs->ranges[i];
+		out[i].rows = vr->rows;
+		out[i].nrows = vr->nrows;
+		if ((out[i].t = sheet_table_new(vr)) == NULL) {
+			snprintf(err, errsz, "out of memory");
+			return (-1);
+		}
+		if (c->key[i][0] != '\0' &&
+		    sheet_table_index(out[i].t, c->key[i]) == -1) {
+			snprintf(err, errsz, "sheet '%s' has no column '%s'",
+			    c->sheet[i], c->key[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static void
+on_batch(void *arg, struct sheets_result *res)
+{
+	struct sheets_cache	*c = arg;
+	struct cache_table	 fresh[SHEETS_CACHE_TABLES];
+	struct noted_write	*n;
+	char			 err[SHEETS_CACHE_ERROR_MAX];
+	size_t			 k;
+
+	c->call_id = 0;
+	if (res->class != SHEETS_OK) {
+		refresh_failed(c, "%s", res->error);
+		return;
+	}
+	memset(fresh, 0, sizeof(fresh));
+	if (tables_build(c, &res->value_ranges, fresh, err,
+	    sizeof(err)) == -1) {
+		tables_clear(fresh);
+		refresh_failed(c, "%s", err);
+		return;
+	}
+	tables_clear(c->tab);
+	memcpy(c->tab, fresh, sizeof(c->tab));
+	c->have = 1;
+	c->expired = 0;
+	c->loaded_ms = c->call_sent_ms;
+	c->generation++;
+	c->refreshing = 0;
+	c->last_ok = 1;
+	c->attempted = 1;
+	c->attempt_end_ms = now_ms(c);
+	c->error[0] = '\0';
+	/* Writes that may have landed after the sheet was read. */
+	for (k = 0; k < c->njournal; k++) {
+		n = &c->journal[k];
+		table_apply(c, n->table, n->tag, n->header, n->value);
+	}
+	journal_clear(c);
+	deliver_waiting(c);
+}
+
+static void
+on_limit(void *arg, const struct sheets_limit_reply *r)
+{
+	struct sheets_cache	*c = arg;
+	const char		*ranges[SHEETS_CACHE_TABLES];
+	char			 err[SHEETS_CACHE_ERROR_MAX];
+	uint64_t		 now = now_ms(c), end, left;
+	int			 i;
+
+	c->lop = NULL;
+	if (r->result == SHEETS_LIMIT_WAIT) {
+		refresh_failed(c, "Sheets read budget exhausted; a request "
+		    "frees in %llu ms", (unsigned long long)r->wait_ms);
+		return;
+	}
+	end = c->refresh_started_ms + c->cfg.refresh_timeout_ms;
+	left = end > now ? end - now : 1;
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
+		ranges[i] = c->range[i];
+	c->call_sent_ms = now;
+	c->call_id = sheets_batch_get(c->sc, ranges, SHEETS_CACHE_TABLES,
+	    SHEETS_RENDER_FORMATTED, left, on_batch, c, err, sizeof(err));
+	if (c->call_id == 0)
+		refresh_failed(c, "%s", err);
+}
+
+/* Starts a refresh unless one runs or a failed one is too recent. */
+static void
+refresh_start(struct sheets_cache *c)
+{
+	uint64_t	now = now_ms(c);
+
+	if (c->refreshing || now < c->next_refresh_ms)
+		return;
+	c->refreshing = 1;
+	c->refreshes++;
+	c->refresh_started_ms = now;
+	c->lop = sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ,
+	    now + c->cfg.refresh_timeout_ms, on_limit, c);
+	if (c->lop == NULL) {
+		c->refreshing = 0;
+		c->failures++;
+		snprintf(c->error, sizeof(c->error), "out of memory");
+	}
+}
+
+struct sheets_cache *
+sheets_cache_new(const struct sheets_cache_config *cfg,
+    struct sheets_client *sc, struct sheets_limiter *lim,
+    struct io_loop *loop, char *err, size_t errsz)
+{
+	struct sheets_cache	*c;
+	const char		*key;
+	int			 i, n;
+
+	if (sc == NULL || lim == NULL || loop == NULL) {
+		snprintf(err, errsz, "sheets cache: client, limiter and loop "
+		    "are required");
+		return (NULL);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errsz, "sheets cache: out of memory");
+		return (NULL);
+	}
+	c->cfg = *cfg;
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+		key = cfg->key_header[i] != NULL ? cfg->key_header[i] : "";
+		n = snprintf(c->key[i], sizeof(c->key[i]), "%s", key);
+		if (cfg->sheet[i] == NULL || cfg->sheet[i][0] == '\0' ||
+		    strlen(cfg->sheet[i]) >= sizeof(c->sheet[i]) ||
+		    n < 0 || (size_t)n >= sizeof(c->key[i]) ||
+		    a1_format_range(c->range[i], sizeof(c->range[i]),
+		    cfg->sheet[i], NULL) == -1) {
+			snprintf(err, errsz, "sheets cache: bad sheet or key "
+			    "name");
+			free(c);
+			return (NULL);
+		}
+		snprintf(c->sheet[i], sizeof(c->sheet[i]), "%s",
+		    cfg->sheet[i]);
+		c->cfg.sheet[i] = c->sheet[i];
+		c->cfg.key_header[i] = c->key[i];
+	}
+	c->sc = sc;
+	c->lim = lim;
+	c->loop = loop;
+	TAILQ_INIT(&c->waits);
+	return (c);
+}
+
+void
+sheets_cache_free(struct sheets_cache *c)
+{
+	struct sheets_cache_wait	*w;
+
+	if (c == NULL)
+		return;
+	if (c->lop != NULL)
+		sheets_limiter_cancel(c->lop);
+	if (c->call_id != 0)
+		(void)sheets_client_cancel(c->sc, c->call_id);
+	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
+		TAILQ_REMOVE(&c->waits, w, entry);
+		free(w);
+	}
+	tables_clear(c->tab);
+	journal_clear(c);
+	free(c->journal);
+	free(c);
+}
+
+void
+sheets_cache_tick(struct sheets_cache *c, uint64_t now)
+{
+	struct sheets_cache_wait	*w;
+
+	for (;;) {
+		TAILQ_FOREACH(w, &c->waits, entry) {
+			if (w->ready || now >= w->deadline_ms)
+				break;
+		}
+		if (w == NULL)
+			return;
+		wait_deliver(w);
+	}
+}
+
+struct sheets_cache_wait *
+sheets_cache_read(struct sheets_cache *c, uint64_t deadline_ms,
+    sheets_cache_fn *cb, void *arg)
+{
+	struct sheets_cache_wait	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return (NULL);
+	w->cache = c;
+	w->serial = ++c->serial;
+	w->deadline_ms = deadline_ms;
+	w->cb = cb;
+	w->arg = arg;
+	TAILQ_INSERT_TAIL(&c->waits, w, entry);
+	if (status_at(c, now_ms(c)) == SHEETS_CACHE_FRESH) {
+		w->ready = 1;
+		return (w);
+	}
+	refresh_start(c);
+	/* No refresh to wait for: answer with what there is. */
+	if (!c->refreshing)
+		w->ready = 1;
+	return (w);
+}
+
+void
+sheets_cache_cancel(struct sheets_cache_wait *w)
+{
+	TAILQ_REMOVE(&w->cache->waits, w, entry);
+	free(w);
+}
+
+void
+sheets_cache_peek(struct sheets_cache *c, struct sheets_cache_view *out)
+{
+	view_fill(c, out);
+}
+
+void
+sheets_cache_invalidate(struct sheets_cache *c)
+{
+	c->expired = 1;
+}
+
+void
+sheets_cache_note_write(void *arg, const char *sheet, const char *tag,
+    const char *header, const char *value)
+{
+	struct sheets_cache	*c = arg;
+	struct noted_write	*n;
+	size_t			 cap;
+	int			 i;
+
+	if ((i = table_of(c, sheet)) == -1)
+		return;
+	table_apply(c, i, tag, header, value);
+	if (!c->refreshing)
+		return;
+	if (c->njournal == c->capjournal) {
+		cap = c->capjournal > 0 ? c->capjournal * 2 : 16;
+		if ((n = reallocarray(c->journal, cap, sizeof(*n))) == NULL)
+			return;
+		c->journal = n;
+		c->capjournal = cap;
+	}
+	n = &c->journal[c->njournal];
+	n->table = i;
+	n->tag = strdup(tag);
+	n->header = strdup(header);
+	n->value = strdup(value);
+	if (n->tag == NULL || n->header == NULL || n->value == NULL) {
+		free(n->tag);
+		free(n->header);
+		free(n->value);
+		return;
+	}
+	c->njournal++;
+}
+
+void
+sheets_cache_health(const struct sheets_cache *c,
+    struct sheets_cache_health *out)
+{
+	uint64_t	now = now_ms(c);
+
+	memset(out, 0, sizeof(*out));
+	out->have_data = c->have;
+	out->last_ok = c->last_ok;
+	out->age_ms = c->have && now > c->loaded_ms ? now - c->loaded_ms : 0;
+	out->since_attempt_ms = c->attempted && now > c->attempt_end_ms ?
+	    now - c->attempt_end_ms : 0;
+	out->generation = c->generation;
+	out->refreshes = c->refreshes;
+	out->failures = c->failures;
+	snprintf(out->error, sizeof(out->error), "%s", c->error);
+}

@@ -1,0 +1,136 @@
+/*
+ * The read cache of the Operaciones, Trabajadores and Roles sheets.
+ *
+ * One values.batchGet (one read request) refreshes all three.  Data is
+ * fresh for ttl_ms (SHEETS_CACHE_TTL_MS); a read after that refreshes it,
+ * and readers arriving while a refresh is in flight wait for that same
+ * refresh (single flight), each until its own deadline.
+ *
+ * Stale while error: when a refresh fails, or a reader's deadline comes
+ * before the refresh, the last good tables are served as STALE for up to
+ * max_stale_ms after they were read, with the error; past that the cache
+ * answers UNAVAILABLE.  After a failure no new refresh starts for retry_ms,
+ * so a Sheets outage costs one read per retry_ms, not one per request.
+ *
+ * Our own writes: group commit reports every cell it wrote
+ * (group_commit.h, gc_applied_fn) to sheets_cache_note_write(), which puts
+ * it into the cached table at once, so a read after our write sees it
+ * without reading Sheets again.  A write noted while a refresh is in
+ * flight is applied again to the tables that refresh brings, since the
+ * refresh may have read the sheet before the write landed.
+ *
+ * Operaciones is indexed by TAG_SPOOL and Trabajadores by Id
+ * (sheet_table_find() is O(1)); Roles, several rows per worker, is not.
+ *
+ * Tables handed out in a view stay valid until control returns to the
+ * event loop (a refresh can only replace them from there).  Callbacks run
+ * exactly once, never from inside sheets_cache_read(), never after cancel.
+ */
+#ifndef ZEUES_SHEETS_CACHE_H
+#define ZEUES_SHEETS_CACHE_H
+
+#include <stdint.h>
+
+#include "io_loop.h"
+#include "sheet_table.h"
+#include "sheets_client.h"
+#include "sheets_limiter.h"
+
+#define SHEETS_CACHE_ERROR_MAX	256
+
+enum sheets_cache_table {
+	SHEETS_CACHE_OPERACIONES,
+	SHEETS_CACHE_TRABAJADORES,
+	SHEETS_CACHE_ROLES,
+	SHEETS_CACHE_TABLES,
+};
+
+struct sheets_cache_config {
+	const char	*sheet[SHEETS_CACHE_TABLES];	/* HOJA_*_NOMBRE */
+	/* The column each table is indexed by; NULL for none. */
+	const char	*key_header[SHEETS_CACHE_TABLES];
+	uint64_t	 ttl_ms;
+	uint64_t	 max_stale_ms;
+	uint64_t	 refresh_timeout_ms;	/* one refresh, budget wait in */
+	uint64_t	 retry_ms;		/* after a failed refresh */
+};
+
+/*
+ * Defaults: Operaciones by TAG_SPOOL, Trabajadores by Id, Roles; fresh
+ * for 15 s, served stale for up to 5 min, 20 s per refresh, 2 s between
+ * failed refreshes.
+ */
+void	sheets_cache_config_defaults(struct sheets_cache_config *cfg);
+
+enum sheets_cache_status {
+	SHEETS_CACHE_FRESH,		/* read within the TTL */
+	SHEETS_CACHE_STALE,		/* older; see error */
+	SHEETS_CACHE_UNAVAILABLE,	/* no tables to serve; see error */
+};
+
+struct sheets_cache_view {
+	enum sheets_cache_status	 status;
+	/* NULL when UNAVAILABLE. */
+	const struct sheet_table	*table[SHEETS_CACHE_TABLES];
+	uint64_t			 generation;	/* +1 per refresh */
+	uint64_t			 age_ms;	/* since they were read */
+	const char			*error;		/* last refresh's, or "" */
+};
+
+typedef void	sheets_cache_fn(void *arg, const struct sheets_cache_view *);
+
+struct sheets_cache_health {
+	int		have_data;
+	int		last_ok;		/* the last refresh succeeded */
+	uint64_t	age_ms;			/* of the data */
+	uint64_t	since_attempt_ms;	/* since a refresh last ended */
+	uint64_t	generation;
+	uint64_t	refreshes;
+	uint64_t	failures;
+	char		error[SHEETS_CACHE_ERROR_MAX];
+};
+
+struct sheets_cache;
+struct sheets_cache_wait;
+
+/* Returns NULL with err set. */
+struct sheets_cache	*sheets_cache_new(const struct sheets_cache_config *,
+			    struct sheets_client *, struct sheets_limiter *,
+			    struct io_loop *, char *err, size_t errsz);
+/* Drops every waiting reader without calling back. */
+void			 sheets_cache_free(struct sheets_cache *);
+
+/* Call at least every IO_LOOP_TICK_MS. */
+void			 sheets_cache_tick(struct sheets_cache *,
+			    uint64_t now_ms);
+
+/*
+ * The tables, refreshed first if they are older than the TTL; cb gets the
+ * view by deadline_ms (absolute, loop clock).  NULL when out of memory.
+ */
+struct sheets_cache_wait *sheets_cache_read(struct sheets_cache *,
+			    uint64_t deadline_ms, sheets_cache_fn *cb,
+			    void *arg);
+void			 sheets_cache_cancel(struct sheets_cache_wait *);
+
+/* The tables as they are, without waiting or refreshing. */
+void			 sheets_cache_peek(struct sheets_cache *,
+			    struct sheets_cache_view *out);
+
+/* The next read refreshes (after a conflict, say). */
+void			 sheets_cache_invalidate(struct sheets_cache *);
+
+/*
+ * A cell we wrote: the row whose key is tag in the table of sheet gets
+ * value under header.  Rows or headers the cache does not know are left
+ * to the next refresh.  Matches gc_applied_fn (arg is the cache).
+ */
+void			 sheets_cache_note_write(void *cache,
+			    const char *sheet, const char *tag,
+			    const char *header, const char *value);
+
+/* The last refresh's outcome and the data's age; no I/O, no quota. */
+void			 sheets_cache_health(const struct sheets_cache *,
+			    struct sheets_cache_health *out);
+
+#endif
