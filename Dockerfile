@@ -15,7 +15,7 @@ RUN make server
 FROM debian:bookworm-slim
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
         --no-install-recommends kore libhiredis0.14 libcurl4 libyajl2 \
-        libssl3 ca-certificates curl \
+        libssl3 ca-certificates curl tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /srv/zeues --create-home zeues
 WORKDIR /srv/zeues

@@ -16,6 +16,7 @@
 #include <kore/seccomp.h>
 
 #include "service_account.h"
+#include "sheet_dates.h"
 #include "zeues.h"
 
 /*
@@ -89,6 +90,11 @@ kore_parent_configure(int argc, char **argv)
 	}
 	share = config_worker_command_share(zeues_cfg.redis_budget,
 	    zeues_cfg.workers, err, sizeof(err));
+	if (zone_init(getenv("TIMEZONE"), err, sizeof(err)) == -1) {
+		fprintf(stderr, "zeues: configuration error: TIMEZONE: %s\n",
+		    err);
+		exit(2);
+	}
 	if (sheets_config_load(&zeues_sheets, env_get, err, sizeof(err)) ==
 	    -1) {
 		fprintf(stderr, "zeues: configuration error: %s\n", err);

@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "group_commit.h"
+#include "service_account.h"
+#include "sheets_cache.h"
 #include "sheets_client.h"
+#include "sheets_limiter.h"
 #include "stat_counter.h"
 #include "zeues.h"
 
@@ -19,6 +23,9 @@ int
 sheets_glue_start(char *err, size_t errlen)
 {
 	struct sheets_client_config	cfg;
+	struct sheets_limiter_config	lc;
+	struct sheets_cache_config	cc;
+	struct group_commit_config	gc;
 
 	if (!zeues_sheets.configured)
 		return (0);
@@ -30,14 +37,54 @@ sheets_glue_start(char *err, size_t errlen)
 	    err, errlen);
 	if (zw.sheets == NULL)
 		return (-1);
+
+	sheets_limiter_config_defaults(&lc);
+	lc.account = zeues_sheets.account->client_email;
+	lc.per_window[SHEETS_QUOTA_READ] =
+	    (unsigned int)zeues_sheets.reads_per_minute;
+	lc.per_window[SHEETS_QUOTA_WRITE] =
+	    (unsigned int)zeues_sheets.writes_per_minute;
+	lc.workers = (unsigned int)zeues_cfg.workers;
+	if ((zw.limiter = sheets_limiter_new(&lc, zw.pool, zw.loop)) == NULL) {
+		snprintf(err, errlen, "cannot create the Sheets rate limiter");
+		return (-1);
+	}
+
+	sheets_cache_config_defaults(&cc);
+	cc.sheet[SHEETS_CACHE_OPERACIONES] = zeues_sheets.operaciones;
+	cc.sheet[SHEETS_CACHE_TRABAJADORES] = zeues_sheets.trabajadores;
+	cc.sheet[SHEETS_CACHE_ROLES] = zeues_sheets.roles;
+	cc.ttl_ms = (uint64_t)zeues_sheets.cache_ttl_ms;
+	zw.cache = sheets_cache_new(&cc, zw.sheets, zw.limiter, zw.loop, err,
+	    errlen);
+	if (zw.cache == NULL)
+		return (-1);
+
+	group_commit_config_defaults(&gc);
+	gc.spreadsheet_id = zeues_sheets.spreadsheet_id;
+	gc.metadata_sheet = zeues_sheets.metadata;
+	gc.window_ms = (uint64_t)zeues_sheets.batch_window_ms;
+	gc.applied = sheets_cache_note_write;
+	gc.applied_arg = zw.cache;
+	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,
+	    zw.loop, err, errlen);
+	if (zw.commit == NULL)
+		return (-1);
 	probe_next_ms = kore_io_loop_now();
 	return (0);
 }
 
+/* Users before what they use: each frees without calling back. */
 void
 sheets_glue_stop(void)
 {
+	group_commit_free(zw.commit);
+	sheets_cache_free(zw.cache);
+	sheets_limiter_free(zw.limiter);
 	sheets_client_free(zw.sheets);
+	zw.commit = NULL;
+	zw.cache = NULL;
+	zw.limiter = NULL;
 	zw.sheets = NULL;
 	probe_call = 0;
 }
@@ -89,6 +136,9 @@ sheets_glue_tick(uint64_t now)
 	if (zw.sheets == NULL)
 		return;
 	sheets_client_tick(zw.sheets, now);
+	sheets_limiter_tick(zw.limiter, now);
+	sheets_cache_tick(zw.cache, now);
+	group_commit_tick(zw.commit, now);
 	if (zw.id == 1)
 		probe(now);
 	sheets_client_stats(zw.sheets, &st);

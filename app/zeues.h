@@ -30,7 +30,11 @@ struct zeues_worker {
 	struct io_loop		*loop;
 	struct redis_pool	*pool;
 	struct redis_subscriber	*sub;
-	struct sheets_client	*sheets;	/* NULL: not configured */
+	/* All NULL when Sheets is not configured. */
+	struct sheets_client	*sheets;
+	struct sheets_limiter	*limiter;	/* shared quota, via Redis */
+	struct sheets_cache	*cache;		/* Operaciones, Trabajadores, Roles */
+	struct group_commit	*commit;	/* row changes + audit rows */
 	struct worker_stats	*stats;
 };
 
@@ -107,6 +111,18 @@ void	sse_glue_tick(uint64_t now_ms);
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);
 void	pool_json_per_worker(yajl_gen);
+
+/*
+ * cache_call.c: waits for the Sheets read cache.  cache_call_step returns
+ * 0 while waiting (the handler returns KORE_RESULT_RETRY), 1 with view
+ * filled.  The other two answer 503 themselves and return 0 when the
+ * request cannot go on.
+ */
+struct sheets_cache_view;
+int	cache_call_step(struct http_request *, struct sheets_cache_view *);
+int	cache_view_usable(struct http_request *, enum http_route,
+	    const struct sheets_cache_view *);
+int	sheets_configured_or_503(struct http_request *, enum http_route);
 
 /* Timestamp "2026-02-02T08:53:45-03:00" in the server's local time. */
 void	iso_timestamp(char *buf, size_t len);
