@@ -10,6 +10,8 @@
 #include <yajl/yajl_gen.h>
 
 enum api_error {
+	API_ERR_BAD_REQUEST,
+	API_ERR_SPOOL_NOT_FOUND,
 	API_ERR_NOT_FOUND,
 	API_ERR_METHOD_NOT_ALLOWED,
 	API_ERR_PAYLOAD_TOO_LARGE,

@@ -14,9 +14,9 @@ hexval(int c)
 	return (-1);
 }
 
-/* Decodes [s, e) into out; -1 on a bad escape, a NUL or no room. */
-static int
-decode(const char *s, const char *e, char *out, size_t outlen)
+int
+url_decode(const char *s, const char *e, int plus_is_space, char *out,
+    size_t outlen)
 {
 	size_t	n = 0;
 	int	hi, lo, c;
@@ -29,7 +29,7 @@ decode(const char *s, const char *e, char *out, size_t outlen)
 				return (-1);
 			c = hi * 16 + lo;
 			s += 2;
-		} else if (c == '+') {
+		} else if (c == '+' && plus_is_space) {
 			c = ' ';
 		}
 		if (c == 0 || n + 1 >= outlen)
@@ -60,7 +60,7 @@ query_param(const char *qs, const char *name, char *out, size_t outlen)
 			continue;
 		if (eq == NULL)
 			return (QUERY_FOUND);
-		return (decode(eq + 1, amp, out, outlen) == 0 ? QUERY_FOUND :
+		return (url_decode(eq + 1, amp, 1, out, outlen) == 0 ? QUERY_FOUND :
 		    QUERY_INVALID);
 	}
 	return (QUERY_ABSENT);

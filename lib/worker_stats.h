@@ -31,6 +31,16 @@ struct sheets_stats {
 	uint64_t	token_failures;
 };
 
+/* Occupation changes recorded, by action (OCC_TOMAR...). */
+#define OCCUPATION_ACTIONS	4
+struct occupation_stats {
+	uint64_t	changes_total[OCCUPATION_ACTIONS];
+	uint64_t	events_failed_total;
+	uint64_t	reconcile_runs_total;
+	uint64_t	reconcile_restored_total;
+	uint64_t	reconcile_removed_total;
+};
+
 struct worker_stats {
 	uint64_t			pid;		/* 0: slot unused */
 	uint64_t			worker_id;
@@ -41,6 +51,7 @@ struct worker_stats {
 	struct http_stats		http;
 	struct sheets_stats		sheets;
 	struct sse_hub_stats		sse;
+	struct occupation_stats		occupation;
 };
 
 struct stats_region {

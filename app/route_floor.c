@@ -1,0 +1,234 @@
+/*
+ * The floor's read routes (api.md §2 status, §3): answered from the Sheets
+ * read cache, so they work while Redis is down (the degraded mode) and
+ * cost no Sheets quota per request.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "query_string.h"
+#include "sheets_cache.h"
+#include "spool_state.h"
+#include "zeues.h"
+
+int	route_status(struct http_request *);
+int	route_spools_iniciar(struct http_request *);
+int	route_spools_completar(struct http_request *);
+int	route_dashboard(struct http_request *);
+
+/*
+ * Opens the route and waits for the cache; returns the Operaciones table
+ * and its columns, or NULL when the request has been answered or must
+ * wait (*retry says which).
+ */
+static const struct sheet_table *
+floor_begin(struct http_request *req, enum http_route route,
+    struct spool_columns *cols, int *retry)
+{
+	struct sheets_cache_view	 view;
+	const char			*missing;
+
+	*retry = 0;
+	if (req->hdlr_extra == NULL && (!http_route_begin(req, route,
+	    HTTP_METHOD_GET | HTTP_METHOD_HEAD) ||
+	    !sheets_configured_or_503(req, route)))
+		return (NULL);
+	if (!cache_call_step(req, &view)) {
+		*retry = 1;
+		return (NULL);
+	}
+	if (!cache_view_usable(req, route, &view))
+		return (NULL);
+	if (spool_columns_find(view.table[SHEETS_CACHE_OPERACIONES], cols,
+	    &missing) == -1) {
+		zlog(LOG_LEVEL_ERROR, "Operaciones lacks column %s: run "
+		    "zeues-migrate", missing);
+		http_send_error(req, route, API_ERR_SHEETS_UNAVAILABLE,
+		    "La hoja de operaciones no tiene las columnas esperadas.",
+		    NULL, NULL);
+		return (NULL);
+	}
+	return (view.table[SHEETS_CACHE_OPERACIONES]);
+}
+
+static void
+tag_data(yajl_gen g, void *arg)
+{
+	json_kstr(g, "tag_spool", arg);
+}
+
+int
+route_status(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	struct spool_row		 row;
+	struct spool_state		 st;
+	const char			*seg;
+	char				 tag[SPOOL_TAG_MAX + 1], detail[160];
+	long				 i;
+	int				 retry;
+	yajl_gen			 g;
+
+	if ((ops = floor_begin(req, ROUTE_STATUS, &cols, &retry)) == NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	seg = strrchr(req->path, '/') + 1;
+	if (url_decode(seg, seg + strlen(seg), 0, tag, sizeof(tag)) == -1 ||
+	    tag[0] == '\0') {
+		http_send_error(req, ROUTE_STATUS, API_ERR_VALIDATION,
+		    "El código de spool de la ruta no es válido.", NULL, NULL);
+		return (KORE_RESULT_OK);
+	}
+	if ((i = sheet_table_find(ops, tag)) < 0) {
+		snprintf(detail, sizeof(detail), "Spool '%s' no encontrado.",
+		    tag);
+		http_send_error(req, ROUTE_STATUS, API_ERR_SPOOL_NOT_FOUND,
+		    detail, tag_data, tag);
+		return (KORE_RESULT_OK);
+	}
+	spool_row_read(ops, &cols, (size_t)i, &row);
+	spool_state_derive(&row, &st);
+	g = json_out_new();
+	spool_status_write(g, &row, &st);
+	http_send_json(req, ROUTE_STATUS, 200, g);
+	yajl_gen_free(g);
+	return (KORE_RESULT_OK);
+}
+
+/* operacion from the query string; answers 400 and returns -1 if bad. */
+static int
+query_operacion(struct http_request *req, enum http_route route,
+    enum operacion *op, char *name, size_t namelen)
+{
+	if (query_param(req->query_string, "operacion", name, namelen) !=
+	    QUERY_FOUND || operacion_parse(name, op) == -1 ||
+	    *op == OPERACION_REPARACION ||
+	    (route == ROUTE_SPOOLS_COMPLETAR && *op == OPERACION_METROLOGIA)) {
+		http_send_error(req, route, API_ERR_BAD_REQUEST,
+		    route == ROUTE_SPOOLS_COMPLETAR ? "operacion debe ser ARM o "
+		    "SOLD." : "operacion debe ser ARM, SOLD o METROLOGIA.",
+		    NULL, NULL);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+list_write(struct http_request *req, enum http_route route,
+    const struct sheet_table *ops, const struct spool_columns *cols,
+    enum operacion op, long long worker_id, const char *filtro)
+{
+	struct spool_row	 row;
+	struct spool_state	 st;
+	size_t			 i, n = 0;
+	yajl_gen		 g;
+	int			 listed;
+
+	g = json_out_new();
+	yajl_gen_map_open(g);
+	json_key(g, "spools");
+	yajl_gen_array_open(g);
+	for (i = 0; i < sheet_table_rows(ops); i++) {
+		spool_row_read(ops, cols, i, &row);
+		if (row.f[SPOOL_TAG][0] == '\0')
+			continue;
+		spool_state_derive(&row, &st);
+		listed = route == ROUTE_SPOOLS_INICIAR ?
+		    spool_listed_iniciar(&row, &st, op) :
+		    spool_listed_completar(&st, op, worker_id);
+		if (!listed)
+			continue;
+		spool_json_write(g, &row);
+		n++;
+	}
+	yajl_gen_array_close(g);
+	json_kint(g, "total", (long long)n);
+	json_kstr(g, "filtro_aplicado", filtro);
+	yajl_gen_map_close(g);
+	http_send_json(req, route, 200, g);
+	yajl_gen_free(g);
+}
+
+int
+route_spools_iniciar(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	enum operacion			 op;
+	char				 name[16], filtro[64];
+	int				 retry;
+
+	if ((ops = floor_begin(req, ROUTE_SPOOLS_INICIAR, &cols, &retry)) ==
+	    NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	if (query_operacion(req, ROUTE_SPOOLS_INICIAR, &op, name,
+	    sizeof(name)) == -1)
+		return (KORE_RESULT_OK);
+	snprintf(filtro, sizeof(filtro), "operacion=%s", name);
+	list_write(req, ROUTE_SPOOLS_INICIAR, ops, &cols, op, 0, filtro);
+	return (KORE_RESULT_OK);
+}
+
+int
+route_spools_completar(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	enum operacion			 op;
+	char				 name[16], idbuf[24], filtro[80], *end;
+	long long			 worker_id;
+	int				 retry;
+
+	if ((ops = floor_begin(req, ROUTE_SPOOLS_COMPLETAR, &cols, &retry)) ==
+	    NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	if (query_operacion(req, ROUTE_SPOOLS_COMPLETAR, &op, name,
+	    sizeof(name)) == -1)
+		return (KORE_RESULT_OK);
+	if (query_param(req->query_string, "worker_id", idbuf,
+	    sizeof(idbuf)) != QUERY_FOUND ||
+	    (worker_id = strtoll(idbuf, &end, 10)) <= 0 || *end != '\0' ||
+	    idbuf[0] == '+' || idbuf[0] == ' ') {
+		http_send_error(req, ROUTE_SPOOLS_COMPLETAR, API_ERR_VALIDATION,
+		    "worker_id debe ser un entero mayor que 0.", NULL, NULL);
+		return (KORE_RESULT_OK);
+	}
+	snprintf(filtro, sizeof(filtro), "operacion=%s&worker_id=%lld", name,
+	    worker_id);
+	list_write(req, ROUTE_SPOOLS_COMPLETAR, ops, &cols, op, worker_id,
+	    filtro);
+	return (KORE_RESULT_OK);
+}
+
+int
+route_dashboard(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	struct spool_row		 row;
+	size_t				 i;
+	int				 retry;
+	yajl_gen			 g;
+
+	if ((ops = floor_begin(req, ROUTE_DASHBOARD, &cols, &retry)) == NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	g = json_out_new();
+	yajl_gen_array_open(g);
+	for (i = 0; i < sheet_table_rows(ops); i++) {
+		spool_row_read(ops, &cols, i, &row);
+		if (row.f[SPOOL_TAG][0] == '\0' ||
+		    !spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
+			continue;
+		yajl_gen_map_open(g);
+		json_kstr(g, "tag_spool", row.f[SPOOL_TAG]);
+		json_kstr(g, "worker_nombre", row.f[SPOOL_OCUPADO_POR]);
+		json_kstr(g, "estado_detalle", row.f[SPOOL_ESTADO_DETALLE]);
+		json_kstr(g, "fecha_ocupacion", row.f[SPOOL_FECHA_OCUPACION]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	http_send_json(req, ROUTE_DASHBOARD, 200, g);
+	yajl_gen_free(g);
+	return (KORE_RESULT_OK);
+}
