@@ -119,7 +119,11 @@ http_route_begin(struct http_request *req, enum http_route route,
 	const char	*origin;
 
 	method_list(allowed, methods, sizeof(methods));
-	if (req->content_length > zeues_cfg.max_body_bytes) {
+	/*
+	 * Not content_length: Kore 4.1 leaves it as the previous request in
+	 * its pool set it, so a GET after a large POST would look large.
+	 */
+	if (req->http_body_length > zeues_cfg.max_body_bytes) {
 		snprintf(detail, sizeof(detail), "El cuerpo de la petición "
 		    "supera el máximo de %zu bytes.", zeues_cfg.max_body_bytes);
 		http_send_error(req, route, API_ERR_PAYLOAD_TOO_LARGE, detail,

@@ -374,6 +374,58 @@ static void	job_unlock(struct occ_job *);
 static void	job_publish(struct occ_job *);
 
 static void
+job_start_over(struct occ_job *job)
+{
+	memset(&job->out, 0, sizeof(job->out));
+	job->holder_value[0] = '\0';
+	job->lock_value[0] = '\0';
+	job->lost_race = 0;
+	job->cache_wait = sheets_cache_read(zw.cache, job->deadline,
+	    job_cache_done, job);
+	if (job->cache_wait == NULL) {
+		job_fail(job, OCC_ERR_OVERLOADED, "El servidor está saturado; "
+		    "vuelve a intentarlo.");
+		job_finish(job);
+	}
+}
+
+static void
+job_restart_released(void *arg, const struct lock_reply *r)
+{
+	struct occ_job	*job = arg;
+
+	job->lock_op = NULL;
+	if (r->result == LOCK_ERROR) {
+		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
+		    "no se puede ocupar ni liberar spools ahora.");
+		job_finish(job);
+		return;
+	}
+	job_start_over(job);
+}
+
+/* Gives back a lock this job took, then runs the job again. */
+static void
+job_restart(struct occ_job *job)
+{
+	enum redis_pool_status	why;
+
+	if (!job->lock_taken) {
+		job_start_over(job);
+		return;
+	}
+	job->lock_taken = 0;
+	job->lock_op = lock_release(zw.pool, job->tag, job->lock_value,
+	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
+	    job_restart_released, job, &why);
+	if (job->lock_op == NULL) {
+		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
+		    "no se puede ocupar ni liberar spools ahora.");
+		job_finish(job);
+	}
+}
+
+static void
 job_committed(void *arg, const struct gc_outcome *o)
 {
 	struct occ_job	*job = arg;
@@ -388,6 +440,15 @@ job_committed(void *arg, const struct gc_outcome *o)
 		return;
 	case GC_CONFLICT:
 		sheets_cache_invalidate(zw.cache);
+		/*
+		 * Usually another worker's write this worker's cache had not
+		 * seen yet: decide once more on a fresh read.
+		 */
+		if (!job->retried) {
+			job->retried = 1;
+			job_restart(job);
+			return;
+		}
 		zlog(LOG_LEVEL_WARNING, "%s: row changed under us (version "
 		    "now '%s'); nothing written", job->tag, o->found_version);
 		job_fail(job, OCC_ERR_SPOOL_OCCUPIED, "El spool cambió en la "

@@ -39,6 +39,7 @@ struct occ_job {
 	char			 holder_value[LOCK_VALUE_MAX];	/* as read */
 	int			 lock_taken;
 	int			 lost_race;
+	int			 retried;	/* after a conflict, once */
 
 	int			 done;
 	struct occ_outcome	 out;		/* the answer, once done */
