@@ -158,6 +158,7 @@ worker_tick(void *arg, u_int64_t now)
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
 	sse_glue_tick(ms);
+	reconcile_tick(ms);
 	kore_io_loop_reap();
 }
 
@@ -221,6 +222,7 @@ kore_worker_configure(void)
 void
 kore_worker_teardown(void)
 {
+	reconcile_stop();
 	sheets_glue_stop();
 	/* It cancels history fetches that run on the pool. */
 	sse_glue_stop();

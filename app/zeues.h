@@ -108,6 +108,10 @@ void	sse_glue_event(const char *payload, size_t len);
 void	sse_glue_resubscribed(void);
 void	sse_glue_tick(uint64_t now_ms);
 
+/* reconcile.c: Redis locks brought in line with Sheets. */
+void	reconcile_tick(uint64_t now_ms);
+void	reconcile_stop(void);
+
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);
 void	pool_json_per_worker(yajl_gen);

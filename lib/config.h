@@ -37,6 +37,8 @@ struct zeues_config {
 	int		redis_wait_queue_max;	/* REDIS_POOL_WAIT_QUEUE */
 
 	int		request_deadline_ms;	/* REQUEST_DEADLINE_MS */
+	int		reconcile_interval_ms;	/* RECONCILE_INTERVAL_SECONDS */
+	int		reconcile_grace_ms;	/* RECONCILE_GRACE_SECONDS */
 	int		sse_max_clients;	/* SSE_MAX_CLIENTS_PER_WORKER */
 	int		sse_heartbeat_ms;	/* SSE_HEARTBEAT_SECONDS (s) */
 	int		sse_max_unsent;		/* SSE_MAX_UNSENT_BYTES */

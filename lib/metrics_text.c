@@ -13,6 +13,8 @@
 			    offsetof(struct sheets_stats, f))
 #define SSE_FIELD(f)	(offsetof(struct worker_stats, sse) + \
 			    offsetof(struct sse_hub_stats, f))
+#define OCC_FIELD(f)	(offsetof(struct worker_stats, occupation) + \
+			    offsetof(struct occupation_stats, f))
 
 static uint64_t
 sum_field(const struct stats_region *r, size_t off)
@@ -285,6 +287,34 @@ render_sse(struct strbuf *b, const struct stats_region *r)
 	histogram(b, "zeues_sse_fanout_seconds", "", &fanout);
 }
 
+static void
+render_occupation(struct strbuf *b, const struct stats_region *r)
+{
+	static const char	*action[OCCUPATION_ACTIONS] = { "TOMAR",
+				    "PAUSAR", "COMPLETAR", "CANCELAR" };
+	int			 a;
+
+	header(b, "zeues_occupation_changes_total", "counter",
+	    "Occupation changes recorded in Sheets, by action.");
+	for (a = 0; a < OCCUPATION_ACTIONS; a++) {
+		strbuf_appendf(b, "zeues_occupation_changes_total{action=\"%s\"}"
+		    " %llu\n", action[a], (unsigned long long)sum_field(r,
+		    OCC_FIELD(changes_total) + (size_t)a * sizeof(uint64_t)));
+	}
+	scalar(b, "zeues_occupation_events_failed_total", "counter",
+	    "Recorded changes whose event could not be published.",
+	    sum_field(r, OCC_FIELD(events_failed_total)));
+	scalar(b, "zeues_reconcile_runs_total", "counter",
+	    "Redis/Sheets reconciliation passes.",
+	    sum_field(r, OCC_FIELD(reconcile_runs_total)));
+	scalar(b, "zeues_reconcile_restored_locks_total", "counter",
+	    "Locks restored for spools occupied in Sheets.",
+	    sum_field(r, OCC_FIELD(reconcile_restored_total)));
+	scalar(b, "zeues_reconcile_removed_locks_total", "counter",
+	    "Stray locks removed (no Ocupado_Por in Sheets).",
+	    sum_field(r, OCC_FIELD(reconcile_removed_total)));
+}
+
 void
 metrics_text_render(struct strbuf *b, const struct stats_region *r,
     uint64_t budget, const char *version)
@@ -299,5 +329,6 @@ metrics_text_render(struct strbuf *b, const struct stats_region *r,
 	render_pool(b, r, budget);
 	render_sheets(b, r);
 	render_sse(b, r);
+	render_occupation(b, r);
 	render_http(b, r);
 }

@@ -1,0 +1,444 @@
+/*
+ * Redis <-> Sheets reconciliation (data.md §2).  Sheets is the record;
+ * the locks in Redis must agree with Ocupado_Por:
+ *
+ *  - a spool occupied in Sheets without a lock gets its lock back (Redis
+ *    lost its data, or a lock was deleted by hand);
+ *  - a lock whose spool has no Ocupado_Por is crash residue once it has
+ *    been seen so for RECONCILE_GRACE_SECONDS (a TOMAR in flight holds its
+ *    lock a few seconds before its row is written: the grace covers it).
+ *
+ * One pass at start-up and every RECONCILE_INTERVAL_SECONDS, by whichever
+ * worker of whichever instance takes the lease in Redis first.  Every
+ * change is owner-checked in Redis (takeover only if still free, release
+ * only if still the value seen), so a pass never fights a live request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "redis_lock.h"
+#include "sheets_cache.h"
+#include "spool_state.h"
+#include "stat_counter.h"
+#include "uuid4.h"
+#include "zeues.h"
+
+#define LEASE_KEY	"zeues:reconcile:lease"
+#define STRAY_KEY	"zeues:reconcile:stray"
+#define SCAN_COUNT	"500"
+
+/* Sent with EVAL: a pass runs every few minutes, not per request. */
+#define PAGE_SCRIPT \
+	"local v = redis.call('MGET', unpack(KEYS)) " \
+	"local s = redis.call('HMGET', ARGV[1], unpack(ARGV, 2)) " \
+	"for i = 1, #s do v[#v + 1] = s[i] end return v"
+#define PAGE_MAX	512
+
+enum pass_stage {
+	PASS_IDLE,
+	PASS_LEASE,		/* SET NX of the lease */
+	PASS_CACHE,		/* a fresh read of Operaciones */
+	PASS_RESTORING,		/* locks for occupied rows */
+	PASS_SCANNING,		/* SCAN and the page's values */
+	PASS_REMOVING,		/* stray locks of one page */
+};
+
+static struct {
+	enum pass_stage		 stage;
+	uint64_t		 next_ms;
+	struct redis_cmd	*cmd;
+	struct sheets_cache_wait *wait;
+	unsigned long long	 cursor;
+	int			 scanned;	/* SCAN has answered once */
+	size_t			 outstanding;	/* fixes in flight */
+	uint64_t		 restored;
+	uint64_t		 removed;
+} pass;
+
+struct scan_page {
+	size_t	 n;
+	char	 tags[PAGE_MAX][LOCK_TAG_MAX + 1];
+	char	 keys[PAGE_MAX][LOCK_KEY_MAX];
+};
+
+static void	scan_next(void);
+static void	pass_end(const char *why);
+
+static uint64_t
+deadline(void)
+{
+	return (kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms);
+}
+
+static void
+pass_end(const char *why)
+{
+	if (why != NULL)
+		zlog(LOG_LEVEL_WARNING, "reconciliation stopped: %s", why);
+	else if (pass.restored > 0 || pass.removed > 0)
+		zlog(LOG_LEVEL_INFO, "reconciliation: %llu locks restored, "
+		    "%llu stray locks removed",
+		    (unsigned long long)pass.restored,
+		    (unsigned long long)pass.removed);
+	pass.stage = PASS_IDLE;
+	pass.cmd = NULL;
+	pass.wait = NULL;
+	pass.outstanding = 0;
+}
+
+/* --- fixes --- */
+
+/* One repair in flight: what it is, for the log line once it is done. */
+struct fix {
+	int	restore;
+	long long worker;
+	char	tag[LOCK_TAG_MAX + 1];
+};
+
+static void
+fix_done(void *arg, const struct lock_reply *r)
+{
+	struct fix	*f = arg;
+
+	if (r->result == LOCK_OK && f->restore) {
+		pass.restored++;
+		stat_add(&zw.stats->occupation.reconcile_restored_total, 1);
+		zlog(LOG_LEVEL_INFO, "reconciliation: %s is occupied by worker "
+		    "%lld in Sheets but had no lock: restored", f->tag,
+		    f->worker);
+	} else if (r->result == LOCK_OK) {
+		pass.removed++;
+		stat_add(&zw.stats->occupation.reconcile_removed_total, 1);
+		zlog(LOG_LEVEL_INFO, "reconciliation: removed the stray lock of "
+		    "%s (free in Sheets for over %d s)", f->tag,
+		    zeues_cfg.reconcile_grace_ms / 1000);
+	}
+	free(f);
+	if (--pass.outstanding > 0)
+		return;
+	if (pass.stage == PASS_RESTORING) {
+		pass.stage = PASS_SCANNING;
+		pass.cursor = 0;
+		pass.scanned = 0;
+		scan_next();
+	} else if (pass.stage == PASS_REMOVING) {
+		scan_next();
+	}
+}
+
+static void
+ignore_reply(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	(void)arg;
+	(void)st;
+	(void)r;
+}
+
+/* A spool occupied in Sheets: its lock, if Redis has none. */
+static void
+restore_lock(const char *tag, long long worker)
+{
+	enum redis_pool_status	 why;
+	struct fix		*f;
+	char			 value[LOCK_VALUE_MAX], token[UUID4_STRLEN];
+
+	if (worker <= 0 || uuid4_generate(token) == -1 ||
+	    lock_value(value, sizeof(value), worker, token) == -1 ||
+	    (f = calloc(1, sizeof(*f))) == NULL)
+		return;
+	f->restore = 1;
+	f->worker = worker;
+	snprintf(f->tag, sizeof(f->tag), "%s", tag);
+	pass.outstanding++;
+	if (lock_takeover(zw.pool, tag, "", value, deadline(), fix_done, f,
+	    &why) == NULL) {
+		pass.outstanding--;
+		free(f);
+	}
+}
+
+/*
+ * A lock whose spool is free in Sheets: noted the first time, removed once
+ * it has stayed so for the grace period and still holds the same value.
+ */
+static void
+stray_lock(const char *tag, const char *value, uint64_t first_seen_ms,
+    uint64_t now_unix_ms)
+{
+	enum redis_pool_status	 why;
+	struct fix		*f;
+	char			 now[24];
+
+	if (first_seen_ms == 0) {
+		snprintf(now, sizeof(now), "%llu",
+		    (unsigned long long)now_unix_ms);
+		redis_pool_submitf(zw.pool, ignore_reply, NULL, deadline(),
+		    &why, "HSETNX %s %s %s", STRAY_KEY, tag, now);
+		return;
+	}
+	if (now_unix_ms - first_seen_ms <
+	    (uint64_t)zeues_cfg.reconcile_grace_ms)
+		return;
+	redis_pool_submitf(zw.pool, ignore_reply, NULL, deadline(), &why,
+	    "HDEL %s %s", STRAY_KEY, tag);
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return;
+	snprintf(f->tag, sizeof(f->tag), "%s", tag);
+	pass.outstanding++;
+	if (lock_release(zw.pool, tag, value, deadline(), fix_done, f,
+	    &why) == NULL) {
+		pass.outstanding--;
+		free(f);
+	}
+}
+
+/* --- scanning Redis's locks --- */
+
+static long long
+occupant_of(const struct sheet_table *ops, const struct spool_columns *cols,
+    const char *tag)
+{
+	struct spool_row	row;
+	long			i;
+
+	if ((i = sheet_table_find(ops, tag)) < 0)
+		return (0);
+	spool_row_read(ops, cols, (size_t)i, &row);
+	if (!spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
+		return (0);
+	return (worker_id_from_nombre(row.f[SPOOL_OCUPADO_POR]));
+}
+
+static uint64_t
+unix_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* The page's lock values, then their first-seen-stray times. */
+static void
+page_values(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct scan_page		*pg = arg;
+	struct sheets_cache_view	 view;
+	struct spool_columns		 cols;
+	const struct sheet_table	*ops;
+	const redisReply		*v, *seen;
+	enum redis_pool_status		 why;
+	const char			*missing;
+	uint64_t			 now = unix_ms();
+	size_t				 i;
+
+	pass.cmd = NULL;
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != 2 * pg->n) {
+		free(pg);
+		pass_end("Redis did not answer the lock read");
+		return;
+	}
+	sheets_cache_peek(zw.cache, &view);
+	ops = view.table[SHEETS_CACHE_OPERACIONES];
+	if (view.status == SHEETS_CACHE_UNAVAILABLE ||
+	    spool_columns_find(ops, &cols, &missing) == -1) {
+		free(pg);
+		pass_end("no Operaciones table to compare with");
+		return;
+	}
+	pass.stage = PASS_REMOVING;
+	for (i = 0; i < pg->n; i++) {
+		v = r->element[i];
+		seen = r->element[pg->n + i];
+		if (v->type != REDIS_REPLY_STRING)
+			continue;	/* released meanwhile */
+		if (occupant_of(ops, &cols, pg->tags[i]) > 0) {
+			if (seen->type == REDIS_REPLY_STRING)
+				redis_pool_submitf(zw.pool, ignore_reply,
+				    NULL, deadline(), &why, "HDEL %s %s",
+				    STRAY_KEY, pg->tags[i]);
+			continue;
+		}
+		stray_lock(pg->tags[i], v->str,
+		    seen->type == REDIS_REPLY_STRING ?
+		    strtoull(seen->str, NULL, 10) : 0, now);
+	}
+	free(pg);
+	if (pass.outstanding == 0)
+		scan_next();
+}
+
+static void
+scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct scan_page	*pg;
+	const redisReply	*keys;
+	const char		*argv[3 + 2 * PAGE_MAX + 1];
+	char			 nkeys[24];
+	enum redis_pool_status	 why;
+	size_t			 i, argc = 0;
+
+	(void)arg;
+	pass.cmd = NULL;
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		pass_end("Redis did not answer SCAN");
+		return;
+	}
+	pass.cursor = strtoull(r->element[0]->str, NULL, 10);
+	pass.scanned = 1;
+	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
+		pass_end("out of memory");
+		return;
+	}
+	keys = r->element[1];
+	for (i = 0; i < keys->elements && pg->n < PAGE_MAX; i++) {
+		if (keys->element[i]->type != REDIS_REPLY_STRING ||
+		    strncmp(keys->element[i]->str, "spool_lock:", 11) != 0 ||
+		    !lock_tag_valid(keys->element[i]->str + 11))
+			continue;
+		snprintf(pg->keys[pg->n], LOCK_KEY_MAX, "%s",
+		    keys->element[i]->str);
+		snprintf(pg->tags[pg->n], LOCK_TAG_MAX + 1, "%s",
+		    keys->element[i]->str + 11);
+		pg->n++;
+	}
+	if (pg->n == 0) {
+		free(pg);
+		scan_next();
+		return;
+	}
+	snprintf(nkeys, sizeof(nkeys), "%zu", pg->n);
+	argv[argc++] = "EVAL";
+	argv[argc++] = PAGE_SCRIPT;
+	argv[argc++] = nkeys;
+	for (i = 0; i < pg->n; i++)
+		argv[argc++] = pg->keys[i];
+	argv[argc++] = STRAY_KEY;
+	for (i = 0; i < pg->n; i++)
+		argv[argc++] = pg->tags[i];
+	pass.cmd = redis_pool_submit(zw.pool, page_values, pg, deadline(),
+	    (int)argc, argv, NULL, &why);
+	if (pass.cmd == NULL) {
+		free(pg);
+		pass_end(redis_pool_status_name(why));
+	}
+}
+
+/* SCAN goes from cursor 0 until it answers 0 again. */
+static void
+scan_next(void)
+{
+	enum redis_pool_status	why;
+	char			cursor[24];
+
+	if (pass.scanned && pass.cursor == 0) {
+		pass_end(NULL);
+		return;
+	}
+	pass.stage = PASS_SCANNING;
+	snprintf(cursor, sizeof(cursor), "%llu", pass.cursor);
+	pass.cmd = redis_pool_submitf(zw.pool, scan_page, NULL, deadline(),
+	    &why, "SCAN %s MATCH spool_lock:* COUNT %s", cursor, SCAN_COUNT);
+	if (pass.cmd == NULL)
+		pass_end(redis_pool_status_name(why));
+}
+
+/* --- Sheets side first: occupied rows must have locks --- */
+
+static void
+pass_cache(void *arg, const struct sheets_cache_view *unused)
+{
+	struct sheets_cache_view	 view;
+	struct spool_columns		 cols;
+	struct spool_row		 row;
+	const struct sheet_table	*ops;
+	const char			*missing;
+	size_t				 i;
+
+	(void)arg;
+	(void)unused;
+	pass.wait = NULL;
+	sheets_cache_peek(zw.cache, &view);
+	ops = view.table[SHEETS_CACHE_OPERACIONES];
+	if (view.status != SHEETS_CACHE_FRESH ||
+	    spool_columns_find(ops, &cols, &missing) == -1) {
+		pass_end("Sheets not read fresh");
+		return;
+	}
+	stat_add(&zw.stats->occupation.reconcile_runs_total, 1);
+	for (i = 0; i < sheet_table_rows(ops); i++) {
+		spool_row_read(ops, &cols, i, &row);
+		if (row.f[SPOOL_TAG][0] == '\0' ||
+		    !lock_tag_valid(row.f[SPOOL_TAG]) ||
+		    !spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
+			continue;
+		restore_lock(row.f[SPOOL_TAG],
+		    worker_id_from_nombre(row.f[SPOOL_OCUPADO_POR]));
+	}
+	pass.stage = PASS_RESTORING;
+	if (pass.outstanding == 0) {
+		pass.stage = PASS_SCANNING;
+		pass.cursor = 0;
+		pass.scanned = 0;
+		scan_next();
+	}
+}
+
+static void
+pass_lease(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	(void)arg;
+	pass.cmd = NULL;
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_STATUS) {
+		/* Another worker or instance has this round. */
+		pass.stage = PASS_IDLE;
+		return;
+	}
+	pass.stage = PASS_CACHE;
+	pass.restored = pass.removed = 0;
+	sheets_cache_invalidate(zw.cache);
+	pass.wait = sheets_cache_read(zw.cache, kore_io_loop_now() +
+	    (uint64_t)zeues_sheets.call_timeout_ms, pass_cache, NULL);
+	if (pass.wait == NULL)
+		pass_end("out of memory");
+}
+
+void
+reconcile_tick(uint64_t now)
+{
+	enum redis_pool_status	why;
+	char			holder[96], ttl[24];
+
+	if (zw.cache == NULL || pass.stage != PASS_IDLE || now < pass.next_ms)
+		return;
+	/* At start-up the pool may still be connecting: try again soon. */
+	if (!redis_pool_is_up(zw.pool)) {
+		pass.next_ms = now + 1000;
+		return;
+	}
+	pass.next_ms = now + (uint64_t)zeues_cfg.reconcile_interval_ms;
+	snprintf(holder, sizeof(holder), "%sw%d", zw.client_prefix, zw.id);
+	/* The lease lapses a little before the next round is due. */
+	snprintf(ttl, sizeof(ttl), "%d", zeues_cfg.reconcile_interval_ms * 9 /
+	    10);
+	pass.stage = PASS_LEASE;
+	pass.cmd = redis_pool_submitf(zw.pool, pass_lease, NULL, deadline(),
+	    &why, "SET %s %s NX PX %s", LEASE_KEY, holder, ttl);
+	if (pass.cmd == NULL)
+		pass.stage = PASS_IDLE;
+}
+
+void
+reconcile_stop(void)
+{
+	if (pass.cmd != NULL)
+		redis_pool_cancel(pass.cmd);
+	if (pass.wait != NULL)
+		sheets_cache_cancel(pass.wait);
+	memset(&pass, 0, sizeof(pass));
+}
