@@ -335,10 +335,13 @@ job_commit(struct occ_job *job)
 	char			err[GC_ERROR_MAX];
 	size_t			i, n = 0;
 
+	memset(&ch, 0, sizeof(ch));
 	/* The group commit writes the row's new version itself. */
 	for (i = 0; i < job->out.ncells; i++) {
-		if (job->out.cells[i].field == SPOOL_VERSION)
+		if (job->out.cells[i].field == SPOOL_VERSION) {
+			ch.new_version = job->out.cells[i].value;
 			continue;
+		}
 		writes[n].header = spool_field_header(job->out.cells[i].field);
 		writes[n].value.kind = job->out.cells[i].entered ?
 		    SHEETS_CELL_ENTERED : SHEETS_CELL_TEXT;
@@ -346,7 +349,6 @@ job_commit(struct occ_job *job)
 		n++;
 	}
 	occ_audit_cells(&job->out.audit, cells);
-	memset(&ch, 0, sizeof(ch));
 	ch.sheet = zeues_sheets.operaciones;
 	ch.tag = job->tag;
 	ch.row = job->rownum;
@@ -361,6 +363,7 @@ job_commit(struct occ_job *job)
 	ch.audit.accion = cells[7];
 	ch.audit.fecha_operacion = cells[8];
 	ch.audit.metadata_json = cells[9];
+	ch.audit_id = job->out.audit.id;
 	job->ticket = group_commit_submit(zw.commit, &ch, job->deadline,
 	    job_committed, job, err, sizeof(err));
 	if (job->ticket == NULL) {

@@ -328,7 +328,13 @@ ticket_new(struct group_commit *gc, const struct gc_change *c,
 	m->deadline_ms = deadline_ms;
 	m->row = c->row;
 	m->ver_col = -1;
-	if (uuid4_generate(m->version) == -1 || uuid4_generate(m->id) == -1)
+	if (c->new_version != NULL && uuid4_valid(c->new_version))
+		memcpy(m->version, c->new_version, UUID4_STRLEN);
+	else if (uuid4_generate(m->version) == -1)
+		goto fail;
+	if (c->audit_id != NULL && uuid4_valid(c->audit_id))
+		memcpy(m->id, c->audit_id, UUID4_STRLEN);
+	else if (uuid4_generate(m->id) == -1)
 		goto fail;
 	if ((m->sheet = strdup(c->sheet)) == NULL ||
 	    (m->tag = strdup(c->tag)) == NULL ||

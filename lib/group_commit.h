@@ -94,6 +94,13 @@ struct gc_change {
 	const struct gc_write	*writes;
 	size_t			 nwrites;
 	struct gc_audit		 audit;
+	/*
+	 * The row's new version and the audit row's ID, when the caller has
+	 * already written them elsewhere (into Metadata_JSON, say); NULL
+	 * for fresh uuid4s.  Each must be a uuid4.
+	 */
+	const char		*new_version;
+	const char		*audit_id;
 };
 
 enum gc_status {

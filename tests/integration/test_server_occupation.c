@@ -109,6 +109,9 @@ spool_cell(const struct wb *wb, const char *tag, const char *header,
 	    (size_t)emu_column(wb->ops, header), buf, sizeof(buf)));
 }
 
+/* The newest audit row's Metadata_JSON, as audit_rows() last saw it. */
+static char	last_json[2048];
+
 /* Metadata rows of tag; the last one's cells for the asked headers. */
 static size_t
 audit_rows(const struct wb *wb, const char *tag, char *evento, char *op,
@@ -129,6 +132,9 @@ audit_rows(const struct wb *wb, const char *tag, char *evento, char *op,
 		    emu_column(wb->meta, "Operacion"), buf, sizeof(buf)));
 		snprintf(nombre, len, "%s", emu_cell(wb->meta, r, (size_t)
 		    emu_column(wb->meta, "Worker_Nombre"), buf, sizeof(buf)));
+		snprintf(last_json, sizeof(last_json), "%s", emu_cell(wb->meta,
+		    r, (size_t)emu_column(wb->meta, "Metadata_JSON"), buf,
+		    sizeof(buf)));
 	}
 	return (n);
 }
@@ -324,6 +330,8 @@ check_step(const char *tag, const char *occupant, long long holder,
 	assert_string_not_equal(cell, version);
 	snprintf(version, 128, "%s", cell);
 	assert_int_equal(audit_rows(&wb, tag, e, o, n, sizeof(e)), audits);
+	/* The audit row names the version the row really got. */
+	assert_non_null(strstr(last_json, version));
 	assert_string_equal(e, evento);
 	assert_string_equal(o, op);
 	assert_string_equal(n, nombre);
