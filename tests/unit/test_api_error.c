@@ -28,6 +28,8 @@ static const struct {
 	const char	*code;
 	int		 retry_after;	/* -1: must be > 0 */
 } table[] = {
+	{ API_ERR_BAD_REQUEST, 400, "INVALID_REQUEST", 0 },
+	{ API_ERR_SPOOL_NOT_FOUND, 404, "SPOOL_NO_ENCONTRADO", 0 },
 	{ API_ERR_NOT_FOUND, 404, "NOT_FOUND", 0 },
 	{ API_ERR_METHOD_NOT_ALLOWED, 405, "METHOD_NOT_ALLOWED", 0 },
 	{ API_ERR_PAYLOAD_TOO_LARGE, 413, "PAYLOAD_TOO_LARGE", 0 },
