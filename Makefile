@@ -95,12 +95,15 @@ test: deps
 run: all
 	@scripts/run-stack
 
-# BENCH_SECONDS per run (default 10).
+# BENCH_SECONDS per timed run (default 10).
 bench: all
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do \
-	    ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
-	    $$b $(BENCH_SECONDS) || exit 1; done
+	@ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
+	    $(BUILD)/tests/bench/bench_http $(BENCH_SECONDS)
+	@ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
+	    $(BUILD)/tests/bench/bench_occupation $(BENCH_SECONDS)
+	@ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
+	    $(BUILD)/tests/bench/bench_sse
 
 clean:
 	rm -rf build

@@ -82,6 +82,8 @@ http_parallel(struct http_job *jobs, size_t n, size_t parallel,
 			    (char **)&s);
 			curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE,
 			    &s->job->reply.status);
+			curl_easy_getinfo(s->h, CURLINFO_TOTAL_TIME,
+			    &s->job->reply.seconds);
 			s->job->reply.curl_error = (int)msg->data.result;
 			if (msg->data.result != CURLE_OK)
 				failures++;
