@@ -355,7 +355,13 @@ test_slow_client_dropped_others_unaffected(void **state)
 	rss_after = workers_rss_kib();
 	print_message("workers' RSS %ld KiB before, %ld KiB after 8 MB to a "
 	    "client that never read\n", rss_before, rss_after);
-	assert_true(rss_after - rss_before < 32 * 1024);
+	/*
+	 * Under AddressSanitizer freed memory sits in a quarantine and the
+	 * allocator keeps its pages, so RSS says nothing about the server's
+	 * own growth there; the plain build checks it.
+	 */
+	if (getenv("ZEUES_PRELOAD") == NULL)
+		assert_true(rss_after - rss_before < 32 * 1024);
 	sse_clients_close(&slow);
 	sse_clients_close(&readers);
 }
