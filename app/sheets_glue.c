@@ -64,6 +64,12 @@ sheets_glue_start(char *err, size_t errlen)
 	gc.spreadsheet_id = zeues_sheets.spreadsheet_id;
 	gc.metadata_sheet = zeues_sheets.metadata;
 	gc.window_ms = (uint64_t)zeues_sheets.batch_window_ms;
+	/*
+	 * Each worker batches at its share of the write quota's pace, with a
+	 * quarter to spare for the read cache and the other instances' slack.
+	 */
+	gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 * 5 / 4 /
+	    (uint64_t)zeues_sheets.writes_per_minute;
 	gc.applied = sheets_cache_note_write;
 	gc.applied_arg = zw.cache;
 	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,

@@ -159,6 +159,7 @@ struct group_commit {
 	int				 meta_known;
 	long long			 meta_sheet_id;
 	long long			 meta_rows;
+	uint64_t			 last_start_ms;	/* of a batch */
 	struct group_commit_stats	 stats;
 };
 
@@ -1575,8 +1576,17 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 		batch_free(gc->active);
 		gc->active = NULL;
 	}
+	/*
+	 * The open batch keeps gathering while another is on its way and
+	 * for min_interval_ms after the last one started: under sustained
+	 * load batches grow instead of queueing up, and the quota is spent
+	 * evenly instead of in one burst that leaves the rest of the minute
+	 * without writes.
+	 */
 	if (gc->open != NULL && (batch_live(gc->open) == 0 ||
-	    now >= gc->open->opened_ms + gc->cfg.window_ms)) {
+	    (now >= gc->open->opened_ms + gc->cfg.window_ms &&
+	    gc->active == NULL && TAILQ_EMPTY(&gc->queue) &&
+	    now >= gc->last_start_ms + gc->cfg.min_interval_ms))) {
 		if (batch_live(gc->open) == 0)
 			batch_free(gc->open);
 		else
@@ -1587,6 +1597,7 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 	if (gc->active == NULL && (b = TAILQ_FIRST(&gc->queue)) != NULL) {
 		TAILQ_REMOVE(&gc->queue, b, entry);
 		gc->active = b;
+		gc->last_start_ms = now;
 		gc->stats.batches++;
 		batch_advance(b);
 	} else if (gc->active != NULL && gc->active->step == STEP_BACKOFF &&

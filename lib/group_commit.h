@@ -137,6 +137,8 @@ struct group_commit_config {
 	const char	*key_header;
 	const char	*version_header;
 	uint64_t	 window_ms;		/* SHEETS_BATCH_WINDOW_MS */
+	/* Between batch starts: pace writes to the quota (0: no pacing). */
+	uint64_t	 min_interval_ms;
 	size_t		 max_batch;		/* changes per write call */
 	size_t		 max_ranges;		/* per Sheets call */
 	uint64_t	 call_timeout_ms;	/* one Sheets call, retries in */
