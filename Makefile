@@ -17,7 +17,8 @@ CC	?= cc
 KORE_FEATURES := $(shell cat /usr/share/kore/features 2>/dev/null)
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) -Ilib
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) -Ilib \
+	       $(EXTRA_CFLAGS)
 DEP_LIBS := -lhiredis -lcurl -lyajl -lcrypto -lm
 
 LIB_SRC	:= $(wildcard lib/*.c)
@@ -82,10 +83,18 @@ $(BUILD)/tests/integration/test_%: tests/integration/test_%.c \
 # Named outside the pattern rules so make keeps them between builds.
 $(UNIT_BIN) $(INTEG_BIN): $(SUPPORT_OBJ) $(LIBZEUES)
 
+# The soak test's proof that its verdict can fail: a server built with the
+# old defect (a Redis connection per request, never closed).
+LEAKY_SO := $(BUILD)/leaky/zeues.so
+$(LEAKY_SO): $(APP_SRC) $(LIB_SRC)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/leaky \
+	    EXTRA_CFLAGS=-DZEUES_TEST_LEAKY_REDIS $(BUILD)/leaky/zeues.so
+
 # One pass of the whole suite against one build (plain, or SAN=1).
-test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS)
+test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS) \
+    $(LEAKY_SO)
 	@$(TEST_ENV) scripts/run-tests $(UNIT_BIN) $(INTEG_BIN) \
-	    $(EMULATOR_TESTS)
+	    $(EMULATOR_TESTS) $(SOAK_TESTS)
 
 # The README's test command: the suite, then the same under ASan/UBSan.
 test: deps

@@ -111,12 +111,44 @@ allowed_data(yajl_gen g, void *arg)
 	json_kstr(g, "allowed", arg);
 }
 
+#ifdef ZEUES_TEST_LEAKY_REDIS
+/*
+ * Test builds only (make leaky): the old backend's defect, one Redis
+ * connection per request that is never closed, so the soak test can show
+ * that its verdict catches it.  Never compiled into the real server.
+ */
+static void
+leak_a_connection(void)
+{
+	static struct redis_pool_stats	leak_stats;
+	struct redis_pool_config	lc;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.url = zeues_cfg.redis;
+	snprintf(lc.client_name, sizeof(lc.client_name), "%sw%d:leak",
+	    zw.client_prefix, zw.id);
+	lc.max_connections = 1;
+	lc.connect_timeout_ms = zeues_cfg.redis_connect_timeout_ms;
+	lc.command_timeout_ms = zeues_cfg.redis_socket_timeout_ms;
+	lc.health_interval_ms = zeues_cfg.redis_health_interval_ms;
+	lc.idle_timeout_ms = zeues_cfg.redis_idle_timeout_ms;
+	lc.grow_depth = 1;
+	lc.wait_queue_max = 1;
+	lc.pipeline_max = 1;
+	(void)redis_pool_new(&lc, zw.loop, &leak_stats);
+}
+#endif
+
 int
 http_route_begin(struct http_request *req, enum http_route route,
     int allowed)
 {
 	char		methods[96], detail[160];
 	const char	*origin;
+
+#ifdef ZEUES_TEST_LEAKY_REDIS
+	leak_a_connection();
+#endif
 
 	method_list(allowed, methods, sizeof(methods));
 	/*
