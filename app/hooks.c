@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <kore/seccomp.h>
 
+#include "occupation_job.h"
 #include "service_account.h"
 #include "sheet_dates.h"
 #include "zeues.h"
@@ -159,6 +160,7 @@ worker_tick(void *arg, u_int64_t now)
 	sheets_glue_tick(ms);
 	sse_glue_tick(ms);
 	reconcile_tick(ms);
+	occ_job_tick(ms);
 	kore_io_loop_reap();
 }
 
@@ -223,6 +225,7 @@ void
 kore_worker_teardown(void)
 {
 	reconcile_stop();
+	occ_job_stop();
 	sheets_glue_stop();
 	/* It cancels history fetches that run on the pool. */
 	sse_glue_stop();

@@ -19,6 +19,8 @@
  * a lock behind, so the chain always runs to its end and then frees itself
  * if nobody is waiting for it.
  */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,27 @@
 
 static struct event_log_config	job_events;
 static int			job_events_ready;
+
+/*
+ * Locks a failed change could not give back because Redis was away at
+ * that moment: given back as soon as Redis answers again, so an outage
+ * leaves no lock behind.  Owner-checked, so a retry never frees a lock
+ * someone has taken since.
+ */
+#define RELEASE_RETRY_MS	1000
+#define RELEASE_GIVE_UP_MS	(10 * 60 * 1000)
+
+struct pending_release {
+	TAILQ_ENTRY(pending_release)	 entry;
+	char				 tag[SPOOL_TAG_MAX + 1];
+	char				 value[LOCK_VALUE_MAX];
+	uint64_t			 next_ms;
+	uint64_t			 until_ms;
+	struct lock_op			*op;
+};
+
+static TAILQ_HEAD(, pending_release)	pending_releases =
+    TAILQ_HEAD_INITIALIZER(pending_releases);
 
 static void	job_step_owner(struct occ_job *);
 static void	job_decide(struct occ_job *, const struct occ_lock *);
@@ -58,15 +81,90 @@ job_finish(struct occ_job *job)
 }
 
 static void
+release_later(const char *tag, const char *value)
+{
+	struct pending_release	*p;
+	uint64_t		 now = kore_io_loop_now();
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		zlog(LOG_LEVEL_WARNING, "%s: lock not released after a failed "
+		    "change; reconciliation will clear it", tag);
+		return;
+	}
+	snprintf(p->tag, sizeof(p->tag), "%s", tag);
+	snprintf(p->value, sizeof(p->value), "%s", value);
+	p->next_ms = now + RELEASE_RETRY_MS;
+	p->until_ms = now + RELEASE_GIVE_UP_MS;
+	TAILQ_INSERT_TAIL(&pending_releases, p, entry);
+	zlog(LOG_LEVEL_WARNING, "%s: lock not released after a failed change "
+	    "(Redis unavailable); retrying until Redis answers", tag);
+}
+
+static void
+pending_release_done(void *arg, const struct lock_reply *r)
+{
+	struct pending_release	*p = arg;
+
+	p->op = NULL;
+	if (r->result == LOCK_ERROR) {
+		p->next_ms = kore_io_loop_now() + RELEASE_RETRY_MS;
+		return;
+	}
+	if (r->result == LOCK_OK)
+		zlog(LOG_LEVEL_INFO, "%s: lock of a failed change released "
+		    "after Redis came back", p->tag);
+	TAILQ_REMOVE(&pending_releases, p, entry);
+	free(p);
+}
+
+void
+occ_job_tick(uint64_t now)
+{
+	struct pending_release	*p, *next;
+	enum redis_pool_status	 why;
+
+	for (p = TAILQ_FIRST(&pending_releases); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->op != NULL || now < p->next_ms)
+			continue;
+		if (now >= p->until_ms) {
+			zlog(LOG_LEVEL_WARNING, "%s: gave up releasing the lock "
+			    "of a failed change; reconciliation will clear it",
+			    p->tag);
+			TAILQ_REMOVE(&pending_releases, p, entry);
+			free(p);
+			continue;
+		}
+		p->next_ms = now + RELEASE_RETRY_MS;
+		if (!redis_pool_is_up(zw.pool))
+			continue;
+		p->op = lock_release(zw.pool, p->tag, p->value, now +
+		    (uint64_t)zeues_cfg.redis_socket_timeout_ms,
+		    pending_release_done, p, &why);
+	}
+}
+
+void
+occ_job_stop(void)
+{
+	struct pending_release	*p;
+
+	while ((p = TAILQ_FIRST(&pending_releases)) != NULL) {
+		TAILQ_REMOVE(&pending_releases, p, entry);
+		if (p->op != NULL)
+			lock_cancel(p->op);
+		free(p);
+	}
+}
+
+static void
 job_release_then_finish_done(void *arg, const struct lock_reply *r)
 {
 	struct occ_job	*job = arg;
 
 	job->lock_op = NULL;
-	if (r->result != LOCK_OK)
-		zlog(LOG_LEVEL_WARNING, "%s: lock not released after a failed "
-		    "change (%s); reconciliation will clear it", job->tag,
-		    r->result == LOCK_ERROR ? "Redis error" : "not ours");
+	if (r->result == LOCK_ERROR)
+		release_later(job->tag, job->lock_value);
 	job_finish(job);
 }
 
@@ -85,8 +183,7 @@ job_undo_and_finish(struct occ_job *job)
 	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
 	    job_release_then_finish_done, job, &why);
 	if (job->lock_op == NULL) {
-		zlog(LOG_LEVEL_WARNING, "%s: lock not released after a failed "
-		    "change (%s)", job->tag, redis_pool_status_name(why));
+		release_later(job->tag, job->lock_value);
 		job_finish(job);
 	}
 }
@@ -484,10 +581,11 @@ job_unlocked(void *arg, const struct lock_reply *r)
 	struct occ_job	*job = arg;
 
 	job->lock_op = NULL;
-	if (r->result != LOCK_OK)
-		zlog(LOG_LEVEL_WARNING, "%s: change recorded but its lock was "
-		    "not released (%s); reconciliation will clear it", job->tag,
-		    r->result == LOCK_ERROR ? "Redis error" : "not ours");
+	if (r->result == LOCK_ERROR)
+		release_later(job->tag, job->lock_value);
+	else if (r->result != LOCK_OK)
+		zlog(LOG_LEVEL_WARNING, "%s: change recorded; its lock was "
+		    "already gone or someone else's", job->tag);
 	job_publish(job);
 }
 
@@ -500,8 +598,7 @@ job_unlock(struct occ_job *job)
 	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
 	    job_unlocked, job, &why);
 	if (job->lock_op == NULL) {
-		zlog(LOG_LEVEL_WARNING, "%s: change recorded but its lock was "
-		    "not released (%s)", job->tag, redis_pool_status_name(why));
+		release_later(job->tag, job->lock_value);
 		job_publish(job);
 	}
 }

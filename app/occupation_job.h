@@ -57,4 +57,8 @@ void		 occ_job_start(struct occ_job *);
  */
 void		 occ_job_detach(struct occ_job *);
 
+/* Retries the lock releases an outage held up; call from the tick. */
+void		 occ_job_tick(uint64_t now_ms);
+void		 occ_job_stop(void);
+
 #endif
