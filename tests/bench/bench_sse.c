@@ -24,36 +24,6 @@ cmp_u64(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
-static long
-workers_rss_kib(const struct test_server *srv)
-{
-	struct http_reply	 r;
-	yajl_val		 j, list;
-	char			 url[128], path[64], line[256];
-	FILE			*fp;
-	long			 total = 0, kib;
-	size_t			 i;
-
-	snprintf(url, sizeof(url), "%s/api/redis-connection-stats", srv->base);
-	if (http_get(url, 5000, &r) != 0)
-		return (-1);
-	j = http_reply_json(&r);
-	list = jpath(j, "per_worker", NULL);
-	for (i = 0; list != NULL && i < list->u.array.len; i++) {
-		snprintf(path, sizeof(path), "/proc/%lld/status",
-		    jpath_int(list->u.array.values[i], 0, "pid", NULL));
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-				total += kib;
-		}
-		fclose(fp);
-	}
-	yajl_tree_free(j);
-	http_reply_free(&r);
-	return (total);
-}
 
 struct row {
 	size_t		clients;
@@ -87,8 +57,8 @@ run(struct test_server *srv, struct event_publisher *pub, size_t n,
 	while (sse_clients_open_count(&cs) < n &&
 	    harness_now_ms() - t0 < 60000)
 		sse_clients_pump(&cs, 50);
-	row->rss_per_client_kib = (double)(workers_rss_kib(srv) - rss_idle) /
-	    (double)n;
+	row->rss_per_client_kib = (double)(test_server_workers_rss_kib(srv) -
+	    rss_idle) / (double)n;
 	row->redis_conns = harness_redis_clients(srv->redis_port, srv->prefix);
 
 	for (k = 0; k < (size_t)events; k++) {
@@ -141,7 +111,7 @@ main(void)
 		return (1);
 	if ((pub = event_publisher_new(srv.redis_port)) == NULL)
 		return (1);
-	rss_idle = workers_rss_kib(&srv);
+	rss_idle = test_server_workers_rss_kib(&srv);
 	for (i = 0; i < 3; i++)
 		run(&srv, pub, sizes[i], events, rss_idle, &rows[i]);
 	event_publisher_free(pub);

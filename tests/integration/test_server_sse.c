@@ -267,37 +267,6 @@ metric_value(const char *name)
 	return (v);
 }
 
-/* Resident memory of the server's workers, in KiB. */
-static long
-workers_rss_kib(void)
-{
-	struct http_reply	 r;
-	yajl_val		 j, list;
-	char			 url[128], path[64], line[256];
-	FILE			*fp;
-	long			 total = 0, kib;
-	size_t			 i;
-
-	snprintf(url, sizeof(url), "%s/api/redis-connection-stats", srv.base);
-	if (http_get(url, 5000, &r) != 0)
-		return (-1);
-	j = http_reply_json(&r);
-	list = jpath(j, "per_worker", NULL);
-	for (i = 0; list != NULL && i < list->u.array.len; i++) {
-		snprintf(path, sizeof(path), "/proc/%lld/status",
-		    jpath_int(list->u.array.values[i], 0, "pid", NULL));
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-				total += kib;
-		}
-		fclose(fp);
-	}
-	yajl_tree_free(j);
-	http_reply_free(&r);
-	return (total);
-}
 
 static void
 test_slow_client_dropped_others_unaffected(void **state)
@@ -317,7 +286,7 @@ test_slow_client_dropped_others_unaffected(void **state)
 	assert_int_equal(sse_clients_open(&readers, 10, srv.port,
 	    "/api/sse/stream", NULL, 1), 0);
 	assert_int_equal(wait_open(&readers, 10, 5000), 0);
-	rss_before = workers_rss_kib();
+	rss_before = test_server_workers_rss_kib(&srv);
 
 	/* ~8 MB of events: more than the kernel buffers plus the cap. */
 	for (i = 0; i < 2000; i++) {
@@ -352,7 +321,7 @@ test_slow_client_dropped_others_unaffected(void **state)
 	 */
 	assert_int_equal(metric_value("zeues_sse_clients"), 10);
 
-	rss_after = workers_rss_kib();
+	rss_after = test_server_workers_rss_kib(&srv);
 	print_message("workers' RSS %ld KiB before, %ld KiB after 8 MB to a "
 	    "client that never read\n", rss_before, rss_after);
 	/*

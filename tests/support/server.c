@@ -165,3 +165,36 @@ test_server_stop(struct test_server *s)
 	s->redis = 0;
 	return (bad ? -1 : 0);
 }
+
+long
+test_server_workers_rss_kib(const struct test_server *s)
+{
+	struct http_reply	 r;
+	yajl_val		 j, list;
+	char			 url[128], path[64], line[256];
+	FILE			*fp;
+	long			 total = 0, kib;
+	size_t			 i;
+
+	snprintf(url, sizeof(url), "%s/api/redis-connection-stats", s->base);
+	if (http_get(url, 5000, &r) != 0) {
+		http_reply_free(&r);
+		return (-1);
+	}
+	j = http_reply_json(&r);
+	list = jpath(j, "per_worker", NULL);
+	for (i = 0; list != NULL && i < list->u.array.len; i++) {
+		snprintf(path, sizeof(path), "/proc/%lld/status",
+		    jpath_int(list->u.array.values[i], 0, "pid", NULL));
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+				total += kib;
+		}
+		fclose(fp);
+	}
+	yajl_tree_free(j);
+	http_reply_free(&r);
+	return (total);
+}

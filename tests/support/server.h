@@ -36,6 +36,8 @@ int	test_log_clean(const char *path);
 /* GET base+path; returns the status or -1. */
 long	test_server_status(const struct test_server *, const char *path,
 	    long timeout_ms);
+/* Resident memory of the server's workers together, in KiB; -1 on error. */
+long	test_server_workers_rss_kib(const struct test_server *);
 /* The path of a file of the repository or of the build. */
 const char	*test_repo_path(const char *rel);
 const char	*test_build_path(const char *rel);
