@@ -3,7 +3,7 @@
  *
  * Lifetime rules, because hiredis frees its context on its own after an
  * I/O error: a redis_conn learns that its context is gone in the
- * ev.cleanup hook, which hiredis calls on every path that frees a context.
+ * redis_io's gone callback (see redis_io.h).
  * From then on the conn is "dead" and is reaped from the tick, never from
  * inside a hiredis callback that may still be on the stack.
  */
@@ -16,6 +16,7 @@
 #include <hiredis/async.h>
 
 #include "backoff.h"
+#include "redis_io.h"
 #include "redis_pool.h"
 #include "stat_counter.h"
 
@@ -49,11 +50,8 @@ TAILQ_HEAD(cmd_list, redis_cmd);
 struct redis_conn {
 	TAILQ_ENTRY(redis_conn)	 link;
 	struct redis_pool	*pool;
-	redisAsyncContext	*ac;
-	struct io_watch		*watch;
+	struct redis_io		 io;
 	enum conn_state		 state;
-	int			 reading;
-	int			 writing;
 	int			 timed_out;	/* reset by us for a late reply */
 	int			 closing;	/* redisAsyncFree was called */
 	int			 handshake_left;
@@ -114,79 +112,16 @@ cmd_free(struct redis_cmd *cmd)
 	free(cmd);
 }
 
-/* --- io_loop glue: hiredis asks for read/write interest through ev. --- */
-
+/* hiredis is done with the context: reaped from the tick, not here. */
 static void
-ev_update(struct redis_conn *c)
+conn_gone(void *owner)
 {
-	if (c->watch != NULL)
-		c->pool->loop->ops->set_interest(c->watch, c->reading,
-		    c->writing);
-}
+	struct redis_conn	*c = owner;
 
-static void
-ev_add_read(void *p)
-{
-	struct redis_conn	*c = p;
-
-	c->reading = 1;
-	ev_update(c);
-}
-
-static void
-ev_del_read(void *p)
-{
-	struct redis_conn	*c = p;
-
-	c->reading = 0;
-	ev_update(c);
-}
-
-static void
-ev_add_write(void *p)
-{
-	struct redis_conn	*c = p;
-
-	c->writing = 1;
-	ev_update(c);
-}
-
-static void
-ev_del_write(void *p)
-{
-	struct redis_conn	*c = p;
-
-	c->writing = 0;
-	ev_update(c);
-}
-
-static void
-ev_cleanup(void *p)
-{
-	struct redis_conn	*c = p;
-	struct redis_pool	*pool = c->pool;
-
-	c->reading = c->writing = 0;
-	if (c->watch != NULL) {
-		pool->loop->ops->unwatch(c->watch);
-		c->watch = NULL;
-	}
-	c->ac = NULL;
 	if (c->state != CONN_DEAD) {
 		c->state = CONN_DEAD;
-		pool->nconns--;
+		c->pool->nconns--;
 	}
-}
-
-static void
-conn_ready_io(void *arg, int readable, int writable, int error)
-{
-	struct redis_conn	*c = arg;
-
-	if (c->ac != NULL && c->writing && (writable || error))
-		redisAsyncHandleWrite(c->ac);
-	if (c->ac != NULL && c->reading && (readable || error))
-		redisAsyncHandleRead(c->ac);
 }
 
 /* --- replies --- */
@@ -409,13 +344,10 @@ conn_open(struct redis_pool *pool, uint64_t now)
 		return;
 	}
 	c->pool = pool;
-	c->ac = ac;
 	c->state = CONN_CONNECTING;
 	c->started_ms = now;
 	TAILQ_INIT(&c->inflight);
-	c->watch = pool->loop->ops->watch(pool->loop->impl, ac->c.fd,
-	    conn_ready_io, c);
-	if (c->watch == NULL) {
+	if (redis_io_attach(&c->io, pool->loop, ac, conn_gone, c) == -1) {
 		redisAsyncFree(ac);
 		free(c);
 		return;
@@ -424,12 +356,6 @@ conn_open(struct redis_pool *pool, uint64_t now)
 	pool->nconns++;
 
 	ac->data = c;
-	ac->ev.data = c;
-	ac->ev.addRead = ev_add_read;
-	ac->ev.delRead = ev_del_read;
-	ac->ev.addWrite = ev_add_write;
-	ac->ev.delWrite = ev_del_write;
-	ac->ev.cleanup = ev_cleanup;
 	redisAsyncSetConnectCallback(ac, on_connect);
 	redisAsyncSetDisconnectCallback(ac, on_disconnect);
 	conn_handshake(c, now);
@@ -438,16 +364,16 @@ conn_open(struct redis_pool *pool, uint64_t now)
 
 /*
  * Frees the hiredis context: every command in flight is failed by hiredis
- * (with REDIS_POOL_TIMEOUT when timed_out is set), then ev_cleanup runs.
+ * (with REDIS_POOL_TIMEOUT when timed_out is set), then conn_gone runs.
  */
 static void
 conn_close(struct redis_conn *c, int timed_out)
 {
-	if (c->ac == NULL || c->closing)
+	if (c->io.ac == NULL || c->closing)
 		return;
 	c->closing = 1;
 	c->timed_out = timed_out;
-	redisAsyncFree(c->ac);
+	redisAsyncFree(c->io.ac);
 }
 
 static void
@@ -460,7 +386,7 @@ conn_send(struct redis_conn *c, struct redis_cmd *cmd, uint64_t now)
 	TAILQ_INSERT_TAIL(&c->inflight, cmd, link);
 	c->ninflight++;
 	c->last_used_ms = now;
-	if (redisAsyncFormattedCommand(c->ac, conn_reply, cmd, cmd->buf,
+	if (redisAsyncFormattedCommand(c->io.ac, conn_reply, cmd, cmd->buf,
 	    cmd->len) != REDIS_OK) {
 		/* Only when the context is already failing; hiredis drops it. */
 		TAILQ_REMOVE(&c->inflight, cmd, link);

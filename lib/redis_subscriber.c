@@ -5,6 +5,7 @@
 #include <hiredis/async.h>
 
 #include "backoff.h"
+#include "redis_io.h"
 #include "redis_subscriber.h"
 #include "stat_counter.h"
 
@@ -27,10 +28,7 @@ struct redis_subscriber {
 	char				 channel[CHANNEL_MAX];
 	char				 heartbeat[CHANNEL_MAX];
 
-	redisAsyncContext		*ac;
-	struct io_watch			*watch;
-	int				 reading;
-	int				 writing;
+	struct redis_io			 io;
 	enum sub_state			 state;
 	int				 ever_subscribed;
 	unsigned int			 failures;
@@ -46,61 +44,12 @@ struct redis_subscriber {
 
 static void	sub_fail(struct redis_subscriber *, const char *, const char *);
 
-static void
-sub_interest(struct redis_subscriber *s)
-{
-	if (s->watch != NULL)
-		s->loop->ops->set_interest(s->watch, s->reading, s->writing);
-}
-
-static void
-ev_add_read(void *p)
-{
-	struct redis_subscriber	*s = p;
-
-	s->reading = 1;
-	sub_interest(s);
-}
-
-static void
-ev_del_read(void *p)
-{
-	struct redis_subscriber	*s = p;
-
-	s->reading = 0;
-	sub_interest(s);
-}
-
-static void
-ev_add_write(void *p)
-{
-	struct redis_subscriber	*s = p;
-
-	s->writing = 1;
-	sub_interest(s);
-}
-
-static void
-ev_del_write(void *p)
-{
-	struct redis_subscriber	*s = p;
-
-	s->writing = 0;
-	sub_interest(s);
-}
-
 /* hiredis is done with the context: it may be freed right after this. */
 static void
-ev_cleanup(void *p)
+sub_gone(void *owner)
 {
-	struct redis_subscriber	*s = p;
+	struct redis_subscriber	*s = owner;
 
-	s->reading = s->writing = 0;
-	if (s->watch != NULL) {
-		s->loop->ops->unwatch(s->watch);
-		s->watch = NULL;
-	}
-	s->ac = NULL;
 	stat_set(&s->stats->connected, 0);
 	stat_set(&s->stats->live, 0);
 	if (s->state != SUB_IDLE) {
@@ -108,17 +57,6 @@ ev_cleanup(void *p)
 		if (s->retry_ms == 0)
 			s->retry_ms = io_loop_now(s->loop);
 	}
-}
-
-static void
-sub_io(void *arg, int readable, int writable, int error)
-{
-	struct redis_subscriber	*s = arg;
-
-	if (s->ac != NULL && s->writing && (writable || error))
-		redisAsyncHandleWrite(s->ac);
-	if (s->ac != NULL && s->reading && (readable || error))
-		redisAsyncHandleRead(s->ac);
 }
 
 static void
@@ -138,8 +76,8 @@ sub_fail(struct redis_subscriber *s, const char *what, const char *detail)
 static void
 sub_close(struct redis_subscriber *s)
 {
-	if (s->ac != NULL && !(s->ac->c.flags & REDIS_FREEING))
-		redisAsyncFree(s->ac);
+	if (s->io.ac != NULL && !(s->io.ac->c.flags & REDIS_FREEING))
+		redisAsyncFree(s->io.ac);
 }
 
 static void
@@ -242,22 +180,14 @@ sub_connect(struct redis_subscriber *s, uint64_t now)
 			redisAsyncFree(ac);
 		return;
 	}
-	s->watch = s->loop->ops->watch(s->loop->impl, ac->c.fd, sub_io, s);
-	if (s->watch == NULL) {
+	if (redis_io_attach(&s->io, s->loop, ac, sub_gone, s) == -1) {
 		sub_fail(s, "subscriber connect failed", "no event slot");
 		redisAsyncFree(ac);
 		return;
 	}
-	s->ac = ac;
 	s->state = SUB_CONNECTING;
 	s->started_ms = now;
 	ac->data = s;
-	ac->ev.data = s;
-	ac->ev.addRead = ev_add_read;
-	ac->ev.delRead = ev_del_read;
-	ac->ev.addWrite = ev_add_write;
-	ac->ev.delWrite = ev_del_write;
-	ac->ev.cleanup = ev_cleanup;
 	redisAsyncSetConnectCallback(ac, on_connect);
 	redisAsyncSetDisconnectCallback(ac, on_disconnect);
 
