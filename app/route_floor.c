@@ -1,12 +1,14 @@
 /*
  * The floor's read routes (api.md §2 status, §3): answered from the Sheets
- * read cache, so they work while Redis is down (the degraded mode) and
+ * read cache (history from the Metadata log it reads along), so they work while Redis is down (the degraded mode) and
  * cost no Sheets quota per request.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "history.h"
 #include "json_out.h"
+#include "metadata_log.h"
 #include "query_string.h"
 #include "sheets_cache.h"
 #include "spool_state.h"
@@ -16,6 +18,7 @@ int	route_status(struct http_request *);
 int	route_spools_iniciar(struct http_request *);
 int	route_spools_completar(struct http_request *);
 int	route_dashboard(struct http_request *);
+int	route_history(struct http_request *);
 
 /*
  * Opens the route and waits for the cache; returns the Operaciones table
@@ -58,6 +61,35 @@ tag_data(yajl_gen g, void *arg)
 	json_kstr(g, "tag_spool", arg);
 }
 
+/*
+ * The spool named by the path's last segment: its Operaciones row, or -1
+ * once the request has been answered (bad tag, 404).
+ */
+static long
+path_spool(struct http_request *req, enum http_route route,
+    const struct sheet_table *ops, char *tag, size_t taglen)
+{
+	const char	*seg;
+	char		 detail[160];
+	long		 i;
+
+	seg = strrchr(req->path, '/') + 1;
+	if (url_decode(seg, seg + strlen(seg), 0, tag, taglen) == -1 ||
+	    tag[0] == '\0') {
+		http_send_error(req, route, API_ERR_VALIDATION,
+		    "El código de spool de la ruta no es válido.", NULL, NULL);
+		return (-1);
+	}
+	if ((i = sheet_table_find(ops, tag)) < 0) {
+		snprintf(detail, sizeof(detail), "Spool '%s' no encontrado.",
+		    tag);
+		http_send_error(req, route, API_ERR_SPOOL_NOT_FOUND, detail,
+		    tag_data, tag);
+		return (-1);
+	}
+	return (i);
+}
+
 int
 route_status(struct http_request *req)
 {
@@ -65,28 +97,15 @@ route_status(struct http_request *req)
 	struct spool_columns		 cols;
 	struct spool_row		 row;
 	struct spool_state		 st;
-	const char			*seg;
-	char				 tag[SPOOL_TAG_MAX + 1], detail[160];
+	char				 tag[SPOOL_TAG_MAX + 1];
 	long				 i;
 	int				 retry;
 	yajl_gen			 g;
 
 	if ((ops = floor_begin(req, ROUTE_STATUS, &cols, &retry)) == NULL)
 		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
-	seg = strrchr(req->path, '/') + 1;
-	if (url_decode(seg, seg + strlen(seg), 0, tag, sizeof(tag)) == -1 ||
-	    tag[0] == '\0') {
-		http_send_error(req, ROUTE_STATUS, API_ERR_VALIDATION,
-		    "El código de spool de la ruta no es válido.", NULL, NULL);
+	if ((i = path_spool(req, ROUTE_STATUS, ops, tag, sizeof(tag))) < 0)
 		return (KORE_RESULT_OK);
-	}
-	if ((i = sheet_table_find(ops, tag)) < 0) {
-		snprintf(detail, sizeof(detail), "Spool '%s' no encontrado.",
-		    tag);
-		http_send_error(req, ROUTE_STATUS, API_ERR_SPOOL_NOT_FOUND,
-		    detail, tag_data, tag);
-		return (KORE_RESULT_OK);
-	}
 	spool_row_read(ops, &cols, (size_t)i, &row);
 	spool_state_derive(&row, &st);
 	g = json_out_new();
@@ -230,5 +249,38 @@ route_dashboard(struct http_request *req)
 	yajl_gen_array_close(g);
 	http_send_json(req, ROUTE_DASHBOARD, 200, g);
 	yajl_gen_free(g);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * The log is read in the cache's refresh, so it is as fresh as the view;
+ * 503 only before its first read has been taken in.
+ */
+int
+route_history(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	struct history			 h;
+	char				 tag[SPOOL_TAG_MAX + 1];
+	int				 retry;
+	yajl_gen			 g;
+
+	if ((ops = floor_begin(req, ROUTE_HISTORY, &cols, &retry)) == NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	if (path_spool(req, ROUTE_HISTORY, ops, tag, sizeof(tag)) < 0)
+		return (KORE_RESULT_OK);
+	if (!metadata_log_loaded(zw.metadata) ||
+	    metadata_log_history(zw.metadata, tag, &h) == -1) {
+		http_send_error(req, ROUTE_HISTORY, API_ERR_SHEETS_UNAVAILABLE,
+		    "El historial de Metadata no está disponible; vuelve a "
+		    "intentarlo en unos segundos.", NULL, NULL);
+		return (KORE_RESULT_OK);
+	}
+	g = json_out_new();
+	history_write(g, tag, &h);
+	http_send_json(req, ROUTE_HISTORY, 200, g);
+	yajl_gen_free(g);
+	history_free(&h);
 	return (KORE_RESULT_OK);
 }

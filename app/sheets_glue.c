@@ -15,6 +15,13 @@
 #include "stat_counter.h"
 #include "zeues.h"
 
+/*
+ * An empty Metadata row is given up as a failed batch's after this long:
+ * far beyond any change's deadline, short enough that re-reading from it
+ * stays cheap.
+ */
+#define METADATA_GAP_MS		(5 * 60 * 1000)
+
 static uint64_t	probe_next_ms;
 static uint64_t	probe_started_ms;
 static uint64_t	probe_call;
@@ -55,6 +62,12 @@ sheets_glue_start(char *err, size_t errlen)
 	cc.sheet[SHEETS_CACHE_TRABAJADORES] = zeues_sheets.trabajadores;
 	cc.sheet[SHEETS_CACHE_ROLES] = zeues_sheets.roles;
 	cc.ttl_ms = (uint64_t)zeues_sheets.cache_ttl_ms;
+	zw.metadata = metadata_log_new(zeues_sheets.metadata, METADATA_GAP_MS);
+	if (zw.metadata == NULL) {
+		snprintf(err, errlen, "cannot create the Metadata log");
+		return (-1);
+	}
+	cc.log = zw.metadata;
 	zw.cache = sheets_cache_new(&cc, zw.sheets, zw.limiter, zw.loop, err,
 	    errlen);
 	if (zw.cache == NULL)
@@ -86,10 +99,12 @@ sheets_glue_stop(void)
 {
 	group_commit_free(zw.commit);
 	sheets_cache_free(zw.cache);
+	metadata_log_free(zw.metadata);
 	sheets_limiter_free(zw.limiter);
 	sheets_client_free(zw.sheets);
 	zw.commit = NULL;
 	zw.cache = NULL;
+	zw.metadata = NULL;
 	zw.limiter = NULL;
 	zw.sheets = NULL;
 	probe_call = 0;

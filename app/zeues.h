@@ -34,6 +34,7 @@ struct zeues_worker {
 	struct sheets_client	*sheets;
 	struct sheets_limiter	*limiter;	/* shared quota, via Redis */
 	struct sheets_cache	*cache;		/* Operaciones, Trabajadores, Roles */
+	struct metadata_log	*metadata;	/* read along with the cache */
 	struct group_commit	*commit;	/* row changes + audit rows */
 	struct worker_stats	*stats;
 };

@@ -7,7 +7,6 @@
 
 #include "history.h"
 #include "json_out.h"
-#include "sheet_table.h"
 #include "utf8.h"
 
 enum step {
@@ -153,55 +152,6 @@ history_build(const struct history_event *ev, size_t n, struct history *out)
 	}
 	free(items);
 	return (0);
-}
-
-int
-history_from_table(const struct sheet_table *t, const char *tag,
-    struct history *out)
-{
-	static const char *const names[] = {
-		"TAG_SPOOL", "Timestamp", "Evento_Tipo", "Worker_ID",
-		"Worker_Nombre", "Operacion", "Accion",
-	};
-	struct history_event	*ev;
-	const char		*cell;
-	long			 col[7];
-	size_t			 i, k, n = 0, rows = sheet_table_rows(t);
-	size_t			 taglen;
-	int			 rc;
-
-	memset(out, 0, sizeof(*out));
-	for (k = 0; k < 7; k++)
-		col[k] = sheet_table_column(t, names[k]);
-	if (col[0] == -1 || col[1] == -1)
-		return (-1);
-	tag += strspn(tag, " \t");
-	taglen = strlen(tag);
-	while (taglen > 0 && (tag[taglen - 1] == ' ' ||
-	    tag[taglen - 1] == '\t'))
-		taglen--;
-	if (rows == 0 || taglen == 0)
-		return (0);
-	if ((ev = calloc(rows, sizeof(*ev))) == NULL)
-		return (-1);
-	for (i = 0; i < rows; i++) {
-		/* Trimmed like sheet_table keys: "MK-1 " is MK-1. */
-		cell = sheet_table_cell(t, i, col[0]);
-		cell += strspn(cell, " \t");
-		if (strncmp(cell, tag, taglen) != 0 ||
-		    cell[taglen + strspn(cell + taglen, " \t")] != '\0')
-			continue;
-		ev[n].timestamp = sheet_table_cell(t, i, col[1]);
-		ev[n].evento_tipo = sheet_table_cell(t, i, col[2]);
-		ev[n].worker_id = sheet_table_cell(t, i, col[3]);
-		ev[n].worker_nombre = sheet_table_cell(t, i, col[4]);
-		ev[n].operacion = sheet_table_cell(t, i, col[5]);
-		ev[n].accion = sheet_table_cell(t, i, col[6]);
-		n++;
-	}
-	rc = history_build(ev, n, out);
-	free(ev);
-	return (rc);
 }
 
 void

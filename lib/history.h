@@ -27,8 +27,6 @@
 #include "sheet_dates.h"
 #include "worker_identity.h"
 
-struct sheet_table;
-
 /* One Metadata row, its cells as read ("" when empty). */
 struct history_event {
 	const char	*timestamp;	/* B */
@@ -57,12 +55,6 @@ struct history {
 /* Returns 0, or -1 when out of memory (out is then empty). */
 int	history_build(const struct history_event *, size_t n,
 	    struct history *out);
-/*
- * The rows of Metadata whose TAG_SPOOL is tag.  -1 when out of memory or
- * the sheet lacks the TAG_SPOOL or Timestamp column.
- */
-int	history_from_table(const struct sheet_table *metadata,
-	    const char *tag, struct history *out);
 void	history_free(struct history *);
 
 /* "1d 2h 15m", "2h 15m" or "45m"; seconds are dropped, negatives are 0. */

@@ -63,6 +63,7 @@ struct sheets_cache {
 	int				 refreshing;
 	struct sheets_limit_op		*lop;
 	uint64_t			 call_id;
+	size_t				 nranges;	/* of that call */
 	uint64_t			 refresh_started_ms;
 	uint64_t			 call_sent_ms;
 	uint64_t			 next_refresh_ms;
@@ -276,9 +277,9 @@ tables_build(struct sheets_cache *c, struct sheets_value_ranges *vrs,
 	struct sheets_value_range	*vr;
 	int				 i;
 
-	if (vrs->nranges != SHEETS_CACHE_TABLES) {
-		snprintf(err, errsz, "%zu ranges back for %d asked",
-		    vrs->nranges, SHEETS_CACHE_TABLES);
+	if (vrs->nranges != c->nranges) {
+		snprintf(err, errsz, "%zu ranges back for %zu asked",
+		    vrs->nranges, c->nranges);
 		return (-1);
 	}
 	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
@@ -320,6 +321,12 @@ on_batch(void *arg, struct sheets_result *res)
 		refresh_failed(c, "%s", err);
 		return;
 	}
+	/* A log that could not take its rows asks for them again. */
+	if (c->nranges > SHEETS_CACHE_TABLES)
+		(void)metadata_log_ingest(c->cfg.log,
+		    &res->value_ranges.ranges[SHEETS_CACHE_TABLES],
+		    &res->value_ranges.ranges[SHEETS_CACHE_TABLES + 1],
+		    now_ms(c));
 	tables_clear(c->tab);
 	memcpy(c->tab, fresh, sizeof(c->tab));
 	c->have = 1;
@@ -344,7 +351,7 @@ static void
 on_limit(void *arg, const struct sheets_limit_reply *r)
 {
 	struct sheets_cache	*c = arg;
-	const char		*ranges[SHEETS_CACHE_TABLES];
+	const char		*ranges[SHEETS_CACHE_TABLES + 2];
 	char			 err[SHEETS_CACHE_ERROR_MAX];
 	uint64_t		 now = now_ms(c), end, left;
 	int			 i;
@@ -359,8 +366,13 @@ on_limit(void *arg, const struct sheets_limit_reply *r)
 	left = end > now ? end - now : 1;
 	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
 		ranges[i] = c->range[i];
+	c->nranges = SHEETS_CACHE_TABLES;
+	if (c->cfg.log != NULL && metadata_log_ranges(c->cfg.log,
+	    &ranges[SHEETS_CACHE_TABLES], &ranges[SHEETS_CACHE_TABLES + 1]) ==
+	    0)
+		c->nranges += 2;
 	c->call_sent_ms = now;
-	c->call_id = sheets_batch_get(c->sc, ranges, SHEETS_CACHE_TABLES,
+	c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
 	    SHEETS_RENDER_FORMATTED, left, on_batch, c, err, sizeof(err));
 	if (c->call_id == 0)
 		refresh_failed(c, "%s", err);

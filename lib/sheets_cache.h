@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "io_loop.h"
+#include "metadata_log.h"
 #include "sheet_table.h"
 #include "sheets_client.h"
 #include "sheets_limiter.h"
@@ -53,6 +54,11 @@ struct sheets_cache_config {
 	uint64_t	 max_stale_ms;
 	uint64_t	 refresh_timeout_ms;	/* one refresh, budget wait in */
 	uint64_t	 retry_ms;		/* after a failed refresh */
+	/*
+	 * Optional: the Metadata log, whose header and tail ride along in
+	 * every refresh's batchGet (still one read request).
+	 */
+	struct metadata_log	*log;
 };
 
 /*

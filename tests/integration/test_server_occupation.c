@@ -4,6 +4,7 @@
  * 1-5): the whole floor cycle with the workbook, the audit rows, the lock
  * and the status route agreeing after every step; races decided once,
  * also across two server instances; batches that cost few Sheets writes;
+ * the history the cycle leaves, read without a Sheets read per request;
  * the rules' refusals; Sheets and Redis failures that change nothing and
  * leave no lock; and a flood of hostile requests.
  */
@@ -374,6 +375,90 @@ nombre_of(long long id, char *buf, size_t len)
 	return (buf);
 }
 
+/* GET /api/history/{tag}: its status and, for a 200, the JSON. */
+static long
+history_of(const char *tag, yajl_val *out)
+{
+	struct http_reply	r;
+	char			url[160];
+	long			status;
+
+	snprintf(url, sizeof(url), "%s/api/history/%s", srv.base, tag);
+	assert_int_equal(http_get(url, 10000, &r), 0);
+	status = r.status;
+	*out = http_reply_json(&r);
+	http_reply_free(&r);
+	return (status);
+}
+
+/* The last session of a history (or NULL), and how many it has. */
+static yajl_val
+last_session(yajl_val h, size_t back, size_t *n)
+{
+	yajl_val	list = jpath(h, "sessions", NULL);
+
+	*n = list != NULL && YAJL_IS_ARRAY(list) ? list->u.array.len : 0;
+	return (*n > back ? list->u.array.values[*n - 1 - back] : NULL);
+}
+
+static void
+check_session(yajl_val s, const char *nombre, long long id, const char *op)
+{
+	assert_non_null(s);
+	assert_string_equal(jpath_str(s, "worker_nombre", NULL), nombre);
+	assert_int_equal(jpath_int(s, 0, "worker_id", NULL), id);
+	assert_string_equal(jpath_str(s, "operacion", NULL), op);
+	assert_non_null(jpath_str(s, "start_time", NULL));
+	assert_non_null(jpath_str(s, "end_time", NULL));
+	assert_non_null(jpath_str(s, "duration", NULL));
+}
+
+/*
+ * The cycle's three sessions, newest last, once the Metadata log has read
+ * them (it is as fresh as the read cache, SHEETS_CACHE_TTL_MS); then many
+ * histories cost no Sheets read each, and an unknown spool is a 404.
+ */
+static void
+check_history(const char *tag, const char *a, const char *b, const char *c)
+{
+	yajl_val	h = NULL, s;
+	uint64_t	until = harness_now_ms() + 15000, t0, elapsed;
+	long long	reads;
+	size_t		n = 0;
+	int		i;
+
+	for (;;) {
+		assert_int_equal(history_of(tag, &h), 200);
+		s = last_session(h, 0, &n);
+		if (n >= 3 && strcmp(jpath_str(s, "operacion", NULL),
+		    "SOLD") == 0 && jpath_str(s, "end_time", NULL) != NULL)
+			break;
+		yajl_tree_free(h);
+		assert_true(harness_now_ms() < until);
+		harness_sleep_ms(200);
+	}
+	assert_string_equal(jpath_str(h, "tag_spool", NULL), tag);
+	check_session(last_session(h, 2, &n), a, arm_a, "ARM");
+	check_session(last_session(h, 1, &n), b, arm_b, "ARM");
+	check_session(last_session(h, 0, &n), c, sold_c, "SOLD");
+	yajl_tree_free(h);
+
+	/* Each worker reads at most once per TTL, whatever the requests. */
+	reads = emu_counter(&emu, "reads", NULL);
+	t0 = harness_now_ms();
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(history_of(tag, &h), 200);
+		yajl_tree_free(h);
+	}
+	elapsed = harness_now_ms() - t0;
+	assert_true(emu_counter(&emu, "reads", NULL) - reads <=
+	    (long long)(2 * (1 + elapsed / 1000)));
+
+	assert_int_equal(history_of("NO-SUCH-SPOOL-9", &h), 404);
+	assert_string_equal(jpath_str(h, "error", NULL), "SPOOL_NO_ENCONTRADO");
+	yajl_tree_free(h);
+}
+
 static void
 test_full_floor_cycle(void **state)
 {
@@ -438,6 +523,8 @@ test_full_floor_cycle(void **state)
 	assert_string_equal(jpath_str(st, "arm", NULL), "completado");
 	assert_string_equal(jpath_str(st, "sold", NULL), "completado");
 	yajl_tree_free(st);
+
+	check_history(tag[0], a, b, c);
 }
 
 /* N TOMARs of one spool by different workers: one 200, N-1 409. */
