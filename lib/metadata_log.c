@@ -10,7 +10,11 @@
 #include "sheets_codec.h"
 #include "strmap.h"
 
-#define LAST_COLUMN	26	/* Z: Metadata uses A..K; room for more */
+/*
+ * K: data.md's Metadata columns are A..K.  Reading past the grid is an
+ * error in Sheets, and rows are read open-ended for the same reason.
+ */
+#define LAST_COLUMN	11
 #define NO_ROW		((size_t)-1)
 
 /* The header of each cell a history reads, in struct history_event order. */

@@ -12,6 +12,13 @@
 #include "sheets_cache.h"
 
 #define HEADER_MAX	128
+/*
+ * After a refresh that carried the Metadata log's ranges fails, the next
+ * ones leave them out this long: whatever the log's trouble (a sheet too
+ * long to read at once, a missing column), the floor's tables must not
+ * share it.
+ */
+#define LOG_PAUSE_MS	60000
 
 /*
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
@@ -64,6 +71,7 @@ struct sheets_cache {
 	struct sheets_limit_op		*lop;
 	uint64_t			 call_id;
 	size_t				 nranges;	/* of that call */
+	uint64_t			 log_paused_until_ms;
 	uint64_t			 refresh_started_ms;
 	uint64_t			 call_sent_ms;
 	uint64_t			 next_refresh_ms;
@@ -301,6 +309,13 @@ tables_build(struct sheets_cache *c, struct sheets_value_ranges *vrs,
 }
 
 static void
+log_pause(struct sheets_cache *c)
+{
+	if (c->nranges > SHEETS_CACHE_TABLES)
+		c->log_paused_until_ms = now_ms(c) + LOG_PAUSE_MS;
+}
+
+static void
 on_batch(void *arg, struct sheets_result *res)
 {
 	struct sheets_cache	*c = arg;
@@ -311,6 +326,7 @@ on_batch(void *arg, struct sheets_result *res)
 
 	c->call_id = 0;
 	if (res->class != SHEETS_OK) {
+		log_pause(c);
 		refresh_failed(c, "%s", res->error);
 		return;
 	}
@@ -318,6 +334,7 @@ on_batch(void *arg, struct sheets_result *res)
 	if (tables_build(c, &res->value_ranges, fresh, err,
 	    sizeof(err)) == -1) {
 		tables_clear(fresh);
+		log_pause(c);
 		refresh_failed(c, "%s", err);
 		return;
 	}
@@ -367,7 +384,8 @@ on_limit(void *arg, const struct sheets_limit_reply *r)
 	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
 		ranges[i] = c->range[i];
 	c->nranges = SHEETS_CACHE_TABLES;
-	if (c->cfg.log != NULL && metadata_log_ranges(c->cfg.log,
+	if (c->cfg.log != NULL && now >= c->log_paused_until_ms &&
+	    metadata_log_ranges(c->cfg.log,
 	    &ranges[SHEETS_CACHE_TABLES], &ranges[SHEETS_CACHE_TABLES + 1]) ==
 	    0)
 		c->nranges += 2;

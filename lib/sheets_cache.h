@@ -56,7 +56,8 @@ struct sheets_cache_config {
 	uint64_t	 retry_ms;		/* after a failed refresh */
 	/*
 	 * Optional: the Metadata log, whose header and tail ride along in
-	 * every refresh's batchGet (still one read request).
+	 * every refresh's batchGet (still one read request).  A refresh
+	 * carrying them that fails is followed by a minute without them.
 	 */
 	struct metadata_log	*log;
 };

@@ -1,8 +1,8 @@
 /*
  * The read cache against the Sheets emulator: one read for three sheets,
  * TTL and single flight, stale tables while Sheets fails, deadlines while
- * it hangs, our own writes visible at once, and a health probe that costs
- * no quota.
+ * it hangs, our own writes visible at once, a health probe that costs
+ * no quota, and the Metadata log read along without risking the tables.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +27,7 @@ struct fixture {
 	struct sheets_client	*sc;
 	struct sheets_limiter	*lim;
 	struct sheets_cache	*cache;
+	struct metadata_log	*log;		/* read along, when set */
 	/* Only the group commit test has these. */
 	pid_t			 redis;
 	struct redis_pool	*pool;
@@ -124,6 +125,7 @@ cache_open(struct fixture *f, uint64_t ttl, uint64_t max_stale,
 	cfg.max_stale_ms = max_stale;
 	cfg.retry_ms = retry;
 	cfg.refresh_timeout_ms = refresh_timeout;
+	cfg.log = f->log;
 	f->cache = sheets_cache_new(&cfg, f->sc, f->lim, poll_loop_io(f->pl),
 	    err, sizeof(err));
 	if (f->cache == NULL)
@@ -159,6 +161,7 @@ teardown(void **state)
 
 	group_commit_free(f->gc);
 	sheets_cache_free(f->cache);
+	metadata_log_free(f->log);
 	sheets_limiter_free(f->lim);
 	sheets_client_free(f->sc);
 	redis_pool_free(f->pool);
@@ -223,6 +226,46 @@ test_one_read_for_three_sheets(void **state)
 	assert_int_equal(sheet_table_rows(v.table[SHEETS_CACHE_TRABAJADORES]),
 	    12);
 	assert_true(sheet_table_rows(v.table[SHEETS_CACHE_ROLES]) >= 12);
+}
+
+/*
+ * The Metadata log rides in the same batchGet (one read); a log whose
+ * ranges make the read fail costs one failed refresh, after which the
+ * tables are read without it.
+ */
+static void
+test_metadata_log_rides_along(void **state)
+{
+	struct fixture	*f = *state;
+	struct got	 g[2];
+
+	assert_non_null(f->log = metadata_log_new("Metadata", 60000));
+	cache_open(f, 15000, 300000, 100, 5000);
+	emu_reset_counters(&f->emu);
+	memset(g, 0, sizeof(g));
+	assert_non_null(sheets_cache_read(f->cache, harness_now_ms() + 5000,
+	    on_view, &g[0]));
+	assert_int_equal(WAIT_GOT(f, g, 1, 6000), 0);
+	assert_int_equal(g[0].status, SHEETS_CACHE_FRESH);
+	assert_int_equal(emu_counter(&f->emu, "reads", NULL), 1);
+	assert_true(metadata_log_loaded(f->log));
+
+	sheets_cache_free(f->cache);
+	f->cache = NULL;
+	metadata_log_free(f->log);
+	assert_non_null(f->log = metadata_log_new("No such sheet", 60000));
+	cache_open(f, 15000, 300000, 100, 5000);
+	memset(g, 0, sizeof(g));
+	assert_non_null(sheets_cache_read(f->cache, harness_now_ms() + 5000,
+	    on_view, &g[0]));
+	assert_int_equal(WAIT_GOT(f, g, 1, 6000), 0);
+	assert_int_equal(g[0].status, SHEETS_CACHE_UNAVAILABLE);
+	pump(f, 200);			/* past retry_ms */
+	assert_non_null(sheets_cache_read(f->cache, harness_now_ms() + 5000,
+	    on_view, &g[1]));
+	assert_int_equal(WAIT_GOT(f, &g[1], 1, 6000), 0);
+	assert_int_equal(g[1].status, SHEETS_CACHE_FRESH);
+	assert_false(metadata_log_loaded(f->log));
 }
 
 /* Readers during a refresh share it; within the TTL nobody reads Sheets. */
@@ -518,6 +561,8 @@ main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test_setup_teardown(test_one_read_for_three_sheets,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_log_rides_along,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_single_flight_and_ttl,
 		    setup, teardown),

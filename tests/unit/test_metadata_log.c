@@ -55,7 +55,7 @@ read_in(struct metadata_log *ml, struct sheets_value_row *rows, size_t n,
 	const char			*h, *t;
 
 	assert_int_equal(metadata_log_ranges(ml, &h, &t), 0);
-	assert_string_equal(h, "'Metadata'!A1:Z1");
+	assert_string_equal(h, "'Metadata'!A1:K1");
 	snprintf(tail_range, len, "%s", t);
 	return (metadata_log_ingest(ml, &header, &tail, now));
 }
@@ -91,7 +91,7 @@ test_reads_resume_and_dedupe(void **state)
 	assert_false(metadata_log_loaded(ml));
 	assert_int_equal(read_in(ml, first, NELEM(first), 0, range,
 	    sizeof(range)), 0);
-	assert_string_equal(range, "'Metadata'!A2:Z");
+	assert_string_equal(range, "'Metadata'!A2:K");
 	assert_true(metadata_log_loaded(ml));
 	assert_int_equal(metadata_log_rows(ml), 3);
 	assert_int_equal(metadata_log_next_row(ml), 4);	/* the gap */
@@ -101,7 +101,7 @@ test_reads_resume_and_dedupe(void **state)
 
 	assert_int_equal(read_in(ml, second, NELEM(second), 1000, range,
 	    sizeof(range)), 0);
-	assert_string_equal(range, "'Metadata'!A4:Z");
+	assert_string_equal(range, "'Metadata'!A4:K");
 	assert_int_equal(metadata_log_rows(ml), 5);	/* row 5 once */
 	assert_int_equal(metadata_log_next_row(ml), 7);
 	assert_int_equal(sessions_of(ml, "T1"), 2);
@@ -124,7 +124,7 @@ test_empty_row_given_up_after_gap(void **state)
 	assert_int_equal(metadata_log_next_row(ml), 2);
 	assert_int_equal(read_in(ml, rows, NELEM(rows), 5000 + GAP_MS - 1,
 	    range, sizeof(range)), 0);
-	assert_string_equal(range, "'Metadata'!A2:Z");
+	assert_string_equal(range, "'Metadata'!A2:K");
 	assert_int_equal(metadata_log_next_row(ml), 2);
 	assert_int_equal(metadata_log_rows(ml), 1);
 	assert_int_equal(read_in(ml, rows, NELEM(rows), 5000 + GAP_MS,
