@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
 
 #include "event_log.h"
 #include "json_tree.h"
+#include "redis_script.h"
 
 enum event_script {
 	SCRIPT_PUBLISH,
@@ -98,22 +98,7 @@ struct event_log_op {
 	char			 body[];	/* publish: the event */
 };
 
-static char	script_sha[SCRIPT_MAX][SHA_DIGEST_LENGTH * 2 + 1];
-
-static const char *
-sha_of(enum event_script s)
-{
-	unsigned char	md[SHA_DIGEST_LENGTH];
-	size_t		i;
-
-	if (script_sha[s][0] == '\0') {
-		SHA1((const unsigned char *)script_text[s],
-		    strlen(script_text[s]), md);
-		for (i = 0; i < sizeof(md); i++)
-			snprintf(&script_sha[s][i * 2], 3, "%02x", md[i]);
-	}
-	return (script_sha[s]);
-}
+static char	script_sha[SCRIPT_MAX][REDIS_SCRIPT_SHA_SIZE];
 
 void
 event_log_config_default(struct event_log_config *cfg)
@@ -238,7 +223,7 @@ op_reply(void *arg, enum redis_pool_status st, const redisReply *reply)
 		return;
 	}
 	if (reply->type == REDIS_REPLY_ERROR) {
-		if (!op->evaled && strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+		if (!op->evaled && redis_script_missing(reply)) {
 			op->evaled = 1;
 			op_send(op, &why);
 			if (op->cmd != NULL)
@@ -261,8 +246,8 @@ op_send(struct event_log_op *op, enum redis_pool_status *why)
 	size_t		 argvlen[3 + OP_ARGS_MAX];
 	int		 i;
 
-	argv[0] = op->evaled ? "EVAL" : "EVALSHA";
-	argv[1] = op->evaled ? script_text[op->script] : sha_of(op->script);
+	redis_script_head(script_text[op->script], script_sha[op->script],
+	    op->evaled, argv);
 	argv[2] = "1";
 	for (i = 0; i < 3; i++)
 		argvlen[i] = strlen(argv[i]);

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
 
 #include "redis_lock.h"
+#include "redis_script.h"
 
 enum lock_script {
 	SCRIPT_ACQUIRE,
@@ -72,22 +72,7 @@ struct lock_op {
 	char			 argv[2][LOCK_VALUE_MAX];
 };
 
-static char	script_sha[SCRIPT_MAX][SHA_DIGEST_LENGTH * 2 + 1];
-
-static const char *
-sha_of(enum lock_script s)
-{
-	unsigned char	md[SHA_DIGEST_LENGTH];
-	size_t		i;
-
-	if (script_sha[s][0] == '\0') {
-		SHA1((const unsigned char *)script_text[s],
-		    strlen(script_text[s]), md);
-		for (i = 0; i < sizeof(md); i++)
-			snprintf(&script_sha[s][i * 2], 3, "%02x", md[i]);
-	}
-	return (script_sha[s]);
-}
+static char	script_sha[SCRIPT_MAX][REDIS_SCRIPT_SHA_SIZE];
 
 int
 lock_tag_valid(const char *tag)
@@ -167,8 +152,7 @@ op_reply(void *arg, enum redis_pool_status st, const redisReply *reply)
 		op_finish(op, &r);
 		return;
 	}
-	if (reply->type == REDIS_REPLY_ERROR && !op->evaled &&
-	    strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+	if (!op->evaled && redis_script_missing(reply)) {
 		op->evaled = 1;
 		op_send(op, &why);
 		if (op->cmd == NULL) {
@@ -209,8 +193,8 @@ op_send(struct lock_op *op, enum redis_pool_status *why)
 	const char	*argv[6];
 	int		 i;
 
-	argv[0] = op->evaled ? "EVAL" : "EVALSHA";
-	argv[1] = op->evaled ? script_text[op->script] : sha_of(op->script);
+	redis_script_head(script_text[op->script], script_sha[op->script],
+	    op->evaled, argv);
 	argv[2] = "1";
 	argv[3] = op->key;
 	for (i = 0; i < op->argc; i++)

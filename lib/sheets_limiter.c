@@ -1,9 +1,9 @@
 /*
  * Sheets request budget shared through Redis; see sheets_limiter.h.
  *
- * Like redis_lock.c, the script goes out with EVALSHA and a NOSCRIPT reply
- * (a restarted or flushed Redis) is answered by sending it once with EVAL,
- * which also loads it for the next caller.
+ * As every script here (redis_script.h), the script goes out with EVALSHA
+ * and a NOSCRIPT reply (a restarted or flushed Redis) is answered by
+ * sending it once with EVAL, which also loads it for the next caller.
  */
 #include <sys/queue.h>
 
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
 
+#include "redis_script.h"
 #include "sheets_limiter.h"
 #include "uuid4.h"
 
@@ -40,7 +40,7 @@ static const char	script_text[] =
     "if wait < 1 then wait = 1 end\n"
     "return wait\n";
 
-static char	script_sha[SHA_DIGEST_LENGTH * 2 + 1];
+static char	script_sha[REDIS_SCRIPT_SHA_SIZE];
 
 /* The grants this process saw in the last window, oldest first. */
 struct grant_log {
@@ -96,21 +96,6 @@ sheets_limiter_config_defaults(struct sheets_limiter_config *cfg)
 	cfg->window_ms = 60000;
 	cfg->workers = 1;
 	cfg->redis_timeout_ms = 500;
-}
-
-static const char *
-sha_of_script(void)
-{
-	unsigned char	md[SHA_DIGEST_LENGTH];
-	size_t		i;
-
-	if (script_sha[0] == '\0') {
-		SHA1((const unsigned char *)script_text, strlen(script_text),
-		    md);
-		for (i = 0; i < sizeof(md); i++)
-			snprintf(&script_sha[i * 2], 3, "%02x", md[i]);
-	}
-	return (script_sha);
 }
 
 static uint64_t
@@ -234,8 +219,8 @@ op_reply(void *arg, enum redis_pool_status st, const redisReply *reply)
 	struct sheets_limit_op	*op = arg;
 
 	op->cmd = NULL;
-	if (st == REDIS_POOL_OK && reply->type == REDIS_REPLY_ERROR &&
-	    !op->evaled && strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+	if (st == REDIS_POOL_OK && !op->evaled &&
+	    redis_script_missing(reply)) {
 		op->evaled = 1;
 		op_ask(op, 1);
 		return;
@@ -269,8 +254,7 @@ op_ask(struct sheets_limit_op *op, int may_call)
 		deadline = op->deadline_ms;
 	snprintf(member, sizeof(member), "%s:%llu", lim->instance,
 	    (unsigned long long)++lim->seq);
-	argv[0] = op->evaled ? "EVAL" : "EVALSHA";
-	argv[1] = op->evaled ? script_text : sha_of_script();
+	redis_script_head(script_text, script_sha, op->evaled, argv);
 	argv[2] = "1";
 	argv[3] = lim->key[op->kind];
 	argv[4] = lim->limit[op->kind];
