@@ -686,6 +686,7 @@ test_not_found(void **state)
 	char			url[512];
 
 	(void)state;
+	/* Shaped like a real id (44 characters) but naming no spreadsheet. */
 	(void)snprintf(url, sizeof(url), "%s/v4/spreadsheets/%s/values/A1",
 	    g.base, "1NoSuchSpreadsheetxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	assert_int_equal(http_call("GET", url, g.token, NULL, NULL,
