@@ -44,9 +44,16 @@ void
 api_error_write(yajl_gen g, enum api_error e, const char *detail,
     void (*data_fn)(yajl_gen, void *), void *arg)
 {
+	api_error_body(g, api_error_code(e), detail, data_fn, arg);
+}
+
+void
+api_error_body(yajl_gen g, const char *code, const char *detail,
+    void (*data_fn)(yajl_gen, void *), void *arg)
+{
 	yajl_gen_map_open(g);
 	json_kstr(g, "detail", detail);
-	json_kstr(g, "error", api_error_code(e));
+	json_kstr(g, "error", code);
 	json_kstr(g, "message", detail);
 	json_kbool(g, "success", 0);
 	json_key(g, "data");

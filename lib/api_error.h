@@ -36,5 +36,8 @@ int		 api_error_retry_after(enum api_error);
  */
 void	api_error_write(yajl_gen, enum api_error, const char *detail,
 	    void (*data_fn)(yajl_gen, void *), void *arg);
+/* The same body for a code of another table (occupation_error.h). */
+void	api_error_body(yajl_gen, const char *code, const char *detail,
+	    void (*data_fn)(yajl_gen, void *), void *arg);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #include <stddef.h>
 
-#include "json_out.h"
+#include "api_error.h"
 #include "occupation_error.h"
 
 static const struct {
@@ -61,18 +61,5 @@ void
 occ_error_write(yajl_gen g, enum occ_error e, const char *detail,
     void (*data_fn)(yajl_gen, void *), void *arg)
 {
-	yajl_gen_map_open(g);
-	json_kstr(g, "detail", detail);
-	json_kstr(g, "error", occ_error_code(e));
-	json_kstr(g, "message", detail);
-	json_kbool(g, "success", 0);
-	json_key(g, "data");
-	if (data_fn != NULL) {
-		yajl_gen_map_open(g);
-		data_fn(g, arg);
-		yajl_gen_map_close(g);
-	} else {
-		yajl_gen_null(g);
-	}
-	yajl_gen_map_close(g);
+	api_error_body(g, occ_error_code(e), detail, data_fn, arg);
 }
