@@ -249,7 +249,7 @@ metadata_log_ingest(struct metadata_log *ml,
     const struct sheets_value_range *tail, uint64_t now_ms)
 {
 	const struct sheets_value_row	*h;
-	char				 norm[64], want[64];
+	char				 norm[64], tag[64], want[MD_FIELDS][64];
 	long				 col[MD_FIELDS], tag_col = -1;
 	size_t				 i, c;
 	int				 k, rc = 0;
@@ -257,19 +257,20 @@ metadata_log_ingest(struct metadata_log *ml,
 	if (header->nrows == 0)
 		return (-1);
 	h = &header->rows[0];
-	for (k = 0; k < MD_FIELDS; k++)
+	(void)sheet_header_normalize("TAG_SPOOL", tag, sizeof(tag));
+	for (k = 0; k < MD_FIELDS; k++) {
+		(void)sheet_header_normalize(field_header[k], want[k],
+		    sizeof(want[k]));
 		col[k] = -1;
+	}
 	for (c = 0; c < h->ncells; c++) {
 		if (sheet_header_normalize(row_cell(h, (long)c), norm,
 		    sizeof(norm)) == -1)
 			continue;
-		(void)sheet_header_normalize("TAG_SPOOL", want, sizeof(want));
-		if (tag_col == -1 && strcmp(norm, want) == 0)
+		if (tag_col == -1 && strcmp(norm, tag) == 0)
 			tag_col = (long)c;
 		for (k = 0; k < MD_FIELDS; k++) {
-			(void)sheet_header_normalize(field_header[k], want,
-			    sizeof(want));
-			if (col[k] == -1 && strcmp(norm, want) == 0)
+			if (col[k] == -1 && strcmp(norm, want[k]) == 0)
 				col[k] = (long)c;
 		}
 	}
