@@ -24,6 +24,7 @@ struct api_ctx {
 /* values.* (api_values.c, api_append.c) */
 void	api_values_get(struct api_ctx *, const char *range);
 void	api_values_batch_get(struct api_ctx *);
+void	api_values_batch_get_by_filter(struct api_ctx *);
 void	api_values_update(struct api_ctx *, const char *range);
 void	api_values_append(struct api_ctx *, const char *range);
 void	api_values_clear(struct api_ctx *, const char *range);

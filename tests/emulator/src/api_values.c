@@ -345,3 +345,109 @@ out:
 	free(touched);
 	yajl_tree_free(root);
 }
+
+/*
+ * values.batchGetByDataFilter: the POST twin of batchGet, with the ranges
+ * as DataFilters in the body, so a long list of ranges does not make a
+ * long URL.  Only a1Range filters are implemented; gridRange and
+ * developerMetadataLookup are refused with 400 rather than misread.  Each
+ * filter selects one range, answered as a MatchedValueRange in request
+ * order that echoes the filter.
+ */
+void
+api_values_batch_get_by_filter(struct api_ctx *ctx)
+{
+	static const char *const	 keys[] = { "dataFilters",
+	    "majorDimension", "valueRenderOption", "dateTimeRenderOption",
+	    NULL };
+	static const char *const	 filter_keys[] = { "a1Range",
+	    "gridRange", "developerMetadataLookup", NULL };
+	struct target			*ts = NULL;
+	struct jw			 w;
+	enum value_render		 how;
+	yajl_val			 root, filters, f, a1;
+	size_t				 i, n;
+	int				 dim, render;
+	char				 msg[MSG_MAX], where[32];
+
+	if ((root = api_body_object(ctx)) == NULL)
+		return;
+	if (api_known_keys(ctx, root, keys, NULL) == -1)
+		goto out;
+	if ((dim = api_enum(ctx, str_member(root, "majorDimension"),
+	    dimension_names, DIM_ROWS, "major_dimension", "Dimension")) == -1 ||
+	    (render = api_enum(ctx, str_member(root, "valueRenderOption"),
+	    value_render_names, RENDER_FORMATTED, "value_render_option",
+	    "ValueRenderOption")) == -1 ||
+	    api_enum(ctx, str_member(root, "dateTimeRenderOption"),
+	    datetime_names, 0, "date_time_render_option",
+	    "DateTimeRenderOption") == -1)
+		goto out;
+	how = (enum value_render)render;
+	filters = api_member(root, "dataFilters", yajl_t_array);
+	if ((n = filters != NULL ? filters->u.array.len : 0) == 0) {
+		reply_error(ctx->reply, 400, "Must specify at least one data "
+		    "filter.");
+		goto out;
+	}
+	if ((ts = calloc(n, sizeof(*ts))) == NULL) {
+		reply_error(ctx->reply, 500, MSG_INTERNAL);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		f = filters->u.array.values[i];
+		(void)snprintf(where, sizeof(where), "data_filters[%zu]", i);
+		if (!YAJL_IS_OBJECT(f)) {
+			reply_error(ctx->reply, 400, "Invalid JSON payload "
+			    "received. Expected an object at '%s'.", where);
+			goto out;
+		}
+		if (api_known_keys(ctx, f, filter_keys, where) == -1)
+			goto out;
+		if (f->u.object.len != 1) {
+			reply_error(ctx->reply, 400, "Invalid JSON payload "
+			    "received. Exactly one of a1Range, gridRange and "
+			    "developerMetadataLookup must be set at '%s'.",
+			    where);
+			goto out;
+		}
+		if ((a1 = api_member(f, "a1Range", yajl_t_string)) == NULL) {
+			reply_error(ctx->reply, 400, "Invalid %s: only a1Range "
+			    "filters are supported by the emulator (%s).", where,
+			    f->u.object.keys[0]);
+			goto out;
+		}
+		if (target_resolve(*ctx->wbp, jstr(a1), &ts[i], msg,
+		    sizeof(msg)) == -1 ||
+		    target_check(&ts[i], msg, sizeof(msg)) == -1) {
+			reply_error(ctx->reply, 400, "%s", msg);
+			goto out;
+		}
+	}
+	jw_init(&w, JW_PRETTY | JW_HTML_SAFE);
+	jw_obj_open(&w);
+	jw_kstr(&w, "spreadsheetId", (*ctx->wbp)->spreadsheet_id);
+	jw_key(&w, "valueRanges");
+	jw_arr_open(&w);
+	for (i = 0; i < n; i++) {
+		a1 = api_member(filters->u.array.values[i], "a1Range",
+		    yajl_t_string);
+		jw_obj_open(&w);
+		jw_key(&w, "valueRange");
+		write_value_range(&w, ts[i].sh, &ts[i].rect, dim == DIM_COLUMNS,
+		    how);
+		jw_key(&w, "dataFilters");
+		jw_arr_open(&w);
+		jw_obj_open(&w);
+		jw_kstr(&w, "a1Range", jstr(a1));
+		jw_obj_close(&w);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	reply_json(ctx->reply, 200, &w);
+out:
+	free(ts);
+	yajl_tree_free(root);
+}

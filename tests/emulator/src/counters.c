@@ -4,7 +4,7 @@
 #include "counters.h"
 
 static const char *const kind_names[KIND_COUNT] = {
-	"token", "batchGet", "get", "batchUpdate", "append", "update",
+	"token", "batchGet", "batchGetByDataFilter", "get", "batchUpdate", "append", "update",
 	"clear", "batchClear", "spreadsheets.get", "spreadsheets.batchUpdate",
 	"other"
 };

@@ -11,6 +11,7 @@
 enum call_kind {
 	KIND_TOKEN,
 	KIND_BATCH_GET,
+	KIND_BATCH_GET_BY_FILTER,	/* values:batchGetByDataFilter */
 	KIND_GET,
 	KIND_BATCH_UPDATE,
 	KIND_APPEND,

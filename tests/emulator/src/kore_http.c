@@ -228,6 +228,9 @@ dispatch(struct api_ctx *ctx, const struct route *rt)
 	case KIND_BATCH_GET:
 		api_values_batch_get(ctx);
 		break;
+	case KIND_BATCH_GET_BY_FILTER:
+		api_values_batch_get_by_filter(ctx);
+		break;
 	case KIND_UPDATE:
 		api_values_update(ctx, rt->range);
 		break;

@@ -28,6 +28,11 @@ route_values(const char *rest, enum route_method m, struct route *r)
 		r->call = m == METHOD_GET ? KIND_BATCH_GET : KIND_OTHER;
 		return;
 	}
+	if (strcmp(rest, ":batchGetByDataFilter") == 0) {
+		r->call = m == METHOD_POST ? KIND_BATCH_GET_BY_FILTER :
+		    KIND_OTHER;
+		return;
+	}
 	if (strcmp(rest, ":batchUpdate") == 0) {
 		r->call = m == METHOD_POST ? KIND_BATCH_UPDATE : KIND_OTHER;
 		return;
