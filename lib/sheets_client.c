@@ -16,6 +16,7 @@
 #include "secret_alloc.h"
 #include "service_account.h"
 #include "sheets_client.h"
+#include "sheets_data_filter.h"
 
 /*
  * A token this close to expiry is no longer sent at all (a request could
@@ -42,6 +43,8 @@ struct sheets_op {
 	char			*url;
 	char			*body;
 	size_t			 body_len;
+	char			**ranges;	/* asked by data filter */
+	size_t			 nranges;
 	uint64_t		 deadline_ms;
 	uint64_t		 due_ms;
 	uint64_t		 http_id;
@@ -59,7 +62,7 @@ struct sheets_client {
 	struct sheets_client_config cfg;
 	char			*base;		/* base/v4/spreadsheets/<id> */
 	char			*scope;
-	TAILQ_HEAD(, sheets_op)	 ops;
+	TAILQ_HEAD(sheets_op_list, sheets_op) ops;
 	size_t			 nops;
 	uint64_t		 next_id;
 	struct sheets_client_stats stats;
@@ -195,7 +198,11 @@ static void
 op_free(struct sheets_op *op)
 {
 	struct sheets_result	*r = &op->res;
+	size_t			 i;
 
+	for (i = 0; i < op->nranges; i++)
+		free(op->ranges[i]);
+	free(op->ranges);
 	sheets_value_ranges_free(&r->value_ranges);
 	sheets_batch_update_result_free(&r->batch_update);
 	sheets_append_result_free(&r->append);
@@ -354,8 +361,15 @@ op_parse(struct sheets_op *op, const struct http_client_result *hr)
 
 	switch (op->call) {
 	case SHEETS_CALL_BATCH_GET:
-		rc = sheets_parse_batch_get(hr->body, hr->body_len,
-		    &sc->cfg.limits, &r->value_ranges, err, sizeof(err));
+		if (op->ranges != NULL)
+			rc = sheets_parse_batch_get_by_filter(hr->body,
+			    hr->body_len, &sc->cfg.limits,
+			    (const char *const *)op->ranges, op->nranges,
+			    &r->value_ranges, err, sizeof(err));
+		else
+			rc = sheets_parse_batch_get(hr->body, hr->body_len,
+			    &sc->cfg.limits, &r->value_ranges, err,
+			    sizeof(err));
 		break;
 	case SHEETS_CALL_BATCH_UPDATE:
 		rc = sheets_parse_batch_update(hr->body, hr->body_len,
@@ -673,6 +687,14 @@ op_submit(struct sheets_client *sc, enum sheets_call call,
 {
 	struct sheets_op	*op;
 
+	if (url != NULL && strlen(url) > SHEETS_URI_MAX) {
+		snprintf(err, errsz, "%s: request URL of %zu bytes is over "
+		    "the %d-byte limit; not sent", sheets_call_name(call),
+		    strlen(url), SHEETS_URI_MAX);
+		free(url);
+		free(body);
+		return (0);
+	}
 	if (url == NULL || cb == NULL || timeout_ms == 0 ||
 	    (op = calloc(1, sizeof(*op))) == NULL) {
 		snprintf(err, errsz, "sheets: invalid call or out of memory");
@@ -711,26 +733,28 @@ url_with(const struct sheets_client *sc, const char *suffix)
 	return (u);
 }
 
-uint64_t
-sheets_batch_get(struct sheets_client *sc, const char *const *ranges,
-    size_t nranges, enum sheets_render render, uint64_t timeout_ms,
-    sheets_done_fn *cb, void *arg, char *err, size_t errsz)
+static const char *
+render_name(enum sheets_render render)
+{
+	return (render == SHEETS_RENDER_UNFORMATTED ? "UNFORMATTED_VALUE" :
+	    "FORMATTED_VALUE");
+}
+
+/* values:batchGet?ranges=...; NULL with err set. */
+static char *
+batch_get_url(const struct sheets_client *sc, const char *const *ranges,
+    size_t nranges, enum sheets_render render, char *err, size_t errsz)
 {
 	char	*url;
 	size_t	 cap, n, i;
 	long	 w;
 
-	if (nranges == 0 || nranges > sc->cfg.limits.max_ranges) {
-		snprintf(err, errsz, "batchGet: %zu ranges (1 to %zu allowed)",
-		    nranges, sc->cfg.limits.max_ranges);
-		return (0);
-	}
 	cap = strlen(sc->base) + 128;
 	for (i = 0; i < nranges; i++)
 		cap += sizeof("&ranges=") + strlen(ranges[i]) * 3;
 	if ((url = malloc(cap)) == NULL) {
 		snprintf(err, errsz, "batchGet: out of memory");
-		return (0);
+		return (NULL);
 	}
 	n = (size_t)snprintf(url, cap, "%s/values:batchGet", sc->base);
 	for (i = 0; i < nranges; i++) {
@@ -739,13 +763,74 @@ sheets_batch_get(struct sheets_client *sc, const char *const *ranges,
 		if ((w = percent_encode(ranges[i], url + n, cap - n)) <= 0) {
 			snprintf(err, errsz, "batchGet: range %zu is empty", i);
 			free(url);
-			return (0);
+			return (NULL);
 		}
 		n += (size_t)w;
 	}
 	snprintf(url + n, cap - n, "&majorDimension=ROWS&valueRenderOption=%s",
-	    render == SHEETS_RENDER_UNFORMATTED ? "UNFORMATTED_VALUE" :
-	    "FORMATTED_VALUE");
+	    render_name(render));
+	return (url);
+}
+
+/* The same read as a POST with the ranges in the body. */
+static uint64_t
+batch_get_by_filter(struct sheets_client *sc, const char *const *ranges,
+    size_t nranges, enum sheets_render render, uint64_t timeout_ms,
+    sheets_done_fn *cb, void *arg, char *err, size_t errsz)
+{
+	struct sheets_op	*op;
+	char			**copy, *body;
+	size_t			  len, i;
+	uint64_t		  id;
+
+	if ((copy = calloc(nranges, sizeof(*copy))) == NULL) {
+		snprintf(err, errsz, "batchGet: out of memory");
+		return (0);
+	}
+	for (i = 0; i < nranges; i++) {
+		if ((copy[i] = strdup(ranges[i])) == NULL)
+			break;
+	}
+	body = i == nranges ? sheets_encode_batch_get_by_filter(ranges,
+	    nranges, render_name(render), &len, err, errsz) : NULL;
+	if (i < nranges)
+		snprintf(err, errsz, "batchGet: out of memory");
+	id = body == NULL ? 0 : op_submit(sc, SHEETS_CALL_BATCH_GET,
+	    HTTP_CLIENT_POST, url_with(sc, "/values:batchGetByDataFilter"),
+	    body, len, timeout_ms, cb, arg, err, errsz);
+	if (id == 0) {
+		while (i > 0)
+			free(copy[--i]);
+		free(copy);
+		return (0);
+	}
+	/* The op just queued is the last; its answer is matched to these. */
+	op = TAILQ_LAST(&sc->ops, sheets_op_list);
+	op->ranges = copy;
+	op->nranges = nranges;
+	return (id);
+}
+
+uint64_t
+sheets_batch_get(struct sheets_client *sc, const char *const *ranges,
+    size_t nranges, enum sheets_render render, uint64_t timeout_ms,
+    sheets_done_fn *cb, void *arg, char *err, size_t errsz)
+{
+	char	*url;
+
+	if (nranges == 0 || nranges > sc->cfg.limits.max_ranges) {
+		snprintf(err, errsz, "batchGet: %zu ranges (1 to %zu allowed)",
+		    nranges, sc->cfg.limits.max_ranges);
+		return (0);
+	}
+	if ((url = batch_get_url(sc, ranges, nranges, render, err, errsz)) ==
+	    NULL)
+		return (0);
+	if (strlen(url) > SHEETS_URI_MAX) {
+		free(url);
+		return (batch_get_by_filter(sc, ranges, nranges, render,
+		    timeout_ms, cb, arg, err, errsz));
+	}
 	return (op_submit(sc, SHEETS_CALL_BATCH_GET, HTTP_CLIENT_GET, url,
 	    NULL, 0, timeout_ms, cb, arg, err, errsz));
 }

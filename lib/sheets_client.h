@@ -32,6 +32,18 @@
 
 #define SHEETS_DEFAULT_BASE_URL		"https://sheets.googleapis.com"
 
+/*
+ * No request is sent with a longer URL (scheme, host, path and query).
+ * Google documents no limit, but its front ends have one: its own client
+ * libraries turn a GET into a POST past 2,048 bytes of URL, its servers
+ * have been seen refusing past 8 KB, and the emulator's Kore answers 414
+ * past 1,998 bytes of path and query.  A batchGet whose ranges would make
+ * the URL longer is sent as values:batchGetByDataFilter instead (the same
+ * read, the ranges in the body); any other call that would is refused
+ * before it is sent.
+ */
+#define SHEETS_URI_MAX			2000
+
 struct service_account;
 struct sheets_client;
 
@@ -131,6 +143,11 @@ void			 sheets_client_tick(struct sheets_client *sc,
  * Each returns an id for sheets_client_cancel(), or 0 when the call could
  * not be started (its arguments did not encode: err says why); then cb
  * will not run.
+ */
+/*
+ * values.batchGet, or values.batchGetByDataFilter when the ranges would
+ * make the URL longer than SHEETS_URI_MAX; either way one read, and the
+ * result is the same.
  */
 uint64_t	sheets_batch_get(struct sheets_client *sc,
 		    const char *const *ranges, size_t nranges,

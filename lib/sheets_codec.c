@@ -391,9 +391,9 @@ parse_row(yajl_val v, const struct sheets_limits *lim, size_t vi, size_t ri,
 	return (0);
 }
 
-static int
-parse_value_range(yajl_val v, const struct sheets_limits *lim, size_t vi,
-    struct sheets_value_range *vr, char *err, size_t errsz)
+int
+sheets_parse_value_range(yajl_val v, const struct sheets_limits *lim,
+    size_t vi, struct sheets_value_range *vr, char *err, size_t errsz)
 {
 	const char	*range, *dim;
 	yajl_val	 values;
@@ -486,7 +486,7 @@ sheets_parse_batch_get(const char *body, size_t len,
 			    i);
 			goto fail;
 		}
-		if (parse_value_range(vrs->u.array.values[i], lim, i,
+		if (sheets_parse_value_range(vrs->u.array.values[i], lim, i,
 		    &out->ranges[i], err, errsz) == -1)
 			goto fail;
 	}

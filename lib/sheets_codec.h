@@ -123,6 +123,14 @@ struct sheets_value_ranges {
 int	sheets_parse_batch_get(const char *body, size_t len,
 	    const struct sheets_limits *lim, struct sheets_value_ranges *out,
 	    char *err, size_t errsz);
+/*
+ * One ValueRange object of a parsed response (a yajl_val) into vr; vi
+ * names it in errors.  For the other read forms (sheets_data_filter.h).
+ */
+struct yajl_val_s;
+int	sheets_parse_value_range(struct yajl_val_s *v,
+	    const struct sheets_limits *lim, size_t vi,
+	    struct sheets_value_range *vr, char *err, size_t errsz);
 void	sheets_value_ranges_free(struct sheets_value_ranges *vrs);
 void	sheets_value_range_clear(struct sheets_value_range *vr);
 
