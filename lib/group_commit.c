@@ -614,6 +614,74 @@ batch_backoff(struct gc_batch *b)
 	    backoff_rand_default, NULL);
 }
 
+/*
+ * Whether a call refused whole may have been refused for one change in it
+ * or for its size: 400 (one bad range or cell makes Google refuse all),
+ * 413, 414.  Such a batch is split rather than failed, and not retried
+ * as it was: the same request would be refused again.
+ */
+static int
+refusal_splits(const struct sheets_result *res)
+{
+	return (res->class == SHEETS_FATAL && (res->http_status == 400 ||
+	    res->http_status == 413 || res->http_status == 414));
+}
+
+/*
+ * Replaces the active batch b by two halves of its live members, queued
+ * ahead of everything else, so that a change that makes a request fail
+ * ends up failing alone and the others go through in about log2(n) more
+ * batches.  A refused request wrote nothing, so each member keeps its
+ * reserved audit row (nothing else can land there) and is verified again
+ * in its half.  -1 when b cannot be split (one member left, out of
+ * memory): then b is left as it was.
+ */
+static int
+batch_split(struct gc_batch *b)
+{
+	struct group_commit	*gc = b->gc;
+	struct gc_batch		*half[2], *h;
+	struct gc_ticket	*m;
+	size_t			 live = batch_live(b), i, k, kept = 0;
+
+	if (live < 2 || gc->active != b)
+		return (-1);
+	half[0] = batch_new(gc);
+	half[1] = batch_new(gc);
+	for (k = 0; k < 2; k++) {
+		if (half[k] != NULL && (half[k]->m = calloc(live,
+		    sizeof(*half[k]->m))) != NULL)
+			half[k]->cap = live;
+	}
+	if (half[0] == NULL || half[1] == NULL || half[0]->cap == 0 ||
+	    half[1]->cap == 0) {
+		for (k = 0; k < 2; k++) {
+			if (half[k] != NULL)
+				batch_free(half[k]);
+		}
+		return (-1);
+	}
+	for (i = 0, k = 0; i < b->n; i++) {
+		m = b->m[i];
+		if (m->state == M_DONE) {
+			b->m[kept++] = m;	/* freed with b */
+			continue;
+		}
+		m->state = M_WAITING;
+		m->in_write = 0;
+		m->maybe = 0;
+		h = half[k++ < live / 2 ? 0 : 1];
+		h->m[h->n++] = m;
+	}
+	b->n = kept;
+	gc->stats.splits++;
+	TAILQ_INSERT_HEAD(&gc->queue, half[1], entry);
+	TAILQ_INSERT_HEAD(&gc->queue, half[0], entry);
+	gc->active = NULL;
+	batch_free(b);
+	return (0);
+}
+
 /* Sheets' view of the target sheets ---------------------------------- */
 
 static struct gc_sheet *
@@ -1154,6 +1222,10 @@ start_sheets(struct gc_batch *b)
 		break;
 	}
 	if (b->call_id == 0) {
+		/* A request of one change or another may not build: split. */
+		if ((b->act == ACT_VERIFY || b->act == ACT_WRITE) &&
+		    batch_split(b) == 0)
+			return;
 		batch_fail(b, GC_FAILED, 0, "%s", err);
 		batch_advance(b);
 		return;
@@ -1308,6 +1380,9 @@ on_write(struct gc_batch *b, struct sheets_result *res)
 	struct gc_ticket	*m;
 	size_t			 i;
 
+	/* Refused whole, so nothing landed: try the halves. */
+	if (refusal_splits(res) && batch_split(b) == 0)
+		return;
 	for (i = 0; i < b->n; i++) {
 		m = b->m[i];
 		if (!m->in_write)
@@ -1352,6 +1427,9 @@ on_sheets(void *arg, struct sheets_result *res)
 		return;
 	}
 	if (res->class != SHEETS_OK) {
+		if (b->act == ACT_VERIFY && refusal_splits(res) &&
+		    batch_split(b) == 0)
+			return;
 		batch_fail(b, GC_FAILED, 0, "%s", res->error);
 		batch_advance(b);
 		return;

@@ -43,6 +43,14 @@
  * gets GC_TIMEOUT, with maybe_applied set when a write carrying the change
  * was in flight or its answer was lost (it landed whole or not at all).
  *
+ * A verification read or a write refused whole for what it carries (400,
+ * 413, 414, or a request that cannot even be built) is not sent again as
+ * it was: the batch is split in halves, queued ahead of the rest, and each
+ * half is verified and written on its own.  So a change that makes the
+ * request fail (a cell Google refuses, a row past the grid) ends up alone
+ * and gets GC_FAILED, and the others land.  A refused write wrote
+ * nothing, so the changes keep their reserved audit rows.
+ *
  * Callbacks run exactly once, never from inside group_commit_submit(),
  * never after group_commit_cancel().  A callback may submit and cancel but
  * must not free the group commit.
@@ -168,6 +176,7 @@ struct group_commit_stats {
 	uint64_t	failed;
 	uint64_t	timeouts;
 	uint64_t	retries;		/* batches verified again */
+	uint64_t	splits;			/* refused batches halved */
 };
 
 struct group_commit;
