@@ -31,6 +31,7 @@
 #include "sheets_limiter.h"
 
 #define SPOOLS		60
+#define WIDE_SPOOLS	1300
 
 struct fixture {
 	struct emu			 emu;
@@ -54,6 +55,7 @@ struct done {
 	unsigned int		row;
 	char			tag[80];
 	char			estado[64];
+	const char		*text;		/* Estado_Detalle, if not estado */
 };
 
 static void
@@ -119,14 +121,14 @@ pump(struct fixture *f, int ms)
 
 /* Everything but the group commit, which each test configures. */
 static int
-setup(void **state)
+setup_spools(void **state, int spools)
 {
 	struct fixture			*f = calloc(1, sizeof(*f));
 	struct redis_pool_config	 pcfg;
 	struct sheets_limiter_config	 lcfg;
 
 	assert_non_null(f);
-	assert_int_equal(emu_start(&f->emu, SPOOLS, 12, NULL), 0);
+	assert_int_equal(emu_start(&f->emu, spools, 12, NULL), 0);
 	f->redis_port = harness_free_port();
 	f->redis = harness_start_redis(f->redis_port, harness_tmpdir());
 	assert_true(f->redis > 0);
@@ -154,6 +156,19 @@ setup(void **state)
 	assert_non_null(f->lim);
 	*state = f;
 	return (0);
+}
+
+static int
+setup(void **state)
+{
+	return (setup_spools(state, SPOOLS));
+}
+
+/* Spools far enough apart that each change is verified on its own. */
+static int
+setup_wide(void **state)
+{
+	return (setup_spools(state, WIDE_SPOOLS));
 }
 
 static void
@@ -255,7 +270,7 @@ submit(struct fixture *f, struct done *d, unsigned int row, const char *tag,
 	d->deadline_ms = deadline_ms;
 	w[0].header = "Estado_Detalle";
 	w[0].value.kind = SHEETS_CELL_TEXT;
-	w[0].value.text = d->estado;
+	w[0].value.text = d->text != NULL ? d->text : d->estado;
 	w[1].header = "Ocupado_Por";
 	w[1].value.kind = SHEETS_CELL_TEXT;
 	w[1].value.text = "MR(93)";
@@ -1006,6 +1021,161 @@ test_budget_exhausted(void **state)
 	assert_true(d[1].out.retry_after_ms > 3000);
 }
 
+/* The tag and version of each of rows, from one read of the workbook. */
+static void
+rows_now(struct fixture *f, const unsigned int *rows, size_t n,
+    char (*tag)[80], char (*version)[80])
+{
+	yajl_val	 wb, op;
+	char		 buf[32];
+	size_t		 i, tc, vc;
+
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_non_null(op = emu_sheet(wb, "Operaciones"));
+	tc = (size_t)emu_column(op, "TAG_SPOOL");
+	vc = (size_t)emu_column(op, "version");
+	for (i = 0; i < n; i++) {
+		snprintf(tag[i], 80, "%s", emu_cell(op, rows[i] - 1, tc, buf,
+		    sizeof(buf)));
+		snprintf(version[i], 80, "%s", emu_cell(op, rows[i] - 1, vc,
+		    buf, sizeof(buf)));
+	}
+	yajl_tree_free(wb);
+}
+
+/* Each change landed once, at its audit row, and its row shows it. */
+static void
+assert_landed(struct fixture *f, const struct done *d, size_t n)
+{
+	yajl_val	 wb, op;
+	char		 buf[64];
+	size_t		 i, row, vc, ec;
+
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_non_null(op = emu_sheet(wb, "Operaciones"));
+	vc = (size_t)emu_column(op, "version");
+	ec = (size_t)emu_column(op, "Estado_Detalle");
+	for (i = 0; i < n; i++) {
+		if (d[i].out.status != GC_APPLIED)
+			continue;
+		assert_int_equal(audit_rows(wb, d[i].out.audit_id, &row), 1);
+		assert_int_equal(row, d[i].out.audit_row);
+		assert_string_equal(emu_cell(op, d[i].row - 1, vc, buf,
+		    sizeof(buf)), d[i].out.version);
+		assert_string_equal(emu_cell(op, d[i].row - 1, ec, buf,
+		    sizeof(buf)), d[i].estado);
+	}
+	yajl_tree_free(wb);
+}
+
+/*
+ * Issue 9, defect 11: 64 changes in one window on spools far apart, in
+ * pairs of neighbours.  Each pair is one span to verify, so a batch of 60
+ * asks for 61 ranges, about 2,300 bytes of batchGet query string: the
+ * emulator (like Google's front ends) answered 414 and every change of
+ * the batch failed, again on every retry.  Now the read goes as
+ * batchGetByDataFilter: all land and the emulator saw no 4xx.
+ */
+static void
+test_wide_batch_reads_without_414(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_stats	 st;
+	static struct done		 d[64];
+	static char			 tag[64][80], version[64][80];
+	unsigned int			 rows[64];
+	uint64_t			 deadline;
+	size_t				 i;
+
+	gc_open(f, NULL);
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < 64; i++)
+		rows[i] = 2 + (unsigned int)(i / 2) * 40 + (unsigned int)(i % 2);
+	rows_now(f, rows, 64, tag, version);
+	emu_reset_counters(&f->emu);
+	deadline = harness_now_ms() + 20000;
+	for (i = 0; i < 64; i++)
+		submit(f, &d[i], rows[i], tag[i], version[i], deadline);
+	assert_int_equal(pump_until(f, d, 64, 20000), 0);
+	for (i = 0; i < 64; i++) {
+		if (d[i].out.status != GC_APPLIED)
+			fail_msg("row %u: %s: %s", d[i].row,
+			    gc_status_name(d[i].out.status), d[i].out.error);
+	}
+	print_message("64 changes: %lld batchGetByDataFilter, %lld batchGet, "
+	    "%lld batchUpdate, %lld answers 4xx\n",
+	    emu_counter(&f->emu, "calls", "batchGetByDataFilter", NULL),
+	    emu_counter(&f->emu, "calls", "batchGet", NULL),
+	    emu_counter(&f->emu, "calls", "batchUpdate", NULL),
+	    emu_counter(&f->emu, "outcomes", "4xx", NULL));
+	assert_int_equal(emu_counter(&f->emu, "outcomes", "4xx", NULL), 0);
+	assert_true(emu_counter(&f->emu, "calls", "batchGetByDataFilter",
+	    NULL) >= 1);
+	assert_true(emu_counter(&f->emu, "calls", "batchUpdate", NULL) <= 2);
+	group_commit_stats(f->gc, &st);
+	assert_int_equal(st.applied, 64);
+	assert_int_equal(st.splits, 0);
+	assert_landed(f, d, 64);
+}
+
+/*
+ * One change of a batch carries a cell over Google's 50,000 characters,
+ * so the API refuses the whole batchUpdate with 400.  Retrying it as it
+ * was would fail forever; the batch is halved until that change is
+ * alone: it fails with the API's reason, the seven others land with one
+ * audit row each, and nothing of the refused change is written.
+ */
+static void
+test_refused_change_fails_alone(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_stats	 st;
+	struct done			 d[8];
+	char				*huge, version[80], after[80];
+	yajl_val			 wb;
+	uint64_t			 deadline;
+	size_t				 i;
+
+	gc_open(f, NULL);
+	memset(d, 0, sizeof(d));
+	assert_non_null(huge = malloc(50002));
+	memset(huge, 'x', 50001);
+	huge[50001] = '\0';
+	d[5].text = huge;
+	row_now(f, 7, NULL, 0, version, sizeof(version), NULL, 0);
+	deadline = harness_now_ms() + 20000;
+	for (i = 0; i < 8; i++)
+		submit_current(f, &d[i], (unsigned int)i + 2, deadline);
+	emu_reset_counters(&f->emu);
+	assert_int_equal(pump_until(f, d, 8, 20000), 0);
+
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(d[i].calls, 1);
+		if (i == 5)
+			continue;
+		if (d[i].out.status != GC_APPLIED)
+			fail_msg("row %u: %s: %s", d[i].row,
+			    gc_status_name(d[i].out.status), d[i].out.error);
+	}
+	assert_int_equal(d[5].out.status, GC_FAILED);
+	assert_int_equal(d[5].out.maybe_applied, 0);
+	assert_non_null(strstr(d[5].out.error, "50000"));
+	group_commit_stats(f->gc, &st);
+	assert_true(st.splits >= 1);
+	assert_int_equal(st.applied, 7);
+	assert_int_equal(st.failed, 1);
+	assert_true(emu_counter(&f->emu, "calls", "batchUpdate", NULL) >= 2);
+	assert_true(emu_counter(&f->emu, "outcomes", "4xx", NULL) >= 1);
+	assert_landed(f, d, 8);
+
+	row_now(f, 7, NULL, 0, after, sizeof(after), NULL, 0);
+	assert_string_equal(after, version);
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_int_equal(audit_rows(wb, d[5].out.audit_id, NULL), 0);
+	yajl_tree_free(wb);
+	free(huge);
+}
+
 /* Cancelled before its window closed: no callback, nothing written. */
 static void
 test_cancel_and_bad_changes(void **state)
@@ -1078,6 +1248,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_budget_exhausted, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_wide_batch_reads_without_414, setup_wide, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_refused_change_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_and_bad_changes,
 		    setup, teardown),
 	};
