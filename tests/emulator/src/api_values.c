@@ -368,7 +368,7 @@ api_values_batch_get_by_filter(struct api_ctx *ctx)
 	yajl_val			 root, filters, f, a1;
 	size_t				 i, n;
 	int				 dim, render;
-	char				 msg[MSG_MAX], where[32];
+	char				 msg[MSG_MAX], where[48];
 
 	if ((root = api_body_object(ctx)) == NULL)
 		return;
