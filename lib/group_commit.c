@@ -631,13 +631,15 @@ refusal_splits(const struct sheets_result *res)
  * Replaces the active batch b by two halves of its live members, queued
  * ahead of everything else, so that a change that makes a request fail
  * ends up failing alone and the others go through in about log2(n) more
- * batches.  A refused request wrote nothing, so each member keeps its
- * reserved audit row (nothing else can land there) and is verified again
- * in its half.  -1 when b cannot be split (one member left, out of
- * memory): then b is left as it was.
+ * batches.  Each member keeps its reserved audit row (nothing else can
+ * land there) and is verified again in its half.  When the refused call
+ * was the write, it wrote nothing, so its members no longer may have
+ * landed; otherwise what an earlier lost answer left unknown stays
+ * unknown until that verification.  -1 when b cannot be split (one member
+ * left, out of memory): then b is left as it was.
  */
 static int
-batch_split(struct gc_batch *b)
+batch_split(struct gc_batch *b, int write_refused)
 {
 	struct group_commit	*gc = b->gc;
 	struct gc_batch		*half[2], *h;
@@ -668,8 +670,9 @@ batch_split(struct gc_batch *b)
 			continue;
 		}
 		m->state = M_WAITING;
+		if (write_refused && m->in_write)
+			m->maybe = 0;
 		m->in_write = 0;
-		m->maybe = 0;
 		h = half[k++ < live / 2 ? 0 : 1];
 		h->m[h->n++] = m;
 	}
@@ -1224,7 +1227,7 @@ start_sheets(struct gc_batch *b)
 	if (b->call_id == 0) {
 		/* A request of one change or another may not build: split. */
 		if ((b->act == ACT_VERIFY || b->act == ACT_WRITE) &&
-		    batch_split(b) == 0)
+		    batch_split(b, 0) == 0)
 			return;
 		batch_fail(b, GC_FAILED, 0, "%s", err);
 		batch_advance(b);
@@ -1381,7 +1384,7 @@ on_write(struct gc_batch *b, struct sheets_result *res)
 	size_t			 i;
 
 	/* Refused whole, so nothing landed: try the halves. */
-	if (refusal_splits(res) && batch_split(b) == 0)
+	if (refusal_splits(res) && batch_split(b, 1) == 0)
 		return;
 	for (i = 0; i < b->n; i++) {
 		m = b->m[i];
@@ -1428,7 +1431,7 @@ on_sheets(void *arg, struct sheets_result *res)
 	}
 	if (res->class != SHEETS_OK) {
 		if (b->act == ACT_VERIFY && refusal_splits(res) &&
-		    batch_split(b) == 0)
+		    batch_split(b, 0) == 0)
 			return;
 		batch_fail(b, GC_FAILED, 0, "%s", res->error);
 		batch_advance(b);

@@ -1176,6 +1176,45 @@ test_refused_change_fails_alone(void **state)
 	free(huge);
 }
 
+/*
+ * A change aimed past the grid (a row number from a stale cache of a
+ * sheet that shrank) makes the verification read fail with 400 for the
+ * whole batch.  Split, it fails alone and the others land.
+ */
+static void
+test_unreadable_change_fails_alone(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_stats	 st;
+	struct done			 d[6];
+	uint64_t			 deadline;
+	size_t				 i;
+
+	gc_open(f, NULL);
+	memset(d, 0, sizeof(d));
+	deadline = harness_now_ms() + 20000;
+	for (i = 0; i < 6; i++) {
+		if (i == 2)
+			submit(f, &d[i], 900000, "MK-GONE-1", "", deadline);
+		else
+			submit_current(f, &d[i], (unsigned int)i + 20,
+			    deadline);
+	}
+	assert_int_equal(pump_until(f, d, 6, 20000), 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(d[i].calls, 1);
+		if (i != 2 && d[i].out.status != GC_APPLIED)
+			fail_msg("row %u: %s: %s", d[i].row,
+			    gc_status_name(d[i].out.status), d[i].out.error);
+	}
+	assert_int_equal(d[2].out.status, GC_FAILED);
+	assert_non_null(strstr(d[2].out.error, "grid"));
+	group_commit_stats(f->gc, &st);
+	assert_true(st.splits >= 1);
+	assert_int_equal(st.applied, 5);
+	assert_landed(f, d, 6);
+}
+
 /* Cancelled before its window closed: no callback, nothing written. */
 static void
 test_cancel_and_bad_changes(void **state)
@@ -1252,6 +1291,8 @@ main(void)
 		    test_wide_batch_reads_without_414, setup_wide, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_refused_change_fails_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unreadable_change_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_and_bad_changes,
 		    setup, teardown),
 	};
