@@ -412,6 +412,13 @@ job_acquire_done(void *arg, const struct lock_reply *r)
 		job_decide(job, &lock);
 		return;
 	default:
+		/*
+		 * No answer is not "not taken": Redis may have run the SET
+		 * and lost only the reply.  Give back what may be ours; the
+		 * release compares the value this attempt wrote, so a lock
+		 * that is not ours stays.
+		 */
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);
