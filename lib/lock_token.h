@@ -21,8 +21,6 @@
 
 #define LOCK_TOKEN_LEN		32	/* hex digits */
 #define LOCK_TOKEN_STRLEN	(LOCK_TOKEN_LEN + 1)
-/* What a request may present: longer is refused as malformed. */
-#define LOCK_TOKEN_PRESENTED_MAX	128
 
 /* A new token from the CSPRNG; -1 if it failed. */
 int	lock_token_generate(char out[LOCK_TOKEN_STRLEN]);
