@@ -385,6 +385,28 @@ test_restored_lock_keeps_its_holder_in(void **state)
 	    code, NULL), 200);
 }
 
+/* A browser may send the header: the preflight lets it through. */
+static void
+test_preflight_allows_the_header(void **state)
+{
+	struct http_reply	 r;
+	char			 url[160], v[160];
+	const char		*h[] = { "Origin: http://localhost:3000",
+				    "Access-Control-Request-Method: POST",
+				    "Access-Control-Request-Headers: "
+				    "content-type, x-lock-token", NULL };
+
+	(void)state;
+	snprintf(url, sizeof(url), "%s/api/occupation/pausar", srv.base);
+	assert_int_equal(http_request("OPTIONS", url, h, NULL, 0, 5000, &r),
+	    0);
+	assert_int_equal(r.status, 204);
+	assert_int_equal(http_reply_header(&r, "access-control-allow-headers",
+	    v, sizeof(v)), 0);
+	assert_non_null(strstr(v, "x-lock-token"));
+	http_reply_free(&r);
+}
+
 static int
 contains_token(const char *text)
 {
@@ -451,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_batch_items_answer_tokens),
 		cmocka_unit_test(test_default_mode_asks_nothing),
 		cmocka_unit_test(test_restored_lock_keeps_its_holder_in),
+		cmocka_unit_test(test_preflight_allows_the_header),
 		cmocka_unit_test(test_token_never_leaks),
 	};
 
