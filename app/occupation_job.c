@@ -522,6 +522,7 @@ job_restart_released(void *arg, const struct lock_reply *r)
 
 	job->lock_op = NULL;
 	if (r->result == LOCK_ERROR) {
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);
@@ -545,6 +546,7 @@ job_restart(struct occ_job *job)
 	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
 	    job_restart_released, job, &why);
 	if (job->lock_op == NULL) {
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);

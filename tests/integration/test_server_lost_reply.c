@@ -3,6 +3,7 @@
  * defect 6): the caller gets 503, and once Redis answers again the lock
  * that attempt wrote is given back within seconds - not left to block the
  * spool (409 to everyone) until reconciliation clears it minutes later.
+ * The same for the release before a TOMAR runs again after a conflict.
  *
  * The server reaches its Redis through a proxy in this process that
  * forwards the lock's script and then drops everything (reply_blackhole.h),
@@ -46,6 +47,8 @@ setup(void **state)
 	env[i++] = "REDIS_HEALTH_CHECK_INTERVAL=1";
 	/* Reconciliation must not be what frees the spool here. */
 	env[i++] = "RECONCILE_GRACE_SECONDS=600";
+	/* The cache keeps a version the test changes behind its back. */
+	env[i++] = "SHEETS_CACHE_TTL_MS=600000";
 	env[i] = NULL;
 
 	memset(&srv, 0, sizeof(srv));
@@ -190,7 +193,7 @@ test_lock_of_a_lost_reply_is_given_back(void **state)
 	    200);
 
 	snprintf(key, sizeof(key), "spool_lock:%s\r\n", tags[1]);
-	blackhole_arm(bh, "EVALSHA", key);
+	blackhole_arm(bh, "EVALSHA", key, 1);
 	assert_int_equal(act("tomar", tags[1], worker_a, code, sizeof(code)),
 	    503);
 	assert_string_equal(code, "REDIS_UNAVAILABLE");
@@ -227,11 +230,109 @@ test_lock_of_a_lost_reply_is_given_back(void **state)
 	    200);
 }
 
+/* Replaces the workbook's from with to (same length) and restarts it. */
+static void
+edit_workbook(const char *from, const char *to)
+{
+	struct http_reply	 r;
+	char			 url[160], *at;
+
+	assert_int_equal(strlen(from), strlen(to));
+	snprintf(url, sizeof(url), "%s/admin/workbook", emu.base);
+	assert_int_equal(http_get(url, 10000, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(at = strstr(r.body, from));
+	memcpy(at, to, strlen(to));
+	assert_int_equal(emu_restart_with(&emu, r.body), 0);
+	http_reply_free(&r);
+}
+
+/* A cell of the spool's row, as the emulator has it. */
+static void
+spool_cell(const char *tag, const char *header, char *out, size_t len)
+{
+	yajl_val	 wb = emu_workbook(&emu), ops;
+	char		 buf[64];
+	long		 ctag, col;
+	size_t		 r;
+
+	assert_non_null(wb);
+	ops = emu_sheet(wb, "Operaciones");
+	ctag = emu_column(ops, "TAG_SPOOL");
+	col = emu_column(ops, header);
+	out[0] = '\0';
+	for (r = 1; r < emu_nrows(ops); r++) {
+		if (strcmp(emu_cell(ops, r, (size_t)ctag, buf, sizeof(buf)),
+		    tag) == 0)
+			snprintf(out, len, "%s", emu_cell(ops, r, (size_t)col,
+			    buf, sizeof(buf)));
+	}
+	yajl_tree_free(wb);
+}
+
+/*
+ * The row changed behind the server's back: its write conflicts, and the
+ * job gives back its lock before deciding again.  That release's answer
+ * is lost too; the lock must not stay.
+ */
+static void
+test_lock_of_a_lost_restart_release_is_given_back(void **state)
+{
+	char		 tags[2][80], code[48], key[100], lock[160];
+	char		 version[64], edited[64];
+	uint64_t	 t0;
+
+	(void)state;
+	pick_spools(tags);
+	assert_int_equal(act("tomar", tags[0], worker_a, code, sizeof(code)),
+	    200);
+	assert_int_equal(act("pausar", tags[0], worker_a, code, sizeof(code)),
+	    200);
+	spool_cell(tags[0], "version", version, sizeof(version));
+	assert_int_equal(strlen(version), 36);
+	snprintf(edited, sizeof(edited), "%s", version);
+	memcpy(edited, "00000000", 8);
+	edit_workbook(version, edited);
+
+	/*
+	 * The release, not the take (its one empty argument), lost on its
+	 * way: Redis keeps the lock and the server hears nothing.
+	 */
+	snprintf(key, sizeof(key), "spool_lock:%s\r\n", tags[0]);
+	blackhole_arm(bh, key, "$0\r\n\r\n", 0);
+	t0 = harness_now_ms();
+	while (act("tomar", tags[0], worker_a, code, sizeof(code)) != 503 ||
+	    !blackhole_tripped(bh)) {
+		/* The emulator's restart may cost a try or two. */
+		assert_false(blackhole_tripped(bh));
+		assert_true(harness_now_ms() - t0 < 15000);
+		harness_sleep_ms(200);
+	}
+	assert_string_equal(code, "REDIS_UNAVAILABLE");
+	lock_of(tags[0], lock, sizeof(lock));
+	assert_int_equal(atoll(lock), worker_a);
+
+	blackhole_heal(bh);
+	t0 = harness_now_ms();
+	for (;;) {
+		lock_of(tags[0], lock, sizeof(lock));
+		if (lock[0] == '\0')
+			break;
+		if (harness_now_ms() - t0 > 15000)
+			fail_msg("the lock of the lost release is still there "
+			    "after 15 s: %s", lock);
+		harness_sleep_ms(100);
+	}
+	print_message("lock given back %llu ms after Redis answered again\n",
+	    (unsigned long long)(harness_now_ms() - t0));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lock_of_a_lost_reply_is_given_back),
+		cmocka_unit_test(test_lock_of_a_lost_restart_release_is_given_back),
 	};
 
 	return (cmocka_run_group_tests_name("server_lost_reply", tests, setup,

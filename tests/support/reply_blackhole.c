@@ -29,6 +29,7 @@ struct reply_blackhole {
 	int		stop;
 	int		heal;		/* close every pair, then forward */
 	int		armed;
+	int		run;		/* the armed request reaches Redis */
 	int		tripped;
 	char		marker[2][MARKER_MAX];
 	struct pair	pairs[PAIRS_MAX];
@@ -112,6 +113,7 @@ pump(struct reply_blackhole *bh, struct pair *p, int from_client)
 	    bh->marker[0]) && has_marker(buf, (size_t)n, bh->marker[1])) {
 		bh->armed = 0;
 		bh->tripped = 1;
+		lose = !bh->run;
 	}
 	if (!from_client && bh->tripped)
 		lose = 1;
@@ -230,12 +232,14 @@ blackhole_start(int listen_port, int target_port)
 }
 
 void
-blackhole_arm(struct reply_blackhole *bh, const char *m1, const char *m2)
+blackhole_arm(struct reply_blackhole *bh, const char *m1, const char *m2,
+    int run)
 {
 	pthread_mutex_lock(&bh->lock);
 	strncpy(bh->marker[0], m1 != NULL ? m1 : "", MARKER_MAX - 1);
 	strncpy(bh->marker[1], m2 != NULL ? m2 : "", MARKER_MAX - 1);
 	bh->armed = 1;
+	bh->run = run;
 	pthread_mutex_unlock(&bh->lock);
 }
 
