@@ -3,10 +3,12 @@
  * of asynchronous steps on the worker's loop:
  *
  *   cache  the spool's row, the worker and their roles (Sheets read cache)
- *   owner  the spool's lock as Redis has it now
+ *   owner  the spool's lock as Redis has it now, and from the same value
+ *          whether the caller proved holding it (REQUIRE_LOCK_TOKEN)
  *   decide occ_decide(): the error to answer, or the changes to make
- *   lock   TOMAR takes the lock (SET NX in a script); a loser decides
- *          again against the winner, which answers 409 naming them
+ *   lock   TOMAR takes the lock (SET NX in a script) with a new token it
+ *          answers as lock_token; a loser decides again against the
+ *          winner, which answers 409 naming them
  *   commit the row change and its audit row through the group commit;
  *          the request answers only once the batch is confirmed
  *   unlock PAUSAR/COMPLETAR give the lock back, owner-checked
