@@ -170,7 +170,7 @@ http_route_begin(struct http_request *req, enum http_route route,
 			    "access-control-allow-methods", methods);
 			http_response_header(req,
 			    "access-control-allow-headers",
-			    "content-type, last-event-id");
+			    "content-type, last-event-id, x-lock-token");
 			http_response_header(req, "access-control-max-age",
 			    "600");
 		}

@@ -3,10 +3,12 @@
  * of asynchronous steps on the worker's loop:
  *
  *   cache  the spool's row, the worker and their roles (Sheets read cache)
- *   owner  the spool's lock as Redis has it now
+ *   owner  the spool's lock as Redis has it now, and from the same value
+ *          whether the caller proved holding it (REQUIRE_LOCK_TOKEN)
  *   decide occ_decide(): the error to answer, or the changes to make
- *   lock   TOMAR takes the lock (SET NX in a script); a loser decides
- *          again against the winner, which answers 409 naming them
+ *   lock   TOMAR takes the lock (SET NX in a script) with a new token it
+ *          answers as lock_token; a loser decides again against the
+ *          winner, which answers 409 naming them
  *   commit the row change and its audit row through the group commit;
  *          the request answers only once the batch is confirmed
  *   unlock PAUSAR/COMPLETAR give the lock back, owner-checked
@@ -28,6 +30,7 @@
 #include "event_log.h"
 #include "group_commit.h"
 #include "json_out.h"
+#include "lock_token.h"
 #include "occupation_job.h"
 #include "redis_lock.h"
 #include "sheets_cache.h"
@@ -255,6 +258,23 @@ job_cache_done(void *arg, const struct sheets_cache_view *view)
 
 /* --- owner: the lock as Redis has it --- */
 
+/*
+ * The held lock as one read gave it: who holds it and, from the same
+ * value, whether the caller proved holding it - so the holder check and
+ * the token check can never see two different locks.  Every action on a
+ * held lock reads it through here.
+ */
+static void
+job_lock_read(struct occ_job *job, const char *value, struct occ_lock *lock)
+{
+	memset(lock, 0, sizeof(*lock));
+	lock->held = 1;
+	lock->worker_id = lock_value_worker(value);
+	lock->token_refused = zeues_cfg.require_lock_token &&
+	    !lock_token_accepts(value, job->presented_token);
+	snprintf(job->holder_value, sizeof(job->holder_value), "%s", value);
+}
+
 static void
 job_owner_done(void *arg, const struct lock_reply *r)
 {
@@ -269,12 +289,8 @@ job_owner_done(void *arg, const struct lock_reply *r)
 		job_finish(job);
 		return;
 	}
-	if (r->result == LOCK_OK) {
-		lock.held = 1;
-		lock.worker_id = lock_value_worker(r->owner);
-		snprintf(job->holder_value, sizeof(job->holder_value), "%s",
-		    r->owner);
-	}
+	if (r->result == LOCK_OK)
+		job_lock_read(job, r->owner, &lock);
 	job_decide(job, &lock);
 }
 
@@ -323,7 +339,8 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	enum redis_pool_status	 why;
 	char			 version[UUID4_STRLEN], audit[UUID4_STRLEN];
 	char			 holder[WORKER_NOMBRE_MAX];
-	const char		*token;
+	char			 token[UUID4_STRLEN];
+	char			 session_token[LOCK_VALUE_MAX];
 
 	if (job_read_tables(job, &row, &w, &job->rownum) == -1) {
 		job_undo_and_finish(job);
@@ -333,15 +350,20 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	lock.holder_nombre = holder[0] != '\0' ? holder : NULL;
 	if (zone_now(&now) == -1 || uuid4_generate(version) == -1 ||
 	    uuid4_generate(audit) == -1 ||
-	    (job->action == OCC_TOMAR && uuid4_generate(job->token) == -1)) {
+	    (job->action == OCC_TOMAR && (uuid4_generate(job->token) == -1 ||
+	    lock_token_generate(job->secret) == -1))) {
 		job_fail(job, OCC_ERR_INTERNAL, "No se pudo preparar el cambio.");
 		job_undo_and_finish(job);
 		return;
 	}
-	/* PAUSAR/COMPLETAR carry the holder's token into the audit row. */
-	token = job->action == OCC_TOMAR ? job->token :
-	    (strchr(job->holder_value, ':') != NULL ?
-	    strchr(job->holder_value, ':') + 1 : "");
+	/*
+	 * The audit row carries the lock's session (the holder's, for
+	 * PAUSAR/COMPLETAR), never its secret token.
+	 */
+	if (job->action == OCC_TOMAR)
+		snprintf(token, sizeof(token), "%s", job->token);
+	else
+		lock_token_session(job->holder_value, token, sizeof(token));
 
 	memset(&in, 0, sizeof(in));
 	in.action = job->action;
@@ -371,12 +393,15 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		job_commit(job);
 		return;
 	}
-	if (lock_value(job->lock_value, sizeof(job->lock_value),
-	    job->worker_id, job->token) == -1) {
+	if (lock_token_join(session_token, sizeof(session_token), job->token,
+	    job->secret) == -1 || lock_value(job->lock_value,
+	    sizeof(job->lock_value), job->worker_id, session_token) == -1) {
 		job_fail(job, OCC_ERR_INTERNAL, "No se pudo preparar el lock.");
 		job_finish(job);
 		return;
 	}
+	snprintf(job->out.lock_token, sizeof(job->out.lock_token), "%s",
+	    job->secret);
 	job->lock_op = lock_acquire(zw.pool, job->tag, job->lock_value, 0,
 	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
 	    job_acquire_done, job, &why);
@@ -403,15 +428,18 @@ job_acquire_done(void *arg, const struct lock_reply *r)
 		return;
 	case LOCK_HELD:
 		/* The race was lost: decide again against the winner. */
-		memset(&lock, 0, sizeof(lock));
-		lock.held = 1;
-		lock.worker_id = lock_value_worker(r->owner);
-		snprintf(job->holder_value, sizeof(job->holder_value), "%s",
-		    r->owner);
+		job_lock_read(job, r->owner, &lock);
 		job->lost_race = 1;
 		job_decide(job, &lock);
 		return;
 	default:
+		/*
+		 * No answer is not "not taken": Redis may have run the SET
+		 * and lost only the reply.  Give back what may be ours; the
+		 * release compares the value this attempt wrote, so a lock
+		 * that is not ours stays.
+		 */
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);
@@ -496,6 +524,7 @@ job_restart_released(void *arg, const struct lock_reply *r)
 
 	job->lock_op = NULL;
 	if (r->result == LOCK_ERROR) {
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);
@@ -519,6 +548,7 @@ job_restart(struct occ_job *job)
 	    kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms,
 	    job_restart_released, job, &why);
 	if (job->lock_op == NULL) {
+		release_later(job->tag, job->lock_value);
 		job_fail(job, OCC_ERR_REDIS_UNAVAILABLE, "Redis no responde: "
 		    "no se puede ocupar ni liberar spools ahora.");
 		job_finish(job);

@@ -25,6 +25,8 @@ struct occ_job {
 	char			 nombre[OCC_REQ_NOMBRE_MAX + 1];
 	int			 has_fecha;
 	struct civil_time	 fecha;
+	/* X-Lock-Token or lock_token, "" when neither; never logged. */
+	char			 presented_token[OCC_REQ_TOKEN_MAX + 1];
 	uint64_t		 deadline;
 
 	/* Where the chain is: at most one of these is set at a time. */
@@ -34,7 +36,8 @@ struct occ_job {
 	struct event_log_op	*event_op;
 
 	unsigned int		 rownum;
-	char			 token[UUID4_STRLEN];
+	char			 token[UUID4_STRLEN];	/* TOMAR: the session */
+	char			 secret[LOCK_TOKEN_STRLEN]; /* TOMAR: lock_token */
 	char			 lock_value[LOCK_VALUE_MAX];	/* ours */
 	char			 holder_value[LOCK_VALUE_MAX];	/* as read */
 	int			 lock_taken;

@@ -115,6 +115,7 @@ occupation_route(struct http_request *req, enum http_route route,
 	struct occ_call			*call = req->hdlr_extra;
 	struct occ_request		 r;
 	struct occ_request_errors	 errs;
+	const char			*token;
 	char				*body;
 	ssize_t				 nread;
 	size_t				 i, len;
@@ -158,6 +159,10 @@ occupation_route(struct http_request *req, enum http_route route,
 	}
 	if (!sheets_configured_or_503(req, route))
 		return (KORE_RESULT_OK);
+	/* The holder's proof: the header, else the body's field. */
+	if (!http_request_header(req, "x-lock-token", &token) ||
+	    *token == '\0')
+		token = r.lock_token;
 
 	if ((call = calloc(1, sizeof(*call))) == NULL) {
 		http_send_error(req, route, API_ERR_OVERLOADED,
@@ -184,6 +189,8 @@ occupation_route(struct http_request *req, enum http_route route,
 		    "%s", r.worker_nombre);
 		call->jobs[i]->has_fecha = r.has_fecha;
 		call->jobs[i]->fecha = r.fecha;
+		snprintf(call->jobs[i]->presented_token,
+		    sizeof(call->jobs[i]->presented_token), "%s", token);
 		call->jobs[i]->done_cb = call_job_done;
 		call->jobs[i]->done_arg = call;
 	}

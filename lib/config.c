@@ -99,6 +99,27 @@ load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	return (-1);
 }
 
+static int
+load_bool(const char *name, int def, config_getenv_fn *get, int *dst,
+    char *err, size_t errlen)
+{
+	const char	*raw = get(name);
+	char		 q[CONFIG_QUOTE_MAX];
+
+	if (raw == NULL)
+		*dst = def;
+	else if (strcasecmp(raw, "true") == 0 || strcmp(raw, "1") == 0)
+		*dst = 1;
+	else if (strcasecmp(raw, "false") == 0 || strcmp(raw, "0") == 0)
+		*dst = 0;
+	else {
+		snprintf(err, errlen, "%s: '%s' must be true or false", name,
+		    config_quote(raw, q, sizeof(q)));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Origins are scheme://host[:port] with no path; "*" allows any. */
 static int
 valid_origin(const char *o)
@@ -246,6 +267,9 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	if (load_log_level(cfg, get, err, errlen) == -1)
 		return (-1);
 	if (load_origins(cfg, get, err, errlen) == -1)
+		return (-1);
+	if (load_bool("REQUIRE_LOCK_TOKEN", 0, get, &cfg->require_lock_token,
+	    err, errlen) == -1)
 		return (-1);
 
 	if ((url = get("REDIS_URL")) == NULL)

@@ -43,6 +43,7 @@ struct zeues_config {
 	int		sse_heartbeat_ms;	/* SSE_HEARTBEAT_SECONDS (s) */
 	int		sse_max_unsent;		/* SSE_MAX_UNSENT_BYTES */
 	size_t		max_body_bytes;		/* MAX_BODY_BYTES */
+	int		require_lock_token;	/* REQUIRE_LOCK_TOKEN */
 
 	size_t		norigins;		/* ALLOWED_ORIGINS, comma separated */
 	char		origins[CONFIG_ORIGINS_MAX][CONFIG_ORIGIN_LEN];

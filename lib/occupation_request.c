@@ -21,6 +21,7 @@ enum field {
 	F_WORKER_NOMBRE,
 	F_OPERACION,
 	F_FECHA,
+	F_LOCK_TOKEN,
 	F_COUNT,
 };
 
@@ -31,6 +32,7 @@ static const char *const field_names[F_COUNT] = {
 	[F_WORKER_NOMBRE] = "worker_nombre",
 	[F_OPERACION] = "operacion",
 	[F_FECHA] = "fecha_operacion",
+	[F_LOCK_TOKEN] = "lock_token",
 };
 
 enum value_kind {
@@ -50,6 +52,8 @@ enum value_kind {
 			    "control characters, or null"
 #define MSG_OPERACION	"must be one of ARM, SOLD, METROLOGIA, REPARACION"
 #define MSG_FECHA	"must be a date YYYY-MM-DD or null"
+#define MSG_LOCK_TOKEN	"must be a string of 1 to 128 bytes without " \
+			    "control characters, or null"
 #define MSG_TAGS	"must be a list of 1 to 50 tags"
 #define MSG_DUP_TAG	"duplicate tag"
 #define MSG_DUP_KEY	"duplicate key"
@@ -125,6 +129,8 @@ field_wanted(const struct parse *p, enum field f)
 		return (p->kind == OCC_REQ_BATCH);
 	case F_FECHA:
 		return (p->kind == OCC_REQ_COMPLETAR);
+	case F_LOCK_TOKEN:
+		return (p->kind != OCC_REQ_BATCH);
 	case F_WORKER_ID:
 	case F_WORKER_NOMBRE:
 	case F_OPERACION:
@@ -148,6 +154,7 @@ type_error(struct parse *p, enum field f)
 		[F_WORKER_NOMBRE] = { MSG_NOMBRE, "type_error.str" },
 		[F_OPERACION] = { MSG_OPERACION, "type_error.str" },
 		[F_FECHA] = { MSG_FECHA, "type_error.str" },
+		[F_LOCK_TOKEN] = { MSG_LOCK_TOKEN, "type_error.str" },
 	};
 
 	add_error(p, field_names[f], -1, errs[f].msg, errs[f].type);
@@ -292,6 +299,20 @@ top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
 		else
 			add_error(p, field_names[p->cur], -1, MSG_FECHA,
 			    T_VALUE);
+		break;
+	case F_LOCK_TOKEN:
+		if (k == V_NULL)
+			break;
+		if (k != V_STRING) {
+			type_error(p, p->cur);
+		} else if (len < 1 || len > OCC_REQ_TOKEN_MAX ||
+		    utf8_has_control(s, len)) {
+			add_error(p, field_names[p->cur], -1, MSG_LOCK_TOKEN,
+			    T_VALUE);
+		} else {
+			memcpy(p->out->lock_token, s, len);
+			p->out->lock_token[len] = '\0';
+		}
 		break;
 	default:
 		/* F_TAG_SPOOLS holding a scalar. */

@@ -8,6 +8,8 @@
  *				"YYYY-MM-DD" or null (the key is required)
  *	batch-tomar		"tag_spools": [str] instead of "tag_spool",
  *				1..50 tags, no tag twice
+ *	all but batch-tomar	"lock_token": str|null?, the holder's proof
+ *				(lock_token.h), like the X-Lock-Token header
  *
  * Types are exact: worker_id is a JSON integer > 0 ("5", 5.0 and true are
  * not); tags are 1..64 bytes of UTF-8 without control characters;
@@ -40,6 +42,7 @@ enum occ_request_kind {
 
 #define OCC_REQ_BATCH_MAX	50
 #define OCC_REQ_NOMBRE_MAX	128	/* bytes of worker_nombre */
+#define OCC_REQ_TOKEN_MAX	128	/* bytes of lock_token */
 #define OCC_REQ_ERRORS_MAX	16
 /* Top-level keys, unknown ones included: a real client sends five. */
 #define OCC_REQ_KEYS_MAX	64
@@ -53,6 +56,7 @@ struct occ_request {
 	enum operacion	 op;
 	int		 has_fecha;	/* COMPLETAR: a date, not null */
 	struct civil_time fecha;
+	char		 lock_token[OCC_REQ_TOKEN_MAX + 1];	/* "" = none */
 	size_t		 ntags;					/* BATCH */
 	char		 tags[OCC_REQ_BATCH_MAX][SPOOL_TAG_MAX + 1];
 };

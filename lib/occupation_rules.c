@@ -483,6 +483,40 @@ release_reparacion(struct decision *d)
 	finish(d, evento, evento, fecha, in->row->f[SPOOL_FECHA_OCUPACION]);
 }
 
+/*
+ * The caller holds the spool: the lock is theirs, proved by its token when
+ * that is required, and the row does not name someone else.  Returns 0, or
+ * -1 with the failure set.
+ */
+static int
+holder_check(struct decision *d)
+{
+	const struct occ_lock	*lk = d->in->lock;
+	long long		 self = d->in->worker->id;
+
+	if (!lk->held) {
+		fail_state(d, OCC_ERR_LOCK_EXPIRED, "El spool '%s' ya no "
+		    "está tomado: la ocupación expiró o fue "
+		    "liberada. Tómalo de nuevo para continuar.", d->tag);
+		return (-1);
+	}
+	if (lk->worker_id != self) {
+		fail_not_holder(d, lk->worker_id);
+		return (-1);
+	}
+	if (lk->token_refused) {
+		fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag, "No puedes %s el "
+		    "spool '%s': falta el lock_token que entregó la toma, o no "
+		    "es el suyo.", action_verbs[d->in->action], d->tag);
+		return (-1);
+	}
+	if (d->st.occupied && d->st.occupant_id != self) {
+		fail_not_holder(d, d->st.occupant_id);
+		return (-1);
+	}
+	return (0);
+}
+
 /* PAUSAR, COMPLETAR and CANCELAR: the holder lets go of the spool. */
 static void
 release(struct decision *d)
@@ -495,20 +529,8 @@ release(struct decision *d)
 	long long		 self = in->worker->id;
 	char			 date[SHEET_DATE_LEN];
 
-	if (!in->lock->held) {
-		fail_state(d, OCC_ERR_LOCK_EXPIRED, "El spool '%s' ya no "
-		    "está tomado: la ocupación expiró o fue "
-		    "liberada. Tómalo de nuevo para continuar.", d->tag);
+	if (holder_check(d) == -1)
 		return;
-	}
-	if (in->lock->worker_id != self) {
-		fail_not_holder(d, in->lock->worker_id);
-		return;
-	}
-	if (d->st.occupied && d->st.occupant_id != self) {
-		fail_not_holder(d, d->st.occupant_id);
-		return;
-	}
 	if (in->op == OPERACION_REPARACION) {
 		release_reparacion(d);
 		return;
@@ -700,6 +722,8 @@ success_write(yajl_gen g, const struct occ_outcome *o)
 	json_knull(g, "unions_processed");
 	json_knull(g, "pulgadas");
 	json_knull(g, "metrologia_triggered");
+	if (o->lock_token[0] != '\0')
+		json_kstr(g, "lock_token", o->lock_token);
 	yajl_gen_map_close(g);
 }
 

@@ -21,7 +21,9 @@
  *	names them (the lock was lost), TOMAR of the same operation resumes
  *	it: that is how a worker recovers after 410 LOCK_EXPIRED.
  *	PAUSAR/COMPLETAR/CANCELAR: no lock, 410 LOCK_EXPIRED; lock or row
- *	held by someone else, 403 NO_AUTORIZADO with data.owner_id.
+ *	held by someone else, 403 NO_AUTORIZADO with data.owner_id; the
+ *	worker's own lock without the proof REQUIRE_LOCK_TOKEN asks for
+ *	(occ_lock.token_refused), 403 NO_AUTORIZADO too.
  *   4. State: TOMAR needs Fecha_Materiales and, for SOLD, ARM initiated
  *	(400 DEPENDENCIAS_NO_SATISFECHAS, data.dependencia_faltante
  *	"Fecha_Materiales" or "ARM"); TOMAR of a completed operation is 400
@@ -47,6 +49,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "lock_token.h"
 #include "occupation_error.h"
 #include "sheet_dates.h"
 #include "spool_state.h"
@@ -69,6 +72,13 @@ struct occ_lock {
 	int		 held;
 	long long	 worker_id;	/* lock_value_worker() of the value */
 	const char	*holder_nombre;	/* that worker's label, or NULL */
+	/*
+	 * REQUIRE_LOCK_TOKEN is on and the caller's token does not prove
+	 * holding it (lock_token_accepts() on the value of the same read).
+	 * Every action on a held lock goes through holder_check(), which
+	 * refuses it, so a new route is covered by setting this.
+	 */
+	int		 token_refused;
 };
 
 /* Every pointer is required but fecha_operacion. */
@@ -172,6 +182,8 @@ struct occ_outcome {
 	long long		 expect_occupant;	/* 0: free */
 	struct occ_audit	 audit;
 	struct occ_event	 event;
+	/* TOMAR: the lock's token, answered as lock_token; set by the caller. */
+	char			 lock_token[LOCK_TOKEN_STRLEN];
 };
 
 void	occ_decide(const struct occ_input *, struct occ_outcome *);

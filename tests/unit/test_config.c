@@ -553,6 +553,36 @@ test_error_one_line_for_any_value(void **state)
 	expect_refused("ALLOWED_ORIGINS", "http://a\nFAKE: injected");
 }
 
+/* REQUIRE_LOCK_TOKEN: off unless asked, true/false/1/0, nothing else. */
+static void
+test_require_lock_token(void **state)
+{
+	static const struct {
+		const char	*value;
+		int		 want;
+	} ok[] = {
+		{ "true", 1 }, { "TRUE", 1 }, { "1", 1 },
+		{ "false", 0 }, { "False", 0 }, { "0", 0 },
+	};
+	struct zeues_config	cfg;
+	char			var[64], err[256];
+	const char		*env[2] = { var, NULL };
+	size_t			i;
+
+	(void)state;
+	assert_int_equal(load(NULL, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.require_lock_token, 0);
+	for (i = 0; i < NELEM(ok); i++) {
+		snprintf(var, sizeof(var), "REQUIRE_LOCK_TOKEN=%s",
+		    ok[i].value);
+		assert_int_equal(load(env, &cfg, err, sizeof(err)), 0);
+		assert_int_equal(cfg.require_lock_token, ok[i].want);
+	}
+	expect_refused("REQUIRE_LOCK_TOKEN", "yes");
+	expect_refused("REQUIRE_LOCK_TOKEN", "");
+	expect_refused("REQUIRE_LOCK_TOKEN", "true\nFAKE: injected");
+}
+
 int
 main(void)
 {
@@ -571,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_command_share_message),
 		cmocka_unit_test(test_load_budget),
 		cmocka_unit_test(test_error_one_line_for_any_value),
+		cmocka_unit_test(test_require_lock_token),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

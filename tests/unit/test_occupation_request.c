@@ -827,6 +827,53 @@ test_fuzz(void **state)
 	print_message("fuzz: %zu accepted, %zu refused\n", accepts, refusals);
 }
 
+/* lock_token: optional, the holder's proof; never in batch-tomar. */
+static void
+test_lock_token(void **state)
+{
+	struct occ_request	r;
+	char			body[512];
+
+	(void)state;
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\"}", &r);
+	assert_string_equal(r.lock_token, "");
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":null}", &r);
+	assert_string_equal(r.lock_token, "");
+	accepted(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"fecha_operacion\":null,"
+	    "\"lock_token\":\"00112233445566778899aabbccddeeff\"}", &r);
+	assert_string_equal(r.lock_token, "00112233445566778899aabbccddeeff");
+	/* The last member, the number before it: bounded by its length. */
+	accepted(OCC_REQ_SINGLE, "{\"lock_token\":\"t\",\"tag_spool\":\"MK-1\","
+	    "\"operacion\":\"ARM\",\"worker_id\":93}", &r);
+	assert_string_equal(r.lock_token, "t");
+
+	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":5}", "lock_token",
+	    "type_error.str");
+	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":\"\"}", "lock_token",
+	    "value_error");
+	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":\"a\\nb\"}", "lock_token",
+	    "value_error");
+	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":\"a\",\"lock_token\":\"b\"}",
+	    "lock_token", "value_error");
+	snprintf(body, sizeof(body), "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":\"%0129d\"}", 0);
+	refused(OCC_REQ_SINGLE, body, "lock_token", "value_error");
+	snprintf(body, sizeof(body), "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":\"%0128d\"}", 0);
+	accepted(OCC_REQ_SINGLE, body, &r);
+	assert_int_equal(strlen(r.lock_token), 128);
+	/* batch-tomar takes no token: an unknown field, ignored. */
+	accepted(OCC_REQ_BATCH, "{\"tag_spools\":[\"MK-1\"],\"worker_id\":93,"
+	    "\"operacion\":\"ARM\",\"lock_token\":5}", &r);
+}
+
 int
 main(void)
 {
@@ -839,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_422_body),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_lock_token),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1074,6 +1074,61 @@ test_bodies(void **state)
 	yajl_tree_free(v);
 }
 
+/*
+ * REQUIRE_LOCK_TOKEN: the holder's own lock without its proof is refused
+ * like someone else's (403), before anything is decided or written; a
+ * lock of another worker still names them; TOMAR needs no token, and its
+ * answer carries the one the caller set.
+ */
+static void
+test_lock_token_refused(void **state)
+{
+	struct floor		f;
+	struct occ_outcome	o;
+	yajl_val		v;
+	char			*s;
+	size_t			len;
+
+	(void)state;
+	floor_init(&f, "01-02-2026");
+	act(&f, &A, OCC_TOMAR, OPERACION_ARM, NULL, &o);
+	assert_ok(&o);
+	f.lock.token_refused = 1;
+	act(&f, &A, OCC_PAUSAR, OPERACION_ARM, NULL, &o);
+	assert_refused(&o, OCC_ERR_NO_AUTORIZADO, 403);
+	assert_non_null(strstr(o.fail.detail, "lock_token"));
+	assert_int_equal(o.ncells, 0);
+	act(&f, &A, OCC_COMPLETAR, OPERACION_ARM, NULL, &o);
+	assert_refused(&o, OCC_ERR_NO_AUTORIZADO, 403);
+	act(&f, &B, OCC_PAUSAR, OPERACION_ARM, NULL, &o);
+	assert_refused(&o, OCC_ERR_NO_AUTORIZADO, 403);
+	assert_int_equal(o.fail.owner_id, 93);
+	f.lock.token_refused = 0;
+	act(&f, &A, OCC_PAUSAR, OPERACION_ARM, NULL, &o);
+	assert_ok(&o);
+
+	/* No lock: nothing to prove, the answer stays 410. */
+	f.lock.token_refused = 1;
+	act(&f, &A, OCC_PAUSAR, OPERACION_ARM, NULL, &o);
+	assert_refused(&o, OCC_ERR_LOCK_EXPIRED, 410);
+	act(&f, &A, OCC_TOMAR, OPERACION_ARM, NULL, &o);
+	assert_ok(&o);
+	snprintf(o.lock_token, sizeof(o.lock_token), "%s",
+	    "00112233445566778899aabbccddeeff");
+	s = gen(write_response, &o, &len);
+	v = parse(s, len);
+	free(s);
+	assert_string_equal(str(v, "lock_token"),
+	    "00112233445566778899aabbccddeeff");
+	yajl_tree_free(v);
+	/* Never in the event, nor in the audit row. */
+	s = gen(write_event, &o.event, &len);
+	assert_null(strstr(s, "00112233445566778899aabbccddeeff"));
+	free(s);
+	assert_null(strstr(o.audit.metadata_json,
+	    "00112233445566778899aabbccddeeff"));
+}
+
 int
 main(void)
 {
@@ -1091,6 +1146,7 @@ main(void)
 		cmocka_unit_test(test_row_unchanged),
 		cmocka_unit_test(test_audit_row),
 		cmocka_unit_test(test_bodies),
+		cmocka_unit_test(test_lock_token_refused),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
