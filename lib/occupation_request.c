@@ -192,7 +192,8 @@ tag_element(struct parse *p, enum value_kind k, const char *s, size_t len)
 
 /*
  * worker_id from its JSON spelling: digits only (no fraction, exponent or
- * sign is an integer > 0), and small enough for a long long.
+ * sign is an integer > 0), and small enough for a long long.  The token
+ * points into the body and ends at len, not at a NUL.
  */
 static void
 worker_id_value(struct parse *p, const char *s, size_t len)
@@ -200,9 +201,11 @@ worker_id_value(struct parse *p, const char *s, size_t len)
 	long long	v = 0;
 	size_t		i;
 
-	if (strcspn(s, ".eE") < len) {
-		type_error(p, F_WORKER_ID);
-		return;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
+			type_error(p, F_WORKER_ID);
+			return;
+		}
 	}
 	if (len == 0 || s[0] == '-' || len > WORKER_ID_DIGITS) {
 		add_error(p, field_names[F_WORKER_ID], -1, MSG_WORKER_ID,
