@@ -21,6 +21,7 @@
 #include "json_out.h"
 #include "json_tree.h"
 #include "occupation_request.h"
+#include "spool_tag.h"
 #include "utf8.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -154,6 +155,21 @@ test_valid(void **state)
 	assert_int_equal(strlen(r.tag_spool), 64);
 	assert_int_equal(r.worker_id, 999999999999999999LL);
 
+	/*
+	 * A tag counts characters, not bytes, and is trimmed of spaces and
+	 * tabs as the sheet lookup trims its cells (spool_tag.h).
+	 */
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\" MK BAD TAG\\t \","
+	    "\"worker_id\":1,\"operacion\":\"ARM\"}", &r);
+	assert_string_equal(r.tag_spool, "MK BAD TAG");
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"ÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑ"
+	    "ÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑ\",\"worker_id\":1,"
+	    "\"operacion\":\"ARM\"}", &r);
+	assert_int_equal(strlen(r.tag_spool), 128);
+	accepted(OCC_REQ_BATCH, "{\"tag_spools\":[\"MK-ÑANDÚ-1\",\" MK-2\"],"
+	    "\"worker_id\":7,\"operacion\":\"ARM\"}", &r);
+	assert_string_equal(r.tags[1], "MK-2");
+
 	accepted(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
 	    "\"operacion\":\"SOLD\",\"fecha_operacion\":\"2026-02-03\"}", &r);
 	assert_true(r.has_fecha);
@@ -228,6 +244,9 @@ test_types_and_limits(void **state)
 		{ "\"tag_spool\":\"012345678901234567890123456789012345678901"
 		    "23456789012345678901234\"", "tag_spool", "value_error" },
 		{ "\"tag_spool\":\"A\\tB\"", "tag_spool", "value_error" },
+		{ "\"tag_spool\":\" \\t \"", "tag_spool", "value_error" },
+		{ "\"tag_spool\":\"ÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑ"
+		    "ÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑÑ\"", "tag_spool", "value_error" },
 		{ "\"tag_spool\":\"A\\nB\"", "tag_spool", "value_error" },
 		{ "\"tag_spool\":\"A\\u0000B\"", "tag_spool", "value_error" },
 		{ "\"tag_spool\":\"A\\u007f\"", "tag_spool", "value_error" },
@@ -776,14 +795,14 @@ check_accepted(enum occ_request_kind kind, const struct occ_request *r,
 	    strlen(r->worker_nombre))))
 		fail_msg("bad nombre: %s", body);
 	if (kind != OCC_REQ_BATCH) {
-		if (!occ_request_tag_valid(r->tag_spool, strlen(r->tag_spool)))
+		if (!spool_tag_valid(r->tag_spool, strlen(r->tag_spool)))
 			fail_msg("bad tag: %s", body);
 		return;
 	}
 	if (r->ntags < 1 || r->ntags > OCC_REQ_BATCH_MAX)
 		fail_msg("bad tag count: %s", body);
 	for (i = 0; i < r->ntags; i++) {
-		if (!occ_request_tag_valid(r->tags[i], strlen(r->tags[i])))
+		if (!spool_tag_valid(r->tags[i], strlen(r->tags[i])))
 			fail_msg("bad tag: %s", body);
 		for (j = 0; j < i; j++)
 			if (strcmp(r->tags[i], r->tags[j]) == 0)
