@@ -117,6 +117,28 @@ test_copy(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* A bad byte is seen wherever it falls in the 8-byte ASCII steps. */
+static void
+test_valid_long(void **state)
+{
+	char	s[40];
+	size_t	at, len;
+
+	(void)state;
+	for (len = 1; len < sizeof(s); len++) {
+		memset(s, 'A', len);
+		assert_true(utf8_valid(s, len));
+		for (at = 0; at < len; at++) {
+			s[at] = (char)0xed;
+			assert_false(utf8_valid(s, len));
+			s[at] = 'A';
+		}
+	}
+	memcpy(s, "0123456789abcdeÑ", 17);
+	assert_true(utf8_valid(s, 17));
+	assert_false(utf8_valid(s, 16));	/* cut in half */
+}
+
 /* U+FFFD per maximal subpart; good text and NULs kept as they are. */
 static void
 test_sanitize(void **state)
@@ -173,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_valid_long),
 		cmocka_unit_test(test_sanitize),
 	};
 
