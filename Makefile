@@ -38,9 +38,12 @@ SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # loaded into Debian's kore (without LeakSanitizer, which cannot run inside
 # Kore's sandbox); the test programs themselves run with it.
 ASAN_RUNTIME := $(shell $(CC) -print-file-name=libasan.so)
+# Fresh heap blocks full of 'A' rather than whatever was there (often NULs),
+# so a scan that runs past a token into unwritten memory reaches the redzone.
+SAN_MALLOC_FILL := malloc_fill_byte=65:max_malloc_fill_size=1048576
 SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
-	   ZEUES_ASAN_OPTIONS=detect_leaks=0 \
-	   EMULATOR_ASAN_OPTIONS=detect_leaks=0 \
+	   ZEUES_ASAN_OPTIONS=detect_leaks=0:$(SAN_MALLOC_FILL) \
+	   EMULATOR_ASAN_OPTIONS=detect_leaks=0:$(SAN_MALLOC_FILL) \
 	   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 # The soak test fails on a failed verdict in the plain build; under the
 # sanitizers the server is several times slower, so there it checks the

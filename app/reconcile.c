@@ -59,7 +59,7 @@ static struct {
 
 struct scan_page {
 	size_t	 n;
-	char	 tags[PAGE_MAX][LOCK_TAG_MAX + 1];
+	char	 tags[PAGE_MAX][SPOOL_TAG_MAX + 1];
 	char	 keys[PAGE_MAX][LOCK_KEY_MAX];
 };
 
@@ -94,7 +94,7 @@ pass_end(const char *why)
 struct fix {
 	int	restore;
 	long long worker;
-	char	tag[LOCK_TAG_MAX + 1];
+	char	tag[SPOOL_TAG_MAX + 1];
 };
 
 static void
@@ -297,14 +297,14 @@ scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
 	}
 	keys = r->element[1];
 	for (i = 0; i < keys->elements && pg->n < PAGE_MAX; i++) {
+		/* Keys this server would not write are not its business. */
 		if (keys->element[i]->type != REDIS_REPLY_STRING ||
-		    strncmp(keys->element[i]->str, "spool_lock:", 11) != 0 ||
-		    !lock_tag_valid(keys->element[i]->str + 11))
+		    keys->element[i]->len >= LOCK_KEY_MAX ||
+		    lock_key_tag(keys->element[i]->str, keys->element[i]->len,
+		    pg->tags[pg->n], sizeof(pg->tags[pg->n])) == -1)
 			continue;
-		snprintf(pg->keys[pg->n], LOCK_KEY_MAX, "%s",
-		    keys->element[i]->str);
-		snprintf(pg->tags[pg->n], LOCK_TAG_MAX + 1, "%s",
-		    keys->element[i]->str + 11);
+		memcpy(pg->keys[pg->n], keys->element[i]->str,
+		    keys->element[i]->len + 1);
 		pg->n++;
 	}
 	if (pg->n == 0) {
@@ -358,6 +358,7 @@ pass_cache(void *arg, const struct sheets_cache_view *unused)
 	struct spool_row		 row;
 	const struct sheet_table	*ops;
 	const char			*missing;
+	char				 tag[SPOOL_TAG_MAX + 1];
 	size_t				 i;
 
 	(void)arg;
@@ -373,11 +374,12 @@ pass_cache(void *arg, const struct sheets_cache_view *unused)
 	stat_add(&zw.stats->occupation.reconcile_runs_total, 1);
 	for (i = 0; i < sheet_table_rows(ops); i++) {
 		spool_row_read(ops, &cols, i, &row);
-		if (row.f[SPOOL_TAG][0] == '\0' ||
-		    !lock_tag_valid(row.f[SPOOL_TAG]) ||
+		/* The tag as requests name it: the lookup trims cells too. */
+		if (spool_tag_canon(row.f[SPOOL_TAG], strlen(row.f[SPOOL_TAG]),
+		    tag, sizeof(tag)) == -1 ||
 		    !spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
 			continue;
-		restore_lock(row.f[SPOOL_TAG],
+		restore_lock(tag,
 		    worker_id_from_nombre(row.f[SPOOL_OCUPADO_POR]));
 	}
 	pass.stage = PASS_RESTORING;

@@ -69,17 +69,11 @@ static long
 path_spool(struct http_request *req, enum http_route route,
     const struct sheet_table *ops, char *tag, size_t taglen)
 {
-	const char	*seg;
-	char		 detail[160];
+	char		 detail[SPOOL_TAG_MAX + 64];
 	long		 i;
 
-	seg = strrchr(req->path, '/') + 1;
-	if (url_decode(seg, seg + strlen(seg), 0, tag, taglen) == -1 ||
-	    tag[0] == '\0') {
-		http_send_error(req, route, API_ERR_VALIDATION,
-		    "El código de spool de la ruta no es válido.", NULL, NULL);
+	if (route_tag_path(req, route, tag, taglen) == -1)
 		return (-1);
-	}
 	if ((i = sheet_table_find(ops, tag)) < 0) {
 		snprintf(detail, sizeof(detail), "Spool '%s' no encontrado.",
 		    tag);

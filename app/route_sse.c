@@ -23,8 +23,7 @@
 
 #include "event_log.h"
 #include "json_out.h"
-#include "query_string.h"
-#include "redis_lock.h"
+#include "spool_tag.h"
 #include "sse_hub.h"
 #include "stat_counter.h"
 #include "zeues.h"
@@ -182,7 +181,7 @@ route_sse_stream(struct http_request *req)
 {
 	struct sse_stream	*st;
 	const char		*lei = NULL;
-	char			 tag[LOCK_TAG_MAX + 1];
+	char			 tag[SPOOL_TAG_MAX + 1];
 
 	/* Woken for nothing: a stream sleeps until its connection goes. */
 	if (req->hdlr_extra != NULL) {
@@ -192,23 +191,8 @@ route_sse_stream(struct http_request *req)
 	if (!http_route_begin(req, ROUTE_SSE, HTTP_METHOD_GET))
 		return (KORE_RESULT_OK);
 
-	switch (query_param(req->query_string, "tag_spool", tag,
-	    sizeof(tag))) {
-	case QUERY_INVALID:
-		http_send_error(req, ROUTE_SSE, API_ERR_VALIDATION,
-		    "tag_spool no es un código de spool válido.", NULL, NULL);
+	if (route_tag_query(req, ROUTE_SSE, tag, sizeof(tag)) == -1)
 		return (KORE_RESULT_OK);
-	case QUERY_FOUND:
-		if (tag[0] != '\0' && !lock_tag_valid(tag)) {
-			http_send_error(req, ROUTE_SSE, API_ERR_VALIDATION,
-			    "tag_spool no es un código de spool válido.", NULL,
-			    NULL);
-			return (KORE_RESULT_OK);
-		}
-		break;
-	case QUERY_ABSENT:
-		break;
-	}
 	(void)http_request_header(req, "last-event-id", &lei);
 
 	if (hub == NULL || (st = calloc(1, sizeof(*st))) == NULL) {

@@ -129,6 +129,17 @@ int	cache_view_usable(struct http_request *, enum http_route,
 	    const struct sheets_cache_view *);
 int	sheets_configured_or_503(struct http_request *, enum http_route);
 
+/*
+ * route_tag.c: a spool tag named by the path's last segment or by the
+ * query's tag_spool, decoded and made canonical by spool_tag.h's rule.
+ * Returns 0 with tag filled ("" for an absent or empty query parameter),
+ * or -1 once the request has been answered 422 naming where the tag was.
+ */
+int	route_tag_path(struct http_request *, enum http_route, char *tag,
+	    size_t tagsz);
+int	route_tag_query(struct http_request *, enum http_route, char *tag,
+	    size_t tagsz);
+
 /* Timestamp "2026-02-02T08:53:45-03:00" in the server's local time. */
 void	iso_timestamp(char *buf, size_t len);
 

@@ -1,7 +1,9 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
+#include "utf8.h"
 
 yajl_gen
 json_out_new(void)
@@ -27,22 +29,46 @@ json_out_text(yajl_gen g, size_t *len)
 	return ((const char *)buf);
 }
 
+/*
+ * Writes s as a JSON string that is strict UTF-8 whatever s holds.  yajl's
+ * own check lets overlong forms, surrogates and code points past U+10FFFF
+ * through, and writes nothing at all for what it does catch (shifting
+ * every later key into a value's place), so anything that is not strict
+ * UTF-8 is written with U+FFFD in place of the bad bytes.  Input that can
+ * be refused has been; what reaches here is to be shown, not judged.
+ */
+static void
+gen_text(yajl_gen g, const char *s)
+{
+	size_t	 len = strlen(s);
+	char	*clean;
+
+	if (utf8_valid(s, len)) {
+		yajl_gen_string(g, (const unsigned char *)s, len);
+		return;
+	}
+	if ((clean = utf8_sanitize(s, len, &len)) == NULL) {
+		/* Out of memory: one U+FFFD still keeps keys and values paired. */
+		yajl_gen_string(g, (const unsigned char *)"\xef\xbf\xbd", 3);
+		return;
+	}
+	yajl_gen_string(g, (const unsigned char *)clean, len);
+	free(clean);
+}
+
 void
 json_str(yajl_gen g, const char *val)
 {
-	/*
-	 * yajl writes nothing for a string that is not UTF-8, which would
-	 * shift every later key into a value's place: write null instead.
-	 */
-	if (val == NULL || yajl_gen_string(g, (const unsigned char *)val,
-	    strlen(val)) == yajl_gen_invalid_string)
+	if (val == NULL)
 		yajl_gen_null(g);
+	else
+		gen_text(g, val);
 }
 
 void
 json_key(yajl_gen g, const char *key)
 {
-	yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+	gen_text(g, key);
 }
 
 void

@@ -2,6 +2,9 @@
  * Building response bodies with yajl_gen, which escapes strings properly
  * (Kore's own JSON writer does not).  The helpers write "key": value
  * pairs inside the object the caller has opened; a NULL string is null.
+ * Every key and string comes out as strict UTF-8 (utf8.h): bytes that are
+ * not are written as U+FFFD, so no response carries what a strict client
+ * would refuse.
  */
 #ifndef ZEUES_JSON_OUT_H
 #define ZEUES_JSON_OUT_H

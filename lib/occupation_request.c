@@ -10,6 +10,7 @@
 #include "json_tree.h"
 #include "occupation_error.h"
 #include "occupation_request.h"
+#include "spool_tag.h"
 #include "utf8.h"
 
 /* The fields a request may have; everything else is ignored. */
@@ -45,7 +46,7 @@ enum value_kind {
 
 /* Messages: English like the FastAPI backend's, the types its names. */
 #define MSG_REQUIRED	"field required"
-#define MSG_TAG		"must be a string of 1 to 64 bytes without " \
+#define MSG_TAG		"must be a string of 1 to 64 characters without " \
 			    "control characters"
 #define MSG_WORKER_ID	"must be an integer > 0"
 #define MSG_NOMBRE	"must be a string of at most 128 bytes without " \
@@ -111,13 +112,6 @@ body_error(struct parse *p, const char *msg, const char *type)
 	return (0);
 }
 
-int
-occ_request_tag_valid(const char *s, size_t len)
-{
-	return (len >= 1 && len <= SPOOL_TAG_MAX && utf8_valid(s, len) &&
-	    !utf8_has_control(s, len));
-}
-
 /* Does the request kind take this field? */
 static int
 field_wanted(const struct parse *p, enum field f)
@@ -165,6 +159,7 @@ static void
 tag_element(struct parse *p, enum value_kind k, const char *s, size_t len)
 {
 	long	i = p->tag_index++;
+	char	tag[SPOOL_TAG_MAX + 1];
 	size_t	t;
 
 	if (i >= OCC_REQ_BATCH_MAX) {
@@ -178,13 +173,12 @@ tag_element(struct parse *p, enum value_kind k, const char *s, size_t len)
 		    "type_error.str");
 		return;
 	}
-	if (!occ_request_tag_valid(s, len)) {
+	if (spool_tag_canon(s, len, tag, sizeof(tag)) == -1) {
 		add_error(p, field_names[F_TAG_SPOOLS], i, MSG_TAG, T_VALUE);
 		return;
 	}
 	for (t = 0; t < p->out->ntags; t++) {
-		if (strlen(p->out->tags[t]) == len &&
-		    memcmp(p->out->tags[t], s, len) == 0) {
+		if (strcmp(p->out->tags[t], tag) == 0) {
 			add_error(p, field_names[F_TAG_SPOOLS], i, MSG_DUP_TAG,
 			    T_VALUE);
 			return;
@@ -193,13 +187,13 @@ tag_element(struct parse *p, enum value_kind k, const char *s, size_t len)
 	/* A repeated "tag_spools" key must not run past the array. */
 	if (p->out->ntags == OCC_REQ_BATCH_MAX)
 		return;
-	memcpy(p->out->tags[p->out->ntags], s, len);
-	p->out->tags[p->out->ntags++][len] = '\0';
+	memcpy(p->out->tags[p->out->ntags++], tag, sizeof(tag));
 }
 
 /*
  * worker_id from its JSON spelling: digits only (no fraction, exponent or
- * sign is an integer > 0), and small enough for a long long.
+ * sign is an integer > 0), and small enough for a long long.  The token
+ * points into the body and ends at len, not at a NUL.
  */
 static void
 worker_id_value(struct parse *p, const char *s, size_t len)
@@ -207,9 +201,11 @@ worker_id_value(struct parse *p, const char *s, size_t len)
 	long long	v = 0;
 	size_t		i;
 
-	if (strcspn(s, ".eE") < len) {
-		type_error(p, F_WORKER_ID);
-		return;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
+			type_error(p, F_WORKER_ID);
+			return;
+		}
 	}
 	if (len == 0 || s[0] == '-' || len > WORKER_ID_DIGITS) {
 		add_error(p, field_names[F_WORKER_ID], -1, MSG_WORKER_ID,
@@ -238,11 +234,9 @@ top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
 	case F_TAG_SPOOL:
 		if (k != V_STRING) {
 			type_error(p, p->cur);
-		} else if (!occ_request_tag_valid(s, len)) {
+		} else if (spool_tag_canon(s, len, p->out->tag_spool,
+		    sizeof(p->out->tag_spool)) == -1) {
 			add_error(p, field_names[p->cur], -1, MSG_TAG, T_VALUE);
-		} else {
-			memcpy(p->out->tag_spool, s, len);
-			p->out->tag_spool[len] = '\0';
 		}
 		break;
 	case F_WORKER_ID:
@@ -530,13 +524,28 @@ occ_request_parse(enum occ_request_kind kind, const char *body, size_t len,
 	return (errs->n > 0 ? -1 : 0);
 }
 
+void
+occ_request_tag_refused(struct occ_request_errors *errs, const char *where)
+{
+	struct occ_request_error	*e = &errs->e[0];
+
+	memset(errs, 0, sizeof(*errs));
+	errs->n = 1;
+	e->where = where;
+	e->field = field_names[F_TAG_SPOOL];
+	e->index = -1;
+	e->offset = -1;
+	(void)snprintf(e->msg, sizeof(e->msg), "%s", MSG_TAG);
+	e->type = T_VALUE;
+}
+
 static void
 error_item(yajl_gen g, const struct occ_request_error *e)
 {
 	yajl_gen_map_open(g);
 	json_key(g, "loc");
 	yajl_gen_array_open(g);
-	json_str(g, "body");
+	json_str(g, e->where != NULL ? e->where : "body");
 	if (e->field != NULL)
 		json_str(g, e->field);
 	if (e->index >= 0)

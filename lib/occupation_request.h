@@ -12,7 +12,7 @@
  *				(lock_token.h), like the X-Lock-Token header
  *
  * Types are exact: worker_id is a JSON integer > 0 ("5", 5.0 and true are
- * not); tags are 1..64 bytes of UTF-8 without control characters;
+ * not); a tag is what spool_tag.h says, and is kept trimmed as it says;
  * operacion is one of ARM, SOLD, METROLOGIA, REPARACION (whether the route
  * takes it is the rules' business, which answer 400, not 422).  Unknown
  * fields are ignored whatever they hold; a repeated key is refused, since
@@ -65,6 +65,7 @@ struct occ_request {
 
 /* One item of the 422 "detail" list. */
 struct occ_request_error {
+	const char	*where;		/* loc[0]: NULL is "body" */
 	const char	*field;		/* NULL: the body itself */
 	long		 index;		/* tag_spools element, or -1 */
 	long long	 offset;	/* JSON syntax error position, or -1 */
@@ -85,11 +86,16 @@ struct occ_request_errors {
 int	occ_request_parse(enum occ_request_kind, const char *body, size_t len,
 	    struct occ_request *out, struct occ_request_errors *errs);
 
-/* 1 for a valid tag: 1..64 bytes of UTF-8 without control characters. */
-int	occ_request_tag_valid(const char *s, size_t len);
+/*
+ * errs as the one error of a tag_spool that spool_tag.h refuses, found
+ * in where ("path", "query"): the routes that take a tag elsewhere than in
+ * a body answer with the same 422 body.
+ */
+void	occ_request_tag_refused(struct occ_request_errors *errs,
+	    const char *where);
 
 /*
- * The 422 body: {"detail": [{"loc": ["body", field(, index)], "msg",
+ * The 422 body: {"detail": [{"loc": [where, field(, index)], "msg",
  * "type"}...], "error": "VALIDATION_ERROR", "message": a Spanish summary,
  * "success": false, "data": null}.
  */

@@ -75,26 +75,27 @@ struct lock_op {
 static char	script_sha[SCRIPT_MAX][REDIS_SCRIPT_SHA_SIZE];
 
 int
-lock_tag_valid(const char *tag)
+lock_key(char *buf, size_t len, const char *tag)
 {
-	size_t	i;
+	size_t	plen = sizeof(LOCK_KEY_PREFIX) - 1;
 
-	for (i = 0; tag[i] != '\0'; i++) {
-		if (i >= LOCK_TAG_MAX || !isgraph((unsigned char)tag[i]))
-			return (0);
-	}
-	return (i > 0);
+	if (len <= plen)
+		return (-1);
+	memcpy(buf, LOCK_KEY_PREFIX, plen);
+	return (spool_tag_encode(tag, buf + plen, len - plen) == -1 ? -1 : 0);
 }
 
 int
-lock_key(char *buf, size_t len, const char *tag)
+lock_key_tag(const char *key, size_t len, char *tag, size_t tagsz)
 {
-	int	n;
+	size_t	plen = sizeof(LOCK_KEY_PREFIX) - 1;
 
-	if (!lock_tag_valid(tag))
+	if (len < plen || memcmp(key, LOCK_KEY_PREFIX, plen) != 0) {
+		if (tagsz > 0)
+			tag[0] = '\0';
 		return (-1);
-	n = snprintf(buf, len, "spool_lock:%s", tag);
-	return (n < 0 || (size_t)n >= len ? -1 : 0);
+	}
+	return (spool_tag_decode(key + plen, len - plen, tag, tagsz));
 }
 
 int

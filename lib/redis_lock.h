@@ -1,5 +1,6 @@
 /*
- * Spool locks in Redis (data.md §2): key "spool_lock:{TAG}", value
+ * Spool locks in Redis (data.md §2): key "spool_lock:{TAG}" (the tag in
+ * the key form of spool_tag.h, which leaves ASCII tags as they are), value
  * "{worker_id}:{token}".  Taking, releasing, extending and taking over
  * are single server-side scripts so the owner check and the change are
  * atomic; release and extend compare the whole value exactly as acquire
@@ -12,9 +13,10 @@
 #include <stdint.h>
 
 #include "redis_pool.h"
+#include "spool_tag.h"
 
-#define LOCK_TAG_MAX		64
-#define LOCK_KEY_MAX		(sizeof("spool_lock:") + LOCK_TAG_MAX)
+#define LOCK_KEY_PREFIX		"spool_lock:"
+#define LOCK_KEY_MAX		(sizeof(LOCK_KEY_PREFIX) + SPOOL_TAG_ENCODED_MAX)
 #define LOCK_VALUE_MAX		128
 
 enum lock_result {
@@ -35,9 +37,13 @@ typedef void	lock_done_fn(void *arg, const struct lock_reply *);
 
 struct lock_op;
 
-/* A tag is 1..64 printable ASCII characters without spaces. */
-int	lock_tag_valid(const char *tag);
+/* The key of a tag; -1 when the tag is not valid (spool_tag.h). */
 int	lock_key(char *buf, size_t len, const char *tag);
+/*
+ * The tag of a key (len bytes, e.g. from SCAN) into tag; -1 when the key
+ * is not one lock_key() makes.
+ */
+int	lock_key_tag(const char *key, size_t len, char *tag, size_t tagsz);
 /* "{worker_id}:{token}"; -1 if it does not fit or worker_id <= 0. */
 int	lock_value(char *buf, size_t len, long long worker_id,
 	    const char *token);

@@ -40,12 +40,11 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "spool_tag.h"
 #include "worker_identity.h"
 
 struct sheet_table;
 
-/* Redis lock keys allow 64 bytes of tag (redis_lock.h LOCK_TAG_MAX). */
-#define SPOOL_TAG_MAX		64
 /* The longest Estado_Detalle this server writes, with room to spare. */
 #define SPOOL_DETALLE_MAX	192
 

@@ -2,7 +2,7 @@
  * Each event is framed once and the frame shared, by reference count, by
  * the clients it is written to or held for.  Clients are on one list that
  * each event scans (a few ns a client: see the unit test's benchmark).  A
- * tag filter is a spool tag as the locks define it (redis_lock.h).
+ * tag filter is a spool tag as spool_tag.h defines it.
  */
 #include <sys/queue.h>
 
@@ -11,10 +11,11 @@
 #include <time.h>
 
 #include "json_tree.h"
-#include "redis_lock.h"
+#include "spool_tag.h"
 #include "sse_hub.h"
 #include "sse_wire.h"
 #include "stat_counter.h"
+#include "utf8.h"
 
 #define HEARTBEAT_TEXT		"heartbeat"
 #define RESET_HISTORY		"history_gap"
@@ -33,7 +34,7 @@
 struct frame {
 	unsigned int	refs;
 	struct event_id	id;
-	char		tag[LOCK_TAG_MAX + 1];	/* "" when none or too long */
+	char		tag[SPOOL_TAG_MAX + 1];	/* "" when none or too long */
 	size_t		len;
 	char		text[];
 };
@@ -71,7 +72,7 @@ struct sse_client {
 	int			 backlogged;
 	uint64_t		 backlog_since_ms;
 	size_t			 grace;		/* replay bytes over the cap */
-	char			 tag[LOCK_TAG_MAX + 1];	/* "" for all */
+	char			 tag[SPOOL_TAG_MAX + 1];	/* "" for all */
 };
 
 TAILQ_HEAD(client_list, sse_client);
@@ -183,8 +184,9 @@ event_parse(struct sse_hub *hub, const char *json, size_t len,
 	char		 err[128];
 	int		 rc = -1;
 
+	/* yajl_tree would pass surrogates and overlongs on to browsers. */
 	if (len == 0 || len >= sizeof(hub->parse) ||
-	    memchr(json, '\0', len) != NULL)
+	    memchr(json, '\0', len) != NULL || !utf8_valid(json, len))
 		return (-1);
 	memcpy(hub->parse, json, len);
 	hub->parse[len] = '\0';
@@ -437,7 +439,7 @@ sse_hub_add(struct sse_hub *hub, void *handle, const char *tag,
 		stat_add(&hub->stats->rejected_total, 1);
 		return (NULL);
 	}
-	if (tag != NULL && *tag != '\0' && !lock_tag_valid(tag))
+	if (tag != NULL && *tag != '\0' && !spool_tag_valid(tag, strlen(tag)))
 		return (NULL);
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return (NULL);
@@ -466,7 +468,7 @@ client_replay_entry(struct sse_hub *hub, struct sse_client *c,
     const struct event_log_entry *e, uint64_t now)
 {
 	struct event_id	id;
-	char		tag[LOCK_TAG_MAX + 1];
+	char		tag[SPOOL_TAG_MAX + 1];
 	int		n;
 
 	if (event_id_cmp(&e->id, &c->last) <= 0)
@@ -583,7 +585,7 @@ caught_up(void *arg, const struct event_log_reply *r)
 	const struct event_log_entry *e;
 	struct frame		*f;
 	struct event_id		 id;
-	char			 tag[LOCK_TAG_MAX + 1];
+	char			 tag[SPOOL_TAG_MAX + 1];
 	size_t			 i;
 
 	hub->catchup = NULL;
@@ -641,7 +643,7 @@ sse_hub_publish(struct sse_hub *hub, const char *payload, size_t len)
 {
 	struct frame	*f;
 	struct event_id	 id;
-	char		 tag[LOCK_TAG_MAX + 1];
+	char		 tag[SPOOL_TAG_MAX + 1];
 
 	if (event_parse(hub, payload, len, &id, tag, sizeof(tag)) == -1 ||
 	    (f = frame_new(&id, tag, payload, len)) == NULL) {

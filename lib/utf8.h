@@ -21,6 +21,15 @@ int	utf8_decode(const char *s, size_t len, uint32_t *cp);
 int	utf8_valid(const char *s, size_t len);
 
 /*
+ * A copy of s[0..len), NUL-terminated (free() it), with each ill-formed
+ * part replaced by U+FFFD as Unicode recommends (one per maximal subpart:
+ * the surrogate ED B0 80 is three, a cut-off E2 82 one).  Its length goes
+ * to *outlen unless NULL.  NULL when out of memory.  For text from outside
+ * that must be shown rather than refused (sheet cells).
+ */
+char	*utf8_sanitize(const char *s, size_t len, size_t *outlen);
+
+/*
  * 1 when the text holds a control character: C0 (U+0000..U+001F, NUL
  * included), DEL or C1 (U+0080..U+009F).  s must be valid UTF-8.
  */

@@ -20,6 +20,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "json_out.h"
+#include "utf8.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -227,6 +228,53 @@ test_invalid_utf8_keeps_document(void **state)
 		fail_msg("members lost around a refused value: %s", msg);
 }
 
+/*
+ * What yajl's loose check lets through (a surrogate, overlong forms, a
+ * code point past U+10FFFF) and what it catches both come out as strict
+ * UTF-8, bad bytes as U+FFFD (issue 9, defect 3).
+ */
+static void
+test_strict_utf8_out(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "\xed\xb0\x80X", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdX" },
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "a\xf4\x90\x80\x80", "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd" },
+		{ "MK-\xff-1", "MK-\xef\xbf\xbd-1" },
+		{ "ok\xe2\x82", "ok\xef\xbf\xbd" },
+		{ "MK-ÑANDÚ-1", "MK-ÑANDÚ-1" },
+	};
+	yajl_gen	 g;
+	yajl_val	 root;
+	const char	*text;
+	char		*s;
+	size_t		 i, len;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		g = json_out_new();
+		assert_non_null(g);
+		yajl_gen_map_open(g);
+		json_kstr(g, cases[i].in, cases[i].in);
+		yajl_gen_map_close(g);
+		text = json_out_text(g, &len);
+		assert_true(utf8_valid(text, len));
+		s = text_of(g);
+		yajl_gen_free(g);
+		root = parse(s);
+		free(s);
+		assert_int_equal(root->u.object.len, 1);
+		assert_string_equal(root->u.object.keys[0], cases[i].out);
+		assert_string_equal(str_of(root->u.object.values[0]),
+		    cases[i].out);
+		yajl_tree_free(root);
+	}
+}
+
 static void
 test_doubles(void **state)
 {
@@ -360,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_control_chars),
 		cmocka_unit_test(test_invalid_utf8_refused),
 		cmocka_unit_test(test_invalid_utf8_keeps_document),
+		cmocka_unit_test(test_strict_utf8_out),
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_keys_escaped),

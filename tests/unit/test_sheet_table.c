@@ -161,6 +161,30 @@ test_key_index(void **state)
 	sheet_table_free(t);
 }
 
+/*
+ * A Sheets reply's "\udc00" decodes to a lone surrogate: the table keeps
+ * U+FFFD instead, so what routes show and look up is strict UTF-8.
+ */
+static void
+test_cells_made_strict(void **state)
+{
+	struct sheet_table	*t;
+
+	(void)state;
+	t = table_from("{\"valueRanges\":[{\"range\":\"Operaciones!A1:B3\","
+	    "\"values\":[[\"TAG_SPOOL\",\"Ocupado_Por\"],"
+	    "[\"MK-\\udc00\",\"x\\udfffy\"],[\"MK-Ñ\",\"ok\"]]}]}");
+	assert_string_equal(sheet_table_cell(t, 0, 0),
+	    "MK-\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(sheet_table_cell(t, 0, 1),
+	    "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "y");
+	assert_string_equal(sheet_table_cell(t, 1, 0), "MK-Ñ");
+	assert_int_equal(sheet_table_index(t, "TAG_SPOOL"), 0);
+	assert_int_equal(sheet_table_find(t,
+	    "MK-\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"), 0);
+	sheet_table_free(t);
+}
+
 static void
 test_empty_and_offset(void **state)
 {
@@ -237,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_columns_and_cells),
 		cmocka_unit_test(test_key_index),
+		cmocka_unit_test(test_cells_made_strict),
 		cmocka_unit_test(test_empty_and_offset),
 		cmocka_unit_test(test_large_index),
 	};

@@ -25,7 +25,7 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-_Static_assert(SPOOL_TAG_MAX == LOCK_TAG_MAX,
+_Static_assert(LOCK_KEY_MAX >= sizeof(LOCK_KEY_PREFIX) + SPOOL_TAG_MAX * 3,
     "a tag the API accepts must fit a lock key");
 
 /* A row of "" with the named fields set. */

@@ -371,8 +371,9 @@ test_tag_filter(void **state)
 	assert_received(&f->conns[1], mk2, 1);
 	assert_received(&f->conns[2], all, 4);
 	assert_received(&f->conns[3], all, 4);
-	/* A filter that is not a spool tag is refused. */
-	assert_null(sse_hub_add(f->hub, &f->conns[4], "MK 1", NULL));
+	/* A filter that is not a spool tag (spool_tag.h) is refused. */
+	assert_null(sse_hub_add(f->hub, &f->conns[4], "MK\t1", NULL));
+	assert_null(sse_hub_add(f->hub, &f->conns[4], " MK-1", NULL));
 	fake_free(f);
 }
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -116,6 +117,76 @@ test_copy(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* A bad byte is seen wherever it falls in the 8-byte ASCII steps. */
+static void
+test_valid_long(void **state)
+{
+	char	s[40];
+	size_t	at, len;
+
+	(void)state;
+	for (len = 1; len < sizeof(s); len++) {
+		memset(s, 'A', len);
+		assert_true(utf8_valid(s, len));
+		for (at = 0; at < len; at++) {
+			s[at] = (char)0xed;
+			assert_false(utf8_valid(s, len));
+			s[at] = 'A';
+		}
+	}
+	memcpy(s, "0123456789abcdeÑ", 17);
+	assert_true(utf8_valid(s, 17));
+	assert_false(utf8_valid(s, 16));	/* cut in half */
+}
+
+/* U+FFFD per maximal subpart; good text and NULs kept as they are. */
+static void
+test_sanitize(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		const char	*out;
+	} cases[] = {
+		{ "plain", 5, "plain" },
+		{ "MK-ÑANDÚ-1", 12, "MK-ÑANDÚ-1" },
+		{ "\xed\xb0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xe2\x82", 2, "\xef\xbf\xbd" },
+		{ "\xe2\x82(", 3, "\xef\xbf\xbd(" },
+		{ "\xf0\x9f\x98", 3, "\xef\xbf\xbd" },
+		{ "\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd" },
+		{ "\xe0\x80\xaf", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b" },
+		{ "\xf0\x9f\x94\xa7\x80", 5, "\xf0\x9f\x94\xa7\xef\xbf\xbd" },
+		{ "", 0, "" },
+	};
+	char	*out, big[300];
+	size_t	 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = utf8_sanitize(cases[i].in, cases[i].len, &len);
+		assert_non_null(out);
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(len, strlen(cases[i].out));
+		assert_true(utf8_valid(out, len));
+		free(out);
+	}
+	/* A NUL inside the length is text like any other. */
+	out = utf8_sanitize("a\0b", 3, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(out, "a\0b", 3);
+	free(out);
+	/* Every byte bad: three times the size, still valid. */
+	memset(big, 0xff, sizeof(big));
+	out = utf8_sanitize(big, sizeof(big), &len);
+	assert_int_equal(len, 3 * sizeof(big));
+	assert_true(utf8_valid(out, len));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -124,6 +195,8 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_valid_long),
+		cmocka_unit_test(test_sanitize),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
