@@ -69,6 +69,14 @@ void	http_send_text(struct http_request *, enum http_route, int status,
 void	http_send_error(struct http_request *, enum http_route,
 	    enum api_error, const char *detail,
 	    void (*data_fn)(yajl_gen, void *), void *arg);
+/* request_log.c: the access log, fed by http_out.c. */
+void	request_log_begin(struct http_request *);
+/* An occupation route's tag (may be NULL) and worker id, for its line. */
+void	request_log_occupation(struct http_request *, const char *tag,
+	    long long worker_id);
+const char	*request_log_id(struct http_request *);
+void	request_log_end(struct http_request *, enum http_route, int status);
+
 /* The absolute deadline of a Redis call made for this request. */
 uint64_t	http_redis_deadline(uint64_t cap_ms);
 
