@@ -229,7 +229,11 @@ test_oversized_bodies_are_not_buffered(void **state)
 	print_message("worker RSS %ld KiB before, %ld KiB after %d oversized "
 	    "bodies\n", before, after, FLOOD_CONNS);
 	assert_true(after > 0);
-	assert_true(after - before < 8 * 1024);
+	/*
+	 * Before: +62 MiB.  Now about +1 MiB, and +10 MiB under ASan, whose
+	 * shadow of each briefly calloc'd buffer (1/8 of it) stays mapped.
+	 */
+	assert_true(after - before < 16 * 1024);
 	/* The worker lived through it and still answers. */
 	assert_int_equal(test_server_status(&srv, "/livez", 5000), 200);
 }
