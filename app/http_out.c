@@ -81,6 +81,8 @@ cors_headers(struct http_request *req, int method)
 	if (!origin_admitted(origin, method))
 		return (0);
 	http_response_header(req, "access-control-allow-origin", origin);
+	http_response_header(req, "access-control-expose-headers",
+	    "x-request-id");
 	http_response_header(req, "vary", "Origin");
 	return (1);
 }

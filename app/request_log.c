@@ -151,17 +151,33 @@ is_occupation_route(enum http_route route)
 	}
 }
 
+/* UTC with milliseconds; the seconds are formatted once per second. */
 static void
 utc_time(char *buf, size_t len)
 {
+	static time_t	last_sec = -1;
+	static char	secs[32];
+	static size_t	nsecs;
 	struct timespec	ts;
 	struct tm	tm;
-	size_t		n;
+	int		ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
+	if (ts.tv_sec != last_sec) {
+		gmtime_r(&ts.tv_sec, &tm);
+		nsecs = strftime(secs, sizeof(secs), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = ts.tv_sec;
+	}
+	if (len < nsecs + 6)
+		return;
+	ms = (int)(ts.tv_nsec / 1000000);
+	memcpy(buf, secs, nsecs);
+	buf[nsecs] = '.';
+	buf[nsecs + 1] = (char)('0' + ms / 100);
+	buf[nsecs + 2] = (char)('0' + ms / 10 % 10);
+	buf[nsecs + 3] = (char)('0' + ms % 10);
+	buf[nsecs + 4] = 'Z';
+	buf[nsecs + 5] = '\0';
 }
 
 void

@@ -34,27 +34,38 @@ puts_(struct line *l, const char *s)
 	put(l, s, strlen(s));
 }
 
+/* Digits by hand: snprintf would be most of a line's cost. */
 static void
 put_number(struct line *l, unsigned long long v)
 {
-	char	num[32];
-	int	n;
+	char	num[24];
+	size_t	i = sizeof(num);
 
-	n = snprintf(num, sizeof(num), "%llu", v);
-	if (n > 0)
-		put(l, num, (size_t)n);
+	do {
+		num[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	put(l, num + i, sizeof(num) - i);
 }
 
 static void
 put_ms(struct line *l, uint64_t us)
 {
-	char	num[32];
-	int	n;
+	char	frac[4];
 
-	n = snprintf(num, sizeof(num), "%llu.%03llu",
-	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
-	if (n > 0)
-		put(l, num, (size_t)n);
+	put_number(l, us / 1000);
+	frac[0] = '.';
+	frac[1] = (char)('0' + us / 100 % 10);
+	frac[2] = (char)('0' + us / 10 % 10);
+	frac[3] = (char)('0' + us % 10);
+	put(l, frac, sizeof(frac));
+}
+
+/* 1 for a byte written as it is: printable ASCII but quote and backslash. */
+static int
+plain(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
 }
 
 /*
@@ -74,6 +85,17 @@ put_escaped(struct line *l, const char *s, int json)
 		if (l->off - start >= VALUE_MAX) {
 			puts_(l, "...");
 			return;
+		}
+		/* Most values are plain ASCII: copy each run at once. */
+		for (n = 0; i + (size_t)n < len && n < VALUE_MAX &&
+		    plain((unsigned char)s[i + (size_t)n]); n++)
+			;
+		if (n > 0) {
+			if ((size_t)n > VALUE_MAX - (l->off - start))
+				n = (int)(VALUE_MAX - (l->off - start));
+			put(l, s + i, (size_t)n);
+			i += (size_t)n;
+			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == -1) {
 			puts_(l, "\xef\xbf\xbd");
