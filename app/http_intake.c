@@ -16,10 +16,13 @@
  * closes the connection.  Bodies above http_body_max (hooks.c) keep
  * Kore's own bare 413: Kore would have to calloc them first.
  */
+#include <sys/socket.h>
+
 #include "zeues.h"
 
 /* What is read and thrown away at a time of a refused body. */
 #define INTAKE_DISCARD_BYTES	4096
+#define INTAKE_DISCARD_READS	16
 
 void	zeues_connection(struct connection *);
 
@@ -82,14 +85,23 @@ intake_headers(struct netbuf *nb)
 }
 
 /*
- * One read per readable event, not a loop until the socket is empty: a
- * client streaming faster than it can be thrown away would otherwise hold
- * the worker here and the 413 would never be written.
+ * Drains what has arrived, so the close after the 413 finds the socket
+ * empty and sends FIN, not the RST that can wipe the answer out of the
+ * client's buffer; but bounded per readable event, or a client streaming
+ * faster than it can be thrown away would hold the worker here.
  */
 static int
 intake_discard(struct netbuf *nb)
 {
+	struct connection	*c = nb->owner;
+	char			 sink[16384];
+	int			 i;
+
 	nb->s_off = 0;
-	nb->owner->evt.flags &= ~KORE_EVENT_READ;
+	for (i = 0; i < INTAKE_DISCARD_READS; i++) {
+		if (recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			break;
+	}
+	c->evt.flags &= ~KORE_EVENT_READ;
 	return (KORE_RESULT_OK);
 }

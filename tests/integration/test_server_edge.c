@@ -173,6 +173,18 @@ test_oversized_body_refused_at_its_headers(void **state)
 	assert_json_413(reply);
 	assert_non_null(strstr(reply, "connection: close"));
 	close(fd);
+
+	/* Kore re-arms its own header reader after each request. */
+	assert_true((fd = connect_server()) >= 0);
+	send_all(fd, "GET /livez HTTP/1.1\r\nHost: edge\r\n\r\n");
+	read_reply(fd, reply, sizeof(reply), 300);
+	assert_non_null(strstr(reply, "HTTP/1.1 200"));
+	t0 = harness_now_ms();
+	send_all(fd, oversized_headers());
+	read_reply(fd, reply, sizeof(reply), 3000);
+	assert_true(harness_now_ms() - t0 < 1000);
+	assert_json_413(reply);
+	close(fd);
 }
 
 #define FLOOD_CONNS	64
