@@ -22,6 +22,8 @@
 /* Not one of Kore 4.1's HTTP_REQUEST_* bits. */
 #define REQUEST_NOTED		0x0400
 #define NOTE_TAG_MAX		64
+#define LOG_BUFFER_BYTES	4096
+#define LOG_FLUSH_MS		100
 
 struct note {
 	struct http_request	*req;
@@ -36,6 +38,9 @@ static struct note	*notes;
 static size_t		 nnotes;
 static uint32_t		 id_prefix;
 static uint64_t		 id_counter;
+static char		 pending[LOG_BUFFER_BYTES];
+static size_t		 npending;
+static int		 flushing;
 
 static uint64_t
 now_us(void)
@@ -143,8 +148,6 @@ is_occupation_route(enum http_route route)
 	case ROUTE_PAUSAR:
 	case ROUTE_COMPLETAR:
 	case ROUTE_BATCH_TOMAR:
-	case ROUTE_SPOOLS_INICIAR:
-	case ROUTE_SPOOLS_COMPLETAR:
 		return (1);
 	default:
 		return (0);
@@ -180,6 +183,41 @@ utc_time(char *buf, size_t len)
 	buf[nsecs + 5] = '\0';
 }
 
+static void
+flush(void)
+{
+	ssize_t	n;
+
+	if (npending == 0)
+		return;
+	/* A failed write has nowhere to be reported: it is the log. */
+	n = write(STDERR_FILENO, pending, npending);
+	(void)n;
+	npending = 0;
+}
+
+static void
+flush_tick(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	flush();
+}
+
+static void
+append(const char *line, size_t len)
+{
+	if (!flushing) {
+		flushing = 1;
+		kore_timer_add(flush_tick, LOG_FLUSH_MS, NULL, 0);
+		atexit(flush);
+	}
+	if (npending + len > sizeof(pending))
+		flush();
+	memcpy(pending + npending, line, len);
+	npending += len;
+}
+
 void
 request_log_end(struct http_request *req, enum http_route route, int status)
 {
@@ -210,7 +248,5 @@ request_log_end(struct http_request *req, enum http_route route, int status)
 		e.pool_waiting = zw.stats->redis.waiting_requests;
 	}
 	len = access_log_line(zeues_cfg.log_format, &e, line, sizeof(line));
-	/* One write per line: lines of different workers never interleave. */
-	if (write(STDERR_FILENO, line, len) == -1)
-		return;
+	append(line, len);
 }
