@@ -149,9 +149,6 @@ occupation_route(struct http_request *req, enum http_route route,
 	len = nread > 0 ? (size_t)nread : 0;
 	parsed = occ_request_parse(kind, body, len, &r, &errs);
 	free(body);
-	if (parsed != -1)
-		request_log_occupation(req, kind == OCC_REQ_BATCH ? r.tags[0] :
-		    r.tag_spool, r.worker_id);
 	if (parsed == -1) {
 		g = json_out_new();
 		occ_request_errors_write(g, &errs);
@@ -159,6 +156,8 @@ occupation_route(struct http_request *req, enum http_route route,
 		yajl_gen_free(g);
 		return (KORE_RESULT_OK);
 	}
+	request_log_occupation(req, kind == OCC_REQ_BATCH ? r.tags[0] :
+	    r.tag_spool, r.worker_id);
 	if (!sheets_configured_or_503(req, route))
 		return (KORE_RESULT_OK);
 
