@@ -20,7 +20,7 @@
 
 #include "zeues.h"
 
-/* What is read and thrown away at a time of a refused body. */
+/* Kore's read buffer for a refused body, and recv()s per readable event. */
 #define INTAKE_DISCARD_BYTES	4096
 #define INTAKE_DISCARD_READS	16
 
