@@ -243,6 +243,7 @@ request_log_end(struct http_request *req, enum http_route route, int status)
 		e.has_occupation = 1;
 		e.tag = n != NULL && n->has_tag ? n->tag : NULL;
 		e.worker_id = n != NULL ? n->worker_id : -1;
+		e.kore_worker = zw.id;
 		e.pool_open = zw.stats->redis.open;
 		e.pool_budget = zw.stats->redis.max_connections;
 		e.pool_waiting = zw.stats->redis.waiting_requests;

@@ -180,6 +180,8 @@ access_log_line(enum access_log_format f, const struct access_log_entry *e,
 			    (unsigned long long)e->worker_id);
 		else if (json)
 			field_str(&l, json, "worker_id", NULL);
+		field_num(&l, json, "kore_worker",
+		    (unsigned long long)e->kore_worker);
 		snprintf(pool, sizeof(pool), "%llu/%llu",
 		    (unsigned long long)e->pool_open,
 		    (unsigned long long)e->pool_budget);

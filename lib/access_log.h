@@ -32,6 +32,8 @@ struct access_log_entry {
 	int		 has_occupation;
 	const char	*tag;		/* NULL when the body had none */
 	long long	 worker_id;	/* -1 when the body had none */
+	/* The server process whose Redis pool the three figures describe. */
+	int		 kore_worker;
 	uint64_t	 pool_open;
 	uint64_t	 pool_budget;
 	uint64_t	 pool_waiting;

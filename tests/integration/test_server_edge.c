@@ -355,7 +355,7 @@ test_access_log_logfmt(void **state)
 	assert_int_equal(log_line_with(id, line, sizeof(line)), 0);
 	assert_non_null(strstr(line, "route=\"/api/occupation/tomar\""));
 	assert_non_null(strstr(line, "tag=\"MK\\\"q\\\\b\""));
-	assert_non_null(strstr(line, "worker_id=93"));
+	assert_non_null(strstr(line, "worker_id=93 kore_worker=1 "));
 	assert_non_null(strstr(line, "redis_pool=\""));
 	assert_non_null(strstr(line, "redis_waiting="));
 

@@ -99,13 +99,14 @@ test_logfmt_fields(void **state)
 	e.has_occupation = 1;
 	e.tag = "MK-1";
 	e.worker_id = 93;
+	e.kore_worker = 2;
 	e.pool_open = 3;
 	e.pool_budget = 9;
 	e.pool_waiting = 2;
 	len = access_log_line(ACCESS_LOG_LOGFMT, &e, line, sizeof(line));
 	line[len] = '\0';
 	assert_non_null(strstr(line, " duration_ms=12.345 tag=\"MK-1\" "
-	    "worker_id=93 redis_pool=\"3/9\" redis_waiting=2\n"));
+	    "worker_id=93 kore_worker=2 redis_pool=\"3/9\" redis_waiting=2\n"));
 }
 
 static void
@@ -171,7 +172,8 @@ test_hostile_values_stay_inside_their_field(void **state)
 		assert_one_clean_line(line, len);
 		logfmt_keys(line, keys, sizeof(keys));
 		assert_string_equal(keys, "time request_id method route path "
-		    "status duration_ms tag redis_pool redis_waiting ");
+		    "status duration_ms tag kore_worker redis_pool "
+		    "redis_waiting ");
 
 		len = access_log_line(ACCESS_LOG_JSON, &e, line, sizeof(line));
 		line[len] = '\0';
