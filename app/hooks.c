@@ -109,7 +109,11 @@ kore_parent_configure(int argc, char **argv)
 
 	/* The conf file is rendered from WORKERS too; the environment wins. */
 	worker_count = (u_int8_t)zeues_cfg.workers;
-	/* Larger bodies reach the handlers and get the JSON 413. */
+	/*
+	 * Bodies above MAX_BODY_BYTES up to this get the JSON 413 as soon as
+	 * their headers are in (http_intake.c); Kore callocs this much, never
+	 * touched, for a moment first, and answers a bare 413 above it.
+	 */
 	http_body_max = zeues_cfg.max_body_bytes * 16;
 
 	if ((zeues_stats = stats_region_map((size_t)zeues_cfg.workers)) ==
@@ -122,6 +126,9 @@ kore_parent_configure(int argc, char **argv)
 	    "(%d per worker: 1 subscriber + up to %d commands)", ZEUES_VERSION,
 	    zeues_cfg.environment, zeues_cfg.workers, url,
 	    zeues_cfg.redis_budget, share + 1, share);
+	if (config_origins_wildcard(&zeues_cfg))
+		kore_log(LOG_WARNING, "ALLOWED_ORIGINS holds '*': any web page "
+		    "may read this API; changes still need a listed origin");
 	if (zeues_sheets.configured)
 		kore_log(LOG_NOTICE, "Sheets: spreadsheet %s at %s as %s",
 		    zeues_sheets.spreadsheet_id, zeues_sheets.base_url,

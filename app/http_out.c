@@ -1,6 +1,7 @@
 /*
  * Responses: JSON bodies with the right headers, CORS for the frontend's
- * origins, the api.md error body with Retry-After, and per-route counts.
+ * origins, the api.md error body with Retry-After, the operator token of
+ * the operational routes, per-route counts and the access log.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bearer_token.h"
 #include "json_out.h"
 #include "stat_counter.h"
 #include "zeues.h"
@@ -39,17 +41,50 @@ method_list(int allowed, char *buf, size_t len)
 	return (buf);
 }
 
-static void
-cors_headers(struct http_request *req)
+#define READ_METHODS	(HTTP_METHOD_GET | HTTP_METHOD_HEAD)
+
+/*
+ * "*" in ALLOWED_ORIGINS opens the reads to any page; a change (any other
+ * method) needs an origin named in the list, or any page a floor tablet's
+ * browser opens could drive the occupation routes.
+ */
+static int
+origin_admitted(const char *origin, int method)
+{
+	if (method & READ_METHODS)
+		return (config_origin_allowed(&zeues_cfg, origin));
+	return (config_origin_listed(&zeues_cfg, origin));
+}
+
+/* The method a preflight asks about; GET when it names none. */
+static int
+preflight_method(struct http_request *req)
+{
+	const char	*m;
+
+	if (!http_request_header(req, "access-control-request-method", &m))
+		return (HTTP_METHOD_GET);
+	if (strcmp(m, "GET") == 0)
+		return (HTTP_METHOD_GET);
+	if (strcmp(m, "HEAD") == 0)
+		return (HTTP_METHOD_HEAD);
+	return (HTTP_METHOD_POST);
+}
+
+static int
+cors_headers(struct http_request *req, int method)
 {
 	const char	*origin;
 
 	if (!http_request_header(req, "origin", &origin))
-		return;
-	if (!config_origin_allowed(&zeues_cfg, origin))
-		return;
+		return (0);
+	if (!origin_admitted(origin, method))
+		return (0);
 	http_response_header(req, "access-control-allow-origin", origin);
+	http_response_header(req, "access-control-expose-headers",
+	    "x-request-id");
 	http_response_header(req, "vary", "Origin");
+	return (1);
 }
 
 static void
@@ -60,16 +95,26 @@ count(struct http_request *req, enum http_route route, int status)
 	http_stats_count(&zw.stats->http, route, status, elapsed * 1000);
 }
 
+/* Every answer of the module leaves through here. */
+static void
+respond(struct http_request *req, enum http_route route, int status,
+    const void *body, size_t len)
+{
+	http_response_header(req, "x-request-id", request_log_id(req));
+	http_response(req, status, body, len);
+	count(req, route, status);
+	request_log_end(req, route, status);
+}
+
 void
 http_send_text(struct http_request *req, enum http_route route, int status,
     const char *content_type, const void *body, size_t len)
 {
-	cors_headers(req);
+	cors_headers(req, req->method);
 	http_response_header(req, "content-type", content_type);
 	if (route != ROUTE_SSE)
 		http_response_header(req, "cache-control", "no-store");
-	http_response(req, status, body, len);
-	count(req, route, status);
+	respond(req, route, status, body, len);
 }
 
 void
@@ -102,6 +147,39 @@ http_send_error(struct http_request *req, enum http_route route,
 	}
 	api_error_write(g, e, detail, data_fn, arg);
 	http_send_json(req, route, api_error_status(e), g);
+	yajl_gen_free(g);
+}
+
+/* OPS_TOKEN guards what shows the service's inside, not the probes. */
+static int
+ops_authorized(struct http_request *req, enum http_route route)
+{
+	const char	*auth;
+
+	if (zeues_cfg.ops_token[0] == '\0' || (route != ROUTE_METRICS &&
+	    route != ROUTE_REDIS_STATS && route != ROUTE_REDIS_HEALTH))
+		return (1);
+	if (!http_request_header(req, "authorization", &auth))
+		auth = NULL;
+	return (bearer_token_matches(auth, zeues_cfg.ops_token));
+}
+
+static void
+send_unauthorized(struct http_request *req, enum http_route route)
+{
+	yajl_gen	g;
+	const char	*body;
+	size_t		 len;
+
+	http_response_header(req, "www-authenticate", "Bearer realm=\"zeues\"");
+	if ((g = json_out_new()) == NULL) {
+		http_send_text(req, route, 401, "application/json", "{}", 2);
+		return;
+	}
+	api_error_body(g, "UNAUTHORIZED", "Esta ruta requiere el token de "
+	    "operación (Authorization: Bearer).", NULL, NULL);
+	body = json_out_text(g, &len);
+	http_send_text(req, route, 401, "application/json", body, len);
 	yajl_gen_free(g);
 }
 
@@ -143,13 +221,15 @@ int
 http_route_begin(struct http_request *req, enum http_route route,
     int allowed)
 {
-	char		methods[96], detail[160];
+	char		methods[96], offered[96], detail[256];
+	int		listed;
 	const char	*origin;
 
 #ifdef ZEUES_TEST_LEAKY_REDIS
 	leak_a_connection();
 #endif
 
+	request_log_begin(req);
 	method_list(allowed, methods, sizeof(methods));
 	/*
 	 * Not content_length: Kore 4.1 leaves it as the previous request in
@@ -158,16 +238,20 @@ http_route_begin(struct http_request *req, enum http_route route,
 	if (req->http_body_length > zeues_cfg.max_body_bytes) {
 		snprintf(detail, sizeof(detail), "El cuerpo de la petición "
 		    "supera el máximo de %zu bytes.", zeues_cfg.max_body_bytes);
+		/* The rest of the body may still be arriving: never read it. */
+		req->owner->flags |= CONN_CLOSE_EMPTY;
 		http_send_error(req, route, API_ERR_PAYLOAD_TOO_LARGE, detail,
 		    NULL, NULL);
 		return (0);
 	}
 	if (req->method == HTTP_METHOD_OPTIONS) {
-		cors_headers(req);
-		if (http_request_header(req, "origin", &origin) &&
-		    config_origin_allowed(&zeues_cfg, origin)) {
+		if (cors_headers(req, preflight_method(req))) {
+			http_request_header(req, "origin", &origin);
+			listed = config_origin_listed(&zeues_cfg, origin);
+			method_list(listed ? allowed : allowed & READ_METHODS,
+			    offered, sizeof(offered));
 			http_response_header(req,
-			    "access-control-allow-methods", methods);
+			    "access-control-allow-methods", offered);
 			http_response_header(req,
 			    "access-control-allow-headers",
 			    "content-type, last-event-id, x-lock-token");
@@ -175,8 +259,11 @@ http_route_begin(struct http_request *req, enum http_route route,
 			    "600");
 		}
 		http_response_header(req, "allow", methods);
-		http_response(req, 204, NULL, 0);
-		count(req, route, 204);
+		respond(req, route, 204, NULL, 0);
+		return (0);
+	}
+	if (!ops_authorized(req, route)) {
+		send_unauthorized(req, route);
 		return (0);
 	}
 	if (!(req->method & allowed)) {

@@ -157,6 +157,8 @@ occupation_route(struct http_request *req, enum http_route route,
 		yajl_gen_free(g);
 		return (KORE_RESULT_OK);
 	}
+	request_log_occupation(req, kind == OCC_REQ_BATCH ? r.tags[0] :
+	    r.tag_spool, r.worker_id);
 	if (!sheets_configured_or_503(req, route))
 		return (KORE_RESULT_OK);
 	/* The holder's proof: the header, else the body's field. */

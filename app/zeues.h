@@ -57,9 +57,10 @@ uint64_t	 kore_io_loop_now(void);
 /* http_out.c: every response goes through these, so each is counted. */
 
 /*
- * Handles CORS preflight and refuses methods outside allowed (a mask of
- * HTTP_METHOD_*) with a JSON 405.  Returns 1 when the handler should go
- * on, 0 when a response has been sent.
+ * Answers the JSON 413 of a body over MAX_BODY_BYTES, CORS preflight, the
+ * 401 of an operational route without OPS_TOKEN, and refuses methods
+ * outside allowed (a mask of HTTP_METHOD_*) with a JSON 405.  Returns 1
+ * when the handler should go on, 0 when a response has been sent.
  */
 int	http_route_begin(struct http_request *, enum http_route, int allowed);
 void	http_send_json(struct http_request *, enum http_route, int status,
@@ -71,6 +72,14 @@ void	http_send_error(struct http_request *, enum http_route,
 	    void (*data_fn)(yajl_gen, void *), void *arg);
 /* The absolute deadline of a Redis call made for this request. */
 uint64_t	http_redis_deadline(uint64_t cap_ms);
+
+/* request_log.c: the access log, fed by http_out.c. */
+void	request_log_begin(struct http_request *);
+/* An occupation route's tag (may be NULL) and worker id, for its line. */
+void	request_log_occupation(struct http_request *, const char *tag,
+	    long long worker_id);
+const char	*request_log_id(struct http_request *);
+void	request_log_end(struct http_request *, enum http_route, int status);
 
 /*
  * Runs one Redis command for a request: the handler is re-entered (Kore

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access_log.h"
 #include "config.h"
 
 struct int_setting {
@@ -212,6 +213,51 @@ config_worker_command_share(int budget, int workers, char *err,
 	return (share);
 }
 
+static int
+load_ops_token(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*v;
+
+	if ((v = get("OPS_TOKEN")) == NULL || *v == '\0')
+		return (0);
+	/* The value is a secret: the message never quotes it. */
+	if (!bearer_token_valid(v)) {
+		snprintf(err, errlen, "OPS_TOKEN: must be %d to %d printable "
+		    "characters without spaces", BEARER_TOKEN_MIN,
+		    BEARER_TOKEN_MAX);
+		return (-1);
+	}
+	snprintf(cfg->ops_token, sizeof(cfg->ops_token), "%s", v);
+	return (0);
+}
+
+static int
+load_access_log(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*v;
+	char		 q[CONFIG_QUOTE_MAX];
+
+	cfg->access_log = 1;
+	if ((v = get("ACCESS_LOG")) != NULL && strcmp(v, "off") == 0)
+		cfg->access_log = 0;
+	else if (v != NULL && strcmp(v, "stderr") != 0 &&
+	    strcmp(v, "on") != 0) {
+		snprintf(err, errlen, "ACCESS_LOG: '%s' is not one of stderr, "
+		    "on, off", config_quote(v, q, sizeof(q)));
+		return (-1);
+	}
+	cfg->log_format = ACCESS_LOG_LOGFMT;
+	if ((v = get("LOG_FORMAT")) != NULL &&
+	    (cfg->log_format = access_log_format_parse(v)) == -1) {
+		snprintf(err, errlen, "LOG_FORMAT: '%s' is not one of logfmt, "
+		    "json", config_quote(v, q, sizeof(q)));
+		return (-1);
+	}
+	return (0);
+}
+
 int
 config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
     size_t errlen)
@@ -271,6 +317,10 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	if (load_bool("REQUIRE_LOCK_TOKEN", 0, get, &cfg->require_lock_token,
 	    err, errlen) == -1)
 		return (-1);
+	if (load_ops_token(cfg, get, err, errlen) == -1)
+		return (-1);
+	if (load_access_log(cfg, get, err, errlen) == -1)
+		return (-1);
 
 	if ((url = get("REDIS_URL")) == NULL)
 		url = "redis://127.0.0.1:6379/0";
@@ -307,6 +357,24 @@ config_origin_allowed(const struct zeues_config *cfg, const char *origin)
 			return (1);
 	}
 	return (0);
+}
+
+int
+config_origin_listed(const struct zeues_config *cfg, const char *origin)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->norigins; i++) {
+		if (strcmp(cfg->origins[i], origin) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+int
+config_origins_wildcard(const struct zeues_config *cfg)
+{
+	return (config_origin_listed(cfg, "*"));
 }
 
 const char *

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "bearer_token.h"
 #include "redis_url.h"
 
 #define CONFIG_ORIGINS_MAX	16
@@ -47,6 +48,10 @@ struct zeues_config {
 
 	size_t		norigins;		/* ALLOWED_ORIGINS, comma separated */
 	char		origins[CONFIG_ORIGINS_MAX][CONFIG_ORIGIN_LEN];
+
+	char		ops_token[BEARER_TOKEN_MAX + 1];	/* OPS_TOKEN; "" unset */
+	int		access_log;		/* ACCESS_LOG: 1 stderr, 0 off */
+	int		log_format;		/* LOG_FORMAT: enum access_log_format */
 };
 
 typedef const char	*config_getenv_fn(const char *name);
@@ -71,6 +76,13 @@ int	config_worker_command_share(int budget, int workers, char *err,
 const char	*config_quote(const char *raw, char *buf, size_t len);
 
 int	config_origin_allowed(const struct zeues_config *, const char *origin);
+/*
+ * 1 when origin is named in ALLOWED_ORIGINS: what the mutating routes
+ * require, since "*" admits any page a tablet's browser opens.
+ */
+int	config_origin_listed(const struct zeues_config *, const char *origin);
+/* 1 when ALLOWED_ORIGINS holds "*". */
+int	config_origins_wildcard(const struct zeues_config *);
 
 const char	*config_log_level_name(enum log_level);
 

@@ -354,6 +354,10 @@ scan_log(void)
 	fseek(fp, log_offset, SEEK_SET);
 	while (fgets(line, sizeof(line), fp) != NULL && n++ < 5000000L) {
 		line[strcspn(line, "\r\n")] = '\0';
+		/* Access-log lines: client-chosen paths and tags, no errors. */
+		if (strncmp(line, "time=\"", 6) == 0 ||
+		    strncmp(line, "{\"time\":", 8) == 0)
+			continue;
 		if (strcasestr(line, "too many connections") != NULL ||
 		    strcasestr(line, "max number of clients") != NULL) {
 			fin.log_tmc++;
