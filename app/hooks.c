@@ -154,6 +154,28 @@ on_resubscribed(void *arg)
 	sse_glue_resubscribed();
 }
 
+/*
+ * Once per outage and per worker (each worker has its own connections),
+ * not once per failed attempt or health poll.
+ */
+static void
+on_redis_state(void *arg, int up, const char *why)
+{
+	static uint64_t	down_since;
+	uint64_t	now = kore_io_loop_now();
+
+	(void)arg;
+	if (!up) {
+		down_since = now;
+		zlog(LOG_LEVEL_ERROR, "worker %d: Redis went down: %s", zw.id,
+		    why);
+	} else {
+		zlog(LOG_LEVEL_WARNING, "worker %d: Redis is back after %llu s "
+		    "down", zw.id, (unsigned long long)((now - down_since) /
+		    1000));
+	}
+}
+
 static void
 worker_tick(void *arg, u_int64_t now)
 {
@@ -215,9 +237,11 @@ kore_worker_configure(void)
 	pc.grow_depth = zeues_cfg.redis_grow_depth;
 	pc.wait_queue_max = zeues_cfg.redis_wait_queue_max;
 	pc.pipeline_max = 4096;
+	pc.on_state = on_redis_state;
 	if ((zw.pool = redis_pool_new(&pc, zw.loop, &zw.stats->redis)) ==
 	    NULL)
 		fatal("worker %d: cannot create the Redis pool", zw.id);
+	pc.on_state = NULL;
 
 	/* Before the subscription, which feeds it. */
 	if (sse_glue_start() == -1)
