@@ -267,6 +267,7 @@ kore_worker_teardown(void)
 {
 	reconcile_stop();
 	occ_job_stop();
+	redis_snapshot_stop();
 	sheets_glue_stop();
 	/* It cancels history fetches that run on the pool. */
 	sse_glue_stop();
