@@ -16,6 +16,7 @@
 #include <kore/seccomp.h>
 
 #include "occupation_job.h"
+#include "parent_watch.h"
 #include "service_account.h"
 #include "sheet_dates.h"
 #include "zeues.h"
@@ -44,12 +45,16 @@ KORE_SECCOMP_FILTER("zeues",
 	KORE_SYSCALL_ALLOW(madvise),		/* sanitizer runtimes */
 	KORE_SYSCALL_ALLOW(sigaltstack),
 	KORE_SYSCALL_ALLOW(prlimit64),
+	KORE_SYSCALL_ALLOW(prctl),		/* parent_watch: PDEATHSIG */
+	KORE_SYSCALL_ALLOW(getppid),
 );
 
 struct zeues_config	 zeues_cfg;
 struct sheets_config	 zeues_sheets;
 struct stats_region	*zeues_stats;
 struct zeues_worker	 zw;
+/* Kore's parent (kore_pid is the worker's own pid in a worker). */
+static pid_t		 parent_pid;
 
 void	kore_parent_configure(int, char **);
 void	kore_worker_configure(void);
@@ -85,6 +90,7 @@ kore_parent_configure(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	parent_pid = getpid();
 	if (config_load(&zeues_cfg, env_get, err, sizeof(err)) == -1) {
 		fprintf(stderr, "zeues: configuration error: %s\n", err);
 		exit(2);
@@ -155,6 +161,28 @@ on_resubscribed(void *arg)
 	sse_glue_resubscribed();
 }
 
+/*
+ * Once per outage and per worker (each worker has its own connections),
+ * not once per failed attempt or health poll.
+ */
+static void
+on_redis_state(void *arg, int up, const char *why)
+{
+	static uint64_t	down_since;
+	uint64_t	now = kore_io_loop_now();
+
+	(void)arg;
+	if (!up) {
+		down_since = now;
+		zlog(LOG_LEVEL_ERROR, "worker %d: Redis went down: %s", zw.id,
+		    why);
+	} else {
+		zlog(LOG_LEVEL_WARNING, "worker %d: Redis is back after %llu s "
+		    "down", zw.id, (unsigned long long)((now - down_since) /
+		    1000));
+	}
+}
+
 static void
 worker_tick(void *arg, u_int64_t now)
 {
@@ -162,6 +190,11 @@ worker_tick(void *arg, u_int64_t now)
 
 	(void)arg;
 	(void)now;
+	if (parent_watch_orphaned()) {
+		kore_log(LOG_ERR, "worker %d: the server's parent process is "
+		    "gone; exiting", zw.id);
+		_exit(1);
+	}
 	redis_pool_tick(zw.pool, ms);
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
@@ -181,6 +214,12 @@ kore_worker_configure(void)
 
 	memset(&zw, 0, sizeof(zw));
 	zw.id = worker->id;
+	/* First, so that no failure below can leave an orphan behind. */
+	if (parent_watch_arm(parent_pid) == -1)
+		fatal("worker %d: cannot tie the worker to its parent: %s",
+		    zw.id, errno_s);
+	if (parent_watch_orphaned())
+		_exit(1);
 	zw.loop = kore_io_loop_get();
 	srandom((unsigned int)getpid() ^ (unsigned int)time(NULL));
 	zw.command_share = config_worker_command_share(zeues_cfg.redis_budget,
@@ -205,9 +244,11 @@ kore_worker_configure(void)
 	pc.grow_depth = zeues_cfg.redis_grow_depth;
 	pc.wait_queue_max = zeues_cfg.redis_wait_queue_max;
 	pc.pipeline_max = 4096;
+	pc.on_state = on_redis_state;
 	if ((zw.pool = redis_pool_new(&pc, zw.loop, &zw.stats->redis)) ==
 	    NULL)
 		fatal("worker %d: cannot create the Redis pool", zw.id);
+	pc.on_state = NULL;
 
 	/* Before the subscription, which feeds it. */
 	if (sse_glue_start() == -1)
@@ -233,6 +274,7 @@ kore_worker_teardown(void)
 {
 	reconcile_stop();
 	occ_job_stop();
+	redis_snapshot_stop();
 	sheets_glue_stop();
 	/* It cancels history fetches that run on the pool. */
 	sse_glue_stop();

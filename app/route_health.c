@@ -1,8 +1,10 @@
 /*
  * /api/health for the frontend and monitors (always HTTP 200, the verdict
- * is in the body) and /api/redis-health for operators.  Each asks Redis
- * now, through the pool, with a deadline of REDIS_SOCKET_TIMEOUT, so what
- * they say is what a request would meet.
+ * is in the body) and /api/redis-health for operators.  Both read Redis's
+ * INFO from this worker's snapshot (redis_snapshot.c: at most one INFO per
+ * worker per REDIS_SNAPSHOT_MAX_AGE_MS, with a deadline of
+ * REDIS_SOCKET_TIMEOUT), so polling them costs Redis next to nothing and
+ * what they say is at most that old; the body says how old.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,38 +17,22 @@ int	route_health(struct http_request *);
 int	route_redis_health(struct http_request *);
 
 
-static const char *
-redis_call_error(const struct redis_call *call)
-{
-	if (call->status != REDIS_POOL_OK) {
-		if (*redis_pool_last_error(zw.pool) != '\0')
-			return (redis_pool_last_error(zw.pool));
-		return (redis_pool_status_name(call->status));
-	}
-	if (call->reply_type == REDIS_REPLY_ERROR)
-		return (call->str != NULL ? call->str : "error reply");
-	return (NULL);
-}
-
 int
 route_health(struct http_request *req)
 {
-	struct redis_call	*call;
-	struct pool_totals	 t;
-	const char		*redis_error, *sheets_error, *status;
-	const char		*argv[] = { "PING" };
-	char			 ts[40], sheets_why[SHEETS_PROBE_ERR_MAX];
-	yajl_gen		 g;
+	const struct redis_snapshot	*snap;
+	struct pool_totals		 t;
+	const char			*redis_error, *sheets_error, *status;
+	char				 ts[40], sheets_why[SHEETS_PROBE_ERR_MAX];
+	yajl_gen			 g;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_HEALTH,
 	    HTTP_METHOD_GET | HTTP_METHOD_HEAD))
 		return (KORE_RESULT_OK);
-	call = redis_call_step(req, http_redis_deadline(
-	    (uint64_t)zeues_cfg.redis_socket_timeout_ms), 1, argv);
-	if (call == NULL)
+	if ((snap = redis_snapshot_step(req, REDIS_SNAPSHOT_INFO)) == NULL)
 		return (KORE_RESULT_RETRY);
 
-	redis_error = redis_call_error(call);
+	redis_error = snap->error[0] != '\0' ? snap->error : NULL;
 	sheets_error = sheets_glue_health(sheets_why, sizeof(sheets_why)) ?
 	    NULL : sheets_why;
 	if (sheets_error != NULL)
@@ -73,6 +59,8 @@ route_health(struct http_request *req)
 	yajl_gen_map_open(g);
 	json_kstr(g, "sheets_error", sheets_error);
 	json_kstr(g, "redis_error", redis_error);
+	json_kint(g, "redis_snapshot_age_ms",
+	    (long long)redis_snapshot_age_ms(snap));
 	json_key(g, "redis_pool_stats");
 	yajl_gen_map_open(g);
 	pool_json_totals(g, &t);
@@ -117,23 +105,20 @@ info_str(yajl_gen g, const char *key, const char *info, const char *field)
 int
 route_redis_health(struct http_request *req)
 {
-	struct redis_call	*call;
-	const char		*argv[] = { "INFO" }, *err, *status, *info;
-	char			 message[REDIS_POOL_ERR_MAX + 32];
-	yajl_gen		 g;
-	int			 code;
+	const struct redis_snapshot	*snap;
+	const char			*err, *status, *info;
+	char				 message[REDIS_POOL_ERR_MAX + 32];
+	yajl_gen			 g;
+	int				 code;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req,
 	    ROUTE_REDIS_HEALTH, HTTP_METHOD_GET | HTTP_METHOD_HEAD))
 		return (KORE_RESULT_OK);
-	call = redis_call_step(req, http_redis_deadline(
-	    (uint64_t)zeues_cfg.redis_socket_timeout_ms), 1, argv);
-	if (call == NULL)
+	if ((snap = redis_snapshot_step(req, REDIS_SNAPSHOT_INFO)) == NULL)
 		return (KORE_RESULT_RETRY);
 
-	err = redis_call_error(call);
-	info = err == NULL && call->reply_type == REDIS_REPLY_STRING ?
-	    call->str : NULL;
+	err = snap->error[0] != '\0' ? snap->error : NULL;
+	info = snap->info;
 	if (err == NULL && info == NULL)
 		err = "unexpected reply to INFO";
 	if (err == NULL) {
@@ -141,7 +126,7 @@ route_redis_health(struct http_request *req)
 		code = 200;
 		snprintf(message, sizeof(message), "Redis operativo");
 	} else {
-		status = call->status == REDIS_POOL_UNAVAILABLE ?
+		status = snap->status == REDIS_POOL_UNAVAILABLE ?
 		    "disconnected" : "unhealthy";
 		code = 503;
 		snprintf(message, sizeof(message), "%s", err);
@@ -157,6 +142,7 @@ route_redis_health(struct http_request *req)
 	info_int(g, "connected_clients", info, "connected_clients");
 	info_str(g, "used_memory_human", info, "used_memory_human");
 	info_int(g, "uptime_in_seconds", info, "uptime_in_seconds");
+	json_kint(g, "snapshot_age_ms", (long long)redis_snapshot_age_ms(snap));
 	if (code != 200) {
 		json_kstr(g, "error", "REDIS_UNAVAILABLE");
 		json_kstr(g, "detail", message);

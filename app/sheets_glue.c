@@ -110,6 +110,34 @@ sheets_glue_stop(void)
 	probe_call = 0;
 }
 
+/*
+ * One line when Sheets goes and one when it comes back, whatever the
+ * number of probes in between (each failure stays at debug level).
+ */
+static void
+probe_record(uint64_t now, int ok, uint64_t latency, const char *error)
+{
+	uint64_t	down_ms = 0;
+
+	if (error == NULL)
+		error = "unknown error";
+	switch (sheets_probe_record(&zeues_stats->sheets_probe, now, ok,
+	    latency, error, &down_ms)) {
+	case SHEETS_PROBE_WENT_DOWN:
+		zlog(LOG_LEVEL_ERROR, "Sheets went down: %s", error);
+		break;
+	case SHEETS_PROBE_CAME_BACK:
+		zlog(LOG_LEVEL_WARNING, "Sheets is back after %llu s down",
+		    (unsigned long long)(down_ms / 1000));
+		break;
+	case SHEETS_PROBE_SAME:
+		if (!ok)
+			zlog(LOG_LEVEL_DEBUG, "Sheets check failed: %s",
+			    error);
+		break;
+	}
+}
+
 static void
 probe_done(void *arg, struct sheets_result *res)
 {
@@ -117,11 +145,8 @@ probe_done(void *arg, struct sheets_result *res)
 
 	(void)arg;
 	probe_call = 0;
-	sheets_probe_record(&zeues_stats->sheets_probe, now,
-	    res->class == SHEETS_OK, now - probe_started_ms, res->error);
-	if (res->class != SHEETS_OK)
-		zlog(LOG_LEVEL_WARNING, "Sheets check failed: %s",
-		    res->error != NULL ? res->error : "unknown error");
+	probe_record(now, res->class == SHEETS_OK, now - probe_started_ms,
+	    res->error);
 }
 
 static void
@@ -144,7 +169,7 @@ probe(uint64_t now)
 	probe_call = sheets_get_spreadsheet(zw.sheets, timeout, probe_done,
 	    NULL, err, sizeof(err));
 	if (probe_call == 0)
-		sheets_probe_record(&zeues_stats->sheets_probe, now, 0, 0, err);
+		probe_record(now, 0, 0, err);
 }
 
 void

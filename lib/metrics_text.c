@@ -332,3 +332,26 @@ metrics_text_render(struct strbuf *b, const struct stats_region *r,
 	render_occupation(b, r);
 	render_http(b, r);
 }
+
+void
+metrics_text_redis_server(struct strbuf *b, const struct client_count *cc,
+    uint64_t age_ms)
+{
+	header(b, "zeues_redis_server_up", "gauge", "1 when Redis answered "
+	    "the snapshot below.");
+	strbuf_appendf(b, "zeues_redis_server_up %d\n", cc != NULL);
+	if (cc != NULL) {
+		header(b, "zeues_redis_server_clients", "gauge", "Clients "
+		    "connected to Redis as Redis counts them (CLIENT LIST): "
+		    "all of them, and those named by this service.");
+		strbuf_appendf(b, "zeues_redis_server_clients{scope=\"all\"} "
+		    "%d\n", cc->total);
+		strbuf_appendf(b, "zeues_redis_server_clients{scope=\"service\"} "
+		    "%d\n", cc->named);
+	}
+	header(b, "zeues_redis_snapshot_age_seconds", "gauge", "Age of the "
+	    "snapshot of Redis these figures come from (one per worker, "
+	    "refreshed at most once a second).");
+	strbuf_appendf(b, "zeues_redis_snapshot_age_seconds %.3f\n",
+	    (double)age_ms / 1000.0);
+}

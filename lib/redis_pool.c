@@ -73,6 +73,7 @@ struct redis_pool {
 	unsigned int			 nconns;	/* not dead */
 	int				 up;
 	int				 ever_up;
+	int				 down_told;	/* on_state(0) */
 	unsigned int			 failures;	/* consecutive */
 	uint64_t			 next_connect_ms;
 	uint64_t			 saturated_since_ms;	/* 0: not */
@@ -193,6 +194,10 @@ conn_failed(struct redis_conn *c, const char *what, const char *detail)
 	if (pool_count(pool, CONN_READY) > 0)
 		return;
 	pool->up = 0;
+	if (!pool->down_told && pool->cfg.on_state != NULL) {
+		pool->down_told = 1;
+		pool->cfg.on_state(pool->cfg.state_arg, 0, pool->last_error);
+	}
 	if (pool_count(pool, CONN_CONNECTING) > 0)
 		return;
 	while ((cmd = TAILQ_FIRST(&pool->waiting)) != NULL) {
@@ -231,6 +236,10 @@ handshake_reply(void *arg, enum redis_pool_status st, const redisReply *r)
 	pool->failures = 0;
 	pool->last_error[0] = '\0';
 	stat_add(&pool->stats->connects_total, 1);
+	if (pool->down_told) {
+		pool->down_told = 0;
+		pool->cfg.on_state(pool->cfg.state_arg, 1, NULL);
+	}
 	pool_dispatch_waiting(pool, now);
 	pool_publish(pool);
 }

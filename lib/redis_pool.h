@@ -40,6 +40,11 @@ enum redis_pool_status {
 /* reply is NULL unless status is REDIS_POOL_OK; valid only during the call. */
 typedef void	redis_pool_reply_fn(void *arg, enum redis_pool_status status,
 		    const redisReply *reply);
+/*
+ * Redis became unreachable (up 0, why says how), or reachable again after
+ * that (up 1, why NULL): once per outage, not once per failed attempt.
+ */
+typedef void	redis_pool_state_fn(void *arg, int up, const char *why);
 
 struct redis_pool_config {
 	struct redis_url	url;
@@ -52,6 +57,8 @@ struct redis_pool_config {
 	int			grow_depth;
 	int			wait_queue_max;
 	int			pipeline_max;	/* per connection hard cap */
+	redis_pool_state_fn	*on_state;	/* optional */
+	void			*state_arg;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_fields.h"
+#include "secret_url.h"
 #include "secret_alloc.h"
 #include "service_account.h"
 
@@ -111,6 +112,12 @@ sa_check(struct json_field *f, char *err, size_t errsz)
 	    strncmp(uri, "http://", 7) != 0) {
 		snprintf(err, errsz, WHAT ": field \"token_uri\" is not an "
 		    "http(s) URL");
+		return (-1);
+	}
+	/* The signed assertion is worth an hour of access. */
+	if (!secret_url_allowed(uri)) {
+		snprintf(err, errsz, WHAT ": field \"token_uri\" would send "
+		    "the signed assertion unencrypted; use " SECRET_URL_RULE);
 		return (-1);
 	}
 	return (0);

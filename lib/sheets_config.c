@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "secret_url.h"
 #include "service_account.h"
 #include "sheets_config.h"
 
@@ -74,6 +75,13 @@ load_base_url(struct sheets_config *sc, config_getenv_fn *get, char *err,
 	for (p = raw; *p != '\0'; p++) {
 		if (!isgraph((unsigned char)*p))
 			goto bad;
+	}
+	/* Every call carries the bearer token. */
+	if (!secret_url_allowed(raw)) {
+		snprintf(err, errlen, "SHEETS_API_BASE_URL: '%s' would send "
+		    "the access token unencrypted; use " SECRET_URL_RULE,
+		    config_quote(raw, q, sizeof(q)));
+		return (-1);
 	}
 	memcpy(sc->base_url, raw, strlen(raw) + 1);
 	return (0);

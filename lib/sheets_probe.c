@@ -8,10 +8,22 @@
  * a reader retries while seq is odd or changed under it.  The error text
  * cannot be read atomically any other way across processes.
  */
-void
+enum sheets_probe_change
 sheets_probe_record(struct sheets_probe *p, uint64_t now_ms, int ok,
-    uint64_t latency_ms, const char *error)
+    uint64_t latency_ms, const char *error, uint64_t *down_ms)
 {
+	enum sheets_probe_change	change = SHEETS_PROBE_SAME;
+
+	/* The writer's own fields: no reader needs them consistent. */
+	if (!ok && p->down_since_ms == 0) {
+		change = SHEETS_PROBE_WENT_DOWN;
+		p->down_since_ms = now_ms > 0 ? now_ms : 1;
+	} else if (ok && p->down_since_ms != 0) {
+		change = SHEETS_PROBE_CAME_BACK;
+		if (down_ms != NULL)
+			*down_ms = now_ms - p->down_since_ms;
+		p->down_since_ms = 0;
+	}
 	__atomic_add_fetch(&p->seq, 1, __ATOMIC_ACQ_REL);
 	p->checked_ms = now_ms;
 	p->ok = ok != 0;
@@ -22,6 +34,7 @@ sheets_probe_record(struct sheets_probe *p, uint64_t now_ms, int ok,
 	snprintf(p->error, sizeof(p->error), "%s", ok || error == NULL ? "" :
 	    error);
 	__atomic_add_fetch(&p->seq, 1, __ATOMIC_ACQ_REL);
+	return (change);
 }
 
 int

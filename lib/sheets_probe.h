@@ -22,12 +22,26 @@ struct sheets_probe {
 	uint64_t	latency_ms;
 	uint64_t	probes_total;
 	uint64_t	failures_total;
+	uint64_t	down_since_ms;	/* first failure of this outage; 0: up */
 	char		error[SHEETS_PROBE_ERR_MAX];
 };
 
-/* Single writer: the probing worker. */
-void	sheets_probe_record(struct sheets_probe *, uint64_t now_ms, int ok,
-	    uint64_t latency_ms, const char *error);
+/* What a record changed, for the one log line an outage deserves. */
+enum sheets_probe_change {
+	SHEETS_PROBE_SAME,
+	SHEETS_PROBE_WENT_DOWN,		/* first failure (or first check) */
+	SHEETS_PROBE_CAME_BACK,		/* first success after failures */
+};
+
+/*
+ * Single writer: the probing worker.  Before the first check Sheets
+ * counts as up, so a first check that fails is a change.  *down_ms, if
+ * not NULL, is set to how long the outage lasted on SHEETS_PROBE_CAME_BACK.
+ */
+enum sheets_probe_change	sheets_probe_record(struct sheets_probe *,
+				    uint64_t now_ms, int ok,
+				    uint64_t latency_ms, const char *error,
+				    uint64_t *down_ms);
 
 /*
  * Copies a consistent view and decides: returns 1 when Sheets is healthy,

@@ -153,4 +153,7 @@ if [ -n "${EMULATOR_PRELOAD:-}" ]; then
 	export LD_PRELOAD ASAN_OPTIONS
 fi
 
+# In its state folder, where `make test` looks for what a run left behind
+# (every path above is absolute).
+cd "$state"
 exec stdbuf -oL "${EMULATOR_KORE:-kore}" -f -n -r -c "$conf"

@@ -88,6 +88,16 @@ test_bad_configuration_refused_with_one_line(void **state)
 		{ { "LOG_LEVEL=loud", NULL }, "LOG_LEVEL" },
 		{ { "MAX_BODY_BYTES=1", NULL }, "MAX_BODY_BYTES" },
 		{ { "ENVIRONMENT=pro duction", NULL }, "ENVIRONMENT" },
+		/* Secrets never travel over plain http off the machine. */
+		{ { "SHEETS_API_BASE_URL=http://sheets.googleapis.com", NULL },
+		    "SHEETS_API_BASE_URL: 'http://sheets.googleapis.com' would "
+		    "send the access token unencrypted" },
+		{ { "GOOGLE_SHEET_ID=abc", "GOOGLE_APPLICATION_CREDENTIALS_JSON="
+		    "{\"client_email\":\"a@b\",\"private_key\":\"-----BEGIN "
+		    "PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n\","
+		    "\"token_uri\":\"http://oauth2.googleapis.com/token\"}",
+		    NULL }, "\"token_uri\" would send the signed assertion "
+		    "unencrypted" },
 	};
 	struct test_server	 s;
 	char			*log, *env[4];

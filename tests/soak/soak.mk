@@ -6,7 +6,8 @@
 #                               BASE_URL=... [REDIS_URL=...] targets an
 #                               existing deployment instead)
 #   make soak-tool              just $(BUILD)/tests/soak/zeues-soak
-#   $(SOAK_TESTS)               the cmocka test (60 s plain + 60 s chaos)
+#   $(SOAK_TESTS)               the cmocka test (60 s plain + 60 s chaos),
+#                               the leaky build's, and a 20 s `make soak`
 #
 # The tool links two objects of lib/ (URL parsing, INFO/CLIENT LIST text)
 # and no Kore code; the test links the harness of tests/support.
@@ -17,7 +18,8 @@ SOAK_BIN	:= $(SOAK_OUT)/zeues-soak
 SOAK_SRC	:= $(wildcard $(SOAK_DIR)/soak_*.c)
 SOAK_OBJ	:= $(SOAK_SRC:%.c=$(BUILD)/%.o)
 SOAK_LIBOBJ	:= $(BUILD)/lib/redis_url.o $(BUILD)/lib/redis_text.o
-SOAK_TESTS	:= $(SOAK_OUT)/test_soak_short $(SOAK_OUT)/test_soak_leaky
+SOAK_TESTS	:= $(SOAK_OUT)/test_soak_short $(SOAK_OUT)/test_soak_leaky \
+		   $(SOAK_OUT)/test_soak_make
 
 DURATION	?= 7200
 
@@ -41,6 +43,12 @@ $(SOAK_OUT)/test_soak_short: $(SOAK_DIR)/test_soak_short.c \
 	    -lpthread
 
 $(SOAK_OUT)/test_soak_leaky: $(SOAK_DIR)/test_soak_leaky.c \
+    $(BUILD)/tests/support/harness.o | $(SOAK_BIN)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< \
+	    $(BUILD)/tests/support/harness.o -lcmocka -lcurl -lyajl
+
+$(SOAK_OUT)/test_soak_make: $(SOAK_DIR)/test_soak_make.c \
     $(BUILD)/tests/support/harness.o | $(SOAK_BIN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< \

@@ -62,7 +62,7 @@ static void
 test_leaky_server_fails_the_verdict(void **state)
 {
 	char		 dir[512], root[512], module[600], log[600];
-	char		 path[1024], *text, *env[8], *argv[3];
+	char		 path[1024], *text, *env[8], *argv[3], stack[600];
 	const char	*build = getenv("ZEUES_BUILD");
 	struct dirent	*de;
 	DIR		*d;
@@ -83,7 +83,11 @@ test_leaky_server_fails_the_verdict(void **state)
 	env[3] = "SOAK_ARGS=--min-duration 30 --sample-interval 2 "
 	    "--tablets 5 --sse-clients 2 --think 1:2 --work 1:3 "
 	    "--settle-timeout 5";
-	env[4] = NULL;
+	/* The stack under the test's folder, where make test checks it. */
+	snprintf(stack, sizeof(stack), "SOAK_STACK_DIR=%s/leaky-stack",
+	    harness_tmpdir());
+	env[4] = stack;
+	env[5] = NULL;
 	snprintf(log, sizeof(log), "%s/soak.log", dir);
 	{
 		char	script[600];

@@ -716,6 +716,34 @@ test_small_buffer(void **state)
 	stats_region_unmap(r);
 }
 
+/* Redis's own count, with the snapshot's age; no count when it failed. */
+static void
+test_redis_server_snapshot(void **state)
+{
+	struct client_count	cc = { 31, 4 };
+	struct strbuf		b;
+
+	(void)state;
+	strbuf_init(&b, LIMIT);
+	metrics_text_redis_server(&b, &cc, 1250);
+	assert_non_null(strstr(b.data, "\nzeues_redis_server_up 1\n"));
+	assert_non_null(strstr(b.data,
+	    "\nzeues_redis_server_clients{scope=\"all\"} 31\n"));
+	assert_non_null(strstr(b.data,
+	    "\nzeues_redis_server_clients{scope=\"service\"} 4\n"));
+	assert_non_null(strstr(b.data,
+	    "# TYPE zeues_redis_snapshot_age_seconds gauge\n"
+	    "zeues_redis_snapshot_age_seconds 1.250\n"));
+	strbuf_free(&b);
+
+	strbuf_init(&b, LIMIT);
+	metrics_text_redis_server(&b, NULL, 0);
+	assert_non_null(strstr(b.data, "\nzeues_redis_server_up 0\n"));
+	assert_null(strstr(b.data, "zeues_redis_server_clients"));
+	assert_non_null(strstr(b.data, "zeues_redis_snapshot_age_seconds 0.000\n"));
+	strbuf_free(&b);
+}
+
 int
 main(void)
 {
@@ -730,6 +758,7 @@ main(void)
 		cmocka_unit_test(test_requests_match_latency),
 		cmocka_unit_test(test_unused_slot_ignored),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_redis_server_snapshot),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

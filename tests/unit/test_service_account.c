@@ -132,6 +132,13 @@ test_invalid_fields(void **state)
 	    "\",\"token_uri\":\"https://x\"}", "\"private_key\" is not a PEM");
 	assert_rejected("{\"client_email\":\"a@b\",\"private_key\":\""
 	    PEM_JSON "\",\"token_uri\":\"ftp://x\"}", "\"token_uri\" is not");
+	/* Plain http only to the loopback (the emulator). */
+	assert_rejected("{\"client_email\":\"a@b\",\"private_key\":\""
+	    PEM_JSON "\",\"token_uri\":\"http://oauth2.googleapis.com/token\"}",
+	    "\"token_uri\" would send the signed assertion unencrypted");
+	assert_rejected("{\"client_email\":\"a@b\",\"private_key\":\""
+	    PEM_JSON "\",\"token_uri\":\"http://10.0.0.5:8085/token\"}",
+	    "loopback");
 	assert_rejected("{\"client_email\":\"nobody\",\"private_key\":\""
 	    PEM_JSON "\",\"token_uri\":\"https://x\"}", "\"client_email\" is "
 	    "not an e-mail");

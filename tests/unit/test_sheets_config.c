@@ -89,8 +89,11 @@ test_key_from_json(void **state)
 	env_set("GOOGLE_SHEET_ID", "1AbC-d_E");
 	env_set("GOOGLE_APPLICATION_CREDENTIALS_JSON", key_json);
 	env_set("HOJA_OPERACIONES_NOMBRE", "Operaciones 2026");
+	/* Plain http to the loopback: the emulator. */
+	env_set("SHEETS_API_BASE_URL", "http://localhost:8085");
 	assert_int_equal(sheets_config_load(&sc, fake_getenv, err,
 	    sizeof(err)), 0);
+	assert_string_equal(sc.base_url, "http://localhost:8085");
 	assert_int_equal(sc.configured, 1);
 	assert_string_equal(sc.account->client_email,
 	    "svc@p.iam.gserviceaccount.com");
@@ -145,6 +148,12 @@ test_bad_values_one_line_no_secret(void **state)
 		    "SHEETS_API_BASE_URL" },
 		{ { "SHEETS_API_BASE_URL", NULL }, { "http://a b", NULL },
 		    "SHEETS_API_BASE_URL" },
+		{ { "SHEETS_API_BASE_URL", NULL },
+		    { "http://sheets.googleapis.com", NULL },
+		    "SHEETS_API_BASE_URL: 'http://sheets.googleapis.com' would "
+		    "send the access token unencrypted" },
+		{ { "SHEETS_API_BASE_URL", NULL },
+		    { "http://localhost.evil.example", NULL }, "loopback" },
 		{ { "SHEETS_WRITES_PER_MINUTE", NULL }, { "0", NULL },
 		    "SHEETS_WRITES_PER_MINUTE" },
 		{ { "SHEETS_BATCH_WINDOW_MS", NULL }, { "fast\nFAKE", NULL },

@@ -9,8 +9,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emulator.h"
+#include "parent_watch.h"
 #include "workbook_file.h"
 
 #define TICK_MS		10
@@ -19,8 +21,9 @@
  * What the worker needs beyond Kore's whitelist (found with seccomp_tracing
  * on Debian bookworm, glibc 2.36): fsync and rename to save the workbook,
  * mremap for glibc's realloc of large blocks (response buffers), gettid
- * and tgkill so that abort() can deliver SIGABRT, and newfstatat, which
- * the sanitizer runtime needs to symbolise a report (SAN=1 builds).
+ * and tgkill so that abort() can deliver SIGABRT, newfstatat, which
+ * the sanitizer runtime needs to symbolise a report (SAN=1 builds), and
+ * prctl and getppid, so that a worker never outlives its parent.
  */
 KORE_SECCOMP_FILTER("emulator",
 	KORE_SYSCALL_ALLOW(fsync),
@@ -29,14 +32,23 @@ KORE_SECCOMP_FILTER("emulator",
 	KORE_SYSCALL_ALLOW(gettid),
 	KORE_SYSCALL_ALLOW(tgkill),
 	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(prctl),		/* parent_watch: PDEATHSIG */
+	KORE_SYSCALL_ALLOW(getppid),
 );
 
 struct emulator	*emu;
+/* Kore's parent (kore_pid is the worker's own pid in a worker). */
+static pid_t	 parent_pid;
 
 static void
 emu_tick(void *arg, u_int64_t now)
 {
 	(void)arg;
+	if (parent_watch_orphaned()) {
+		kore_log(LOG_ERR, "emulator: the parent process is gone; "
+		    "exiting");
+		_exit(1);
+	}
 	emu_wake_due(now);
 }
 
@@ -50,6 +62,7 @@ kore_parent_configure(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	parent_pid = getpid();
 	if (emu_config_from_env(&cfg, err, sizeof(err)) == -1)
 		fatalx("emulator: %s", err);
 	if ((wb = workbook_load(cfg.workbook_path, err, sizeof(err))) == NULL)
@@ -65,6 +78,10 @@ kore_worker_configure(void)
 {
 	char	err[512];
 
+	if (parent_watch_arm(parent_pid) == -1)
+		fatalx("emulator: prctl(PR_SET_PDEATHSIG): %s", errno_s);
+	if (parent_watch_orphaned())
+		_exit(1);
 	if ((emu = calloc(1, sizeof(*emu))) == NULL)
 		fatalx("emulator: out of memory");
 	if (emu_config_from_env(&emu->cfg, err, sizeof(err)) == -1)
