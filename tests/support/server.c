@@ -39,6 +39,19 @@ test_build_path(const char *rel)
 	return (out);
 }
 
+/* The value env_extra gives name, or def: what the server will see. */
+static const char *
+env_value(char *const env_extra[], const char *name, const char *def)
+{
+	size_t	i, n = strlen(name);
+
+	for (i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+		if (strncmp(env_extra[i], name, n) == 0 &&
+		    env_extra[i][n] == '=')
+			def = env_extra[i] + n + 1;
+	return (def);
+}
+
 pid_t
 test_server_spawn(struct test_server *s, char *const env_extra[])
 {
@@ -52,7 +65,9 @@ test_server_spawn(struct test_server *s, char *const env_extra[])
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
 	snprintf(s->log, sizeof(s->log), "%s/server-%d.log", harness_tmpdir(),
 	    s->port);
-	snprintf(s->prefix, sizeof(s->prefix), "zeues:main:");
+	snprintf(s->prefix, sizeof(s->prefix), "zeues:%s:",
+	    env_value(env_extra, "INSTANCE_NAME", "main"));
+	s->workers = atoi(env_value(env_extra, "WORKERS", "2"));
 
 	snprintf(env[n++], sizeof(env[0]), "PORT=%d", s->port);
 	snprintf(env[n++], sizeof(env[0]), "BIND=127.0.0.1");
@@ -110,7 +125,14 @@ test_server_start(struct test_server *s, char *const env_extra[])
 		return (-1);
 	end = harness_now_ms() + 15000;
 	while (harness_now_ms() < end) {
-		if (test_server_status(s, "/readyz", 1000) == 200)
+		/*
+		 * /readyz speaks for the one worker that answered it; tests
+		 * that count Redis clients need every worker's subscriber
+		 * and first command connection up.
+		 */
+		if (test_server_status(s, "/readyz", 1000) == 200 &&
+		    harness_redis_clients(s->redis_port, s->prefix) >=
+		    2 * s->workers)
 			return (0);
 		harness_sleep_ms(50);
 	}

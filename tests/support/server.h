@@ -16,12 +16,15 @@ struct test_server {
 	char	base[64];		/* http://127.0.0.1:PORT */
 	char	log[512];
 	char	prefix[64];		/* CLIENT SETNAME prefix */
+	int	workers;		/* WORKERS as the server sees it */
 };
 
 /*
  * Starts Redis (unless redis_port is already set and running) and the
  * server with env_extra ("NAME=value", NULL-terminated) added, and waits
- * for /readyz.  Returns 0, or -1 with the log left in place.
+ * for /readyz and for every worker's subscriber and first command
+ * connection in Redis's CLIENT LIST.  Returns 0, or -1 with the log left
+ * in place.
  */
 int	test_server_start(struct test_server *, char *const env_extra[]);
 /*
