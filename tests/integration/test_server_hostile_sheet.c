@@ -69,6 +69,7 @@ struct override {
 static struct override	overrides[512];
 static size_t		noverrides;
 static char		history_tag[80];	/* a real tag with odd history */
+static char		history_json[96];	/* the same as a JSON string */
 static char		*long_cell;
 
 static void
@@ -282,11 +283,12 @@ make_hostile(yajl_val wb)
 	snprintf(history_tag, sizeof(history_tag), "%s", emu_cell(ops,
 	    HOSTILE_ROWS + 5, (size_t)emu_column(ops, "TAG_SPOOL"), buf,
 	    sizeof(buf)));
+	snprintf(history_json, sizeof(history_json), "\"%s\"", history_tag);
 	meta_row = emu_nrows(meta);
 	for (r = 0; r < nh; r++, meta_row++) {
 		c = emu_column(meta, "TAG_SPOOL");
-		override("Metadata", meta_row, c, r % 2 == 0 ?
-		    "\"@HISTORY@\"" : hostile_tags[r % NELEM(hostile_tags)]);
+		override("Metadata", meta_row, c, r % 2 == 0 ? history_json :
+		    hostile_tags[r % NELEM(hostile_tags)]);
 		override("Metadata", meta_row, emu_column(meta, "ID"),
 		    hostile[r]);
 		override("Metadata", meta_row, emu_column(meta, "Timestamp"),
@@ -313,7 +315,7 @@ static int
 setup(void **state)
 {
 	yajl_val	 wb;
-	char		*text, *p, *env[8], quoted[128];
+	char		*text, *env[8];
 	size_t		 i, n;
 
 	(void)state;
@@ -335,12 +337,6 @@ setup(void **state)
 	yajl_tree_free(wb);
 	if (text == NULL)
 		return (-1);
-	/* The Metadata rows about a real spool name it. */
-	snprintf(quoted, sizeof(quoted), "\"%s\"", history_tag);
-	while ((p = strstr(text, "\"@HISTORY@\"")) != NULL) {
-		memmove(p + strlen(quoted), p + 11, strlen(p + 11) + 1);
-		memcpy(p, quoted, strlen(quoted));
-	}
 	if (emu_restart_with(&emu, text) == -1) {
 		free(text);
 		return (-1);
