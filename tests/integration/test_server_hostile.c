@@ -47,7 +47,7 @@
 #define REAL_TAGS		24
 #define RAW_TIMEOUT_MS		1000
 #define RAW_PLAIN_HEADERS	5
-#define MAX_BODY_BYTES		65536	/* the server's default */
+#define MAX_BODY_BYTES		65536	/* as configured in setup() */
 
 static struct emu		emu;
 static struct test_server	srv;
@@ -345,6 +345,7 @@ setup(void **state)
 		env[i] = emu.te.env[i];
 	env[i++] = "REQUEST_DEADLINE_MS=5000";
 	env[i++] = "SHEETS_CACHE_TTL_MS=1000";
+	env[i++] = "MAX_BODY_BYTES=65536";
 	env[i] = NULL;
 	memset(&srv, 0, sizeof(srv));
 	if (test_server_start(&srv, env) == -1 || pick_real_traffic() == -1)
@@ -761,12 +762,12 @@ slow_body(void *arg)
 static void
 test_slow_bodies_leave_the_floor_working(void **state)
 {
-	pthread_t	t[SLOW_BODIES];
-	struct http_reply r;
-	char		url[128];
-	size_t		i;
-	uint64_t	start;
-	int		ok = 0;
+	pthread_t		t[SLOW_BODIES];
+	struct http_reply	r;
+	char			url[128];
+	size_t			i;
+	uint64_t		start;
+	int			ok = 0;
 
 	(void)state;
 	for (i = 0; i < SLOW_BODIES; i++)
