@@ -334,7 +334,7 @@ pick_real_traffic(void)
 static int
 setup(void **state)
 {
-	char	*env[8];
+	char	*env[12];
 	size_t	 i;
 	int	 n;
 
