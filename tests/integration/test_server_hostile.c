@@ -621,6 +621,8 @@ json_body(unsigned int *st, char *buf, size_t cap)
 	return (w < 0 ? 0 : ((size_t)w < cap ? (size_t)w : cap - 1));
 }
 
+static unsigned long	jobs_ok;	/* 2xx: real TOMARs and PAUSARs took */
+
 static void
 run_jobs(struct http_job *jobs, size_t n, const char *what)
 {
@@ -629,6 +631,8 @@ run_jobs(struct http_job *jobs, size_t n, const char *what)
 	assert_int_equal(http_parallel(jobs, n, PARALLEL, 60000), 0);
 	atomic_fetch_add(&sent, n);
 	for (i = 0; i < n; i++) {
+		if (jobs[i].reply.status / 100 == 2)
+			jobs_ok++;
 		if (jobs[i].reply.status >= 500 &&
 		    jobs[i].reply.status != 503)
 			print_message("%ld for %s\n", jobs[i].reply.status, what);
@@ -674,8 +678,8 @@ test_mutated_json_bodies(void **state)
 	}
 	free(scratch);
 	free(jobs);
-	print_message("%d JSON bodies in %.1f s\n", JSON_REQUESTS,
-	    (harness_now_ms() - start) / 1000.0);
+	print_message("%d JSON bodies in %.1f s, %lu answered 2xx\n",
+	    JSON_REQUESTS, (harness_now_ms() - start) / 1000.0, jobs_ok);
 	assert_no_bad_json();
 }
 
@@ -839,7 +843,7 @@ static const char	*event_ids[] = {
 	"9999999999999-0",
 };
 
-static atomic_ulong	sse_next;
+static atomic_ulong	sse_next, sse_streams, sse_data_lines;
 
 static void *
 sse_worker(void *arg)
@@ -877,14 +881,17 @@ sse_worker(void *arg)
 		    0) {
 			raw_check("an SSE request", &r);
 		} else if (r.body != NULL) {
+			atomic_fetch_add(&sse_streams, 1);
 			/* Every complete data line is one JSON value. */
 			for (line = strtok_r(r.body, "\n", &save); line != NULL;
 			    line = strtok_r(NULL, "\n", &save)) {
 				/* Complete: its newline was read too. */
-				if (strncmp(line, "data: ", 6) == 0 &&
-				    line + strlen(line) < r.body + r.len)
-					check_json("an SSE data line", line + 6,
-					    strlen(line + 6));
+				if (strncmp(line, "data: ", 6) != 0 ||
+				    line + strlen(line) >= r.body + r.len)
+					continue;
+				atomic_fetch_add(&sse_data_lines, 1);
+				check_json("an SSE data line", line + 6,
+				    strlen(line + 6));
 			}
 		}
 		free(r.body);
@@ -905,6 +912,9 @@ test_sse_streams_with_odd_last_event_ids(void **state)
 		    0);
 	for (i = 0; i < RAW_THREADS; i++)
 		pthread_join(t[i], NULL);
+	print_message("%d SSE requests: %lu streams, %lu data lines\n",
+	    SSE_STREAMS, atomic_load(&sse_streams),
+	    atomic_load(&sse_data_lines));
 	assert_no_bad_json();
 }
 
