@@ -38,8 +38,8 @@
 
 #define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
 #define RAW_THREADS		8
-#define RAW_REQUESTS		6000
-#define JSON_REQUESTS		12000
+#define RAW_REQUESTS		8000
+#define JSON_REQUESTS		10000
 #define PATH_REQUESTS		2000
 #define SSE_STREAMS		160
 #define SLOW_BODIES		16
