@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	n = len - 1;
 
 	r = url_decode(s, s + n, data[0] & 1, out, outlen);
-	if (r != -1 && (memchr(out, '\0', outlen) == NULL))
+	if (r != -1 && memchr(out, '\0', outlen) == NULL)
 		abort();
 	if (query_param(s, names[data[0] % 4], out, outlen) == QUERY_FOUND &&
 	    memchr(out, '\0', outlen) == NULL)
