@@ -102,10 +102,12 @@ test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS) \
 	@$(TEST_ENV) scripts/run-tests $(UNIT_BIN) $(INTEG_BIN) \
 	    $(EMULATOR_TESTS) $(SOAK_TESTS)
 
-# The README's test command: the suite, then the same under ASan/UBSan.
+# The README's test command: the suite, then the same under ASan/UBSan,
+# then a few seconds of each fuzz harness (tests/fuzz/fuzz.mk).
 test: deps
 	@$(MAKE) --no-print-directory test-suite
 	@$(MAKE) --no-print-directory SAN=1 test-suite
+	@$(MAKE) --no-print-directory fuzz-test
 
 run: all
 	@scripts/run-stack

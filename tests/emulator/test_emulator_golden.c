@@ -825,6 +825,59 @@ test_value_types(void **state)
 	yajl_tree_free(v);
 }
 
+/* {"values":[["<n times s>"]]}, to free. */
+static char *
+one_cell_body(const char *s, size_t n)
+{
+	size_t	 len = strlen(s), i;
+	char	*body, *p;
+
+	if ((body = malloc(n * len + 32)) == NULL)
+		fail_msg("out of memory");
+	p = body + sprintf(body, "{\"values\":[[\"");
+	for (i = 0; i < n; i++, p += len)
+		memcpy(p, s, len);
+	(void)strcpy(p, "\"]]}");
+	return (body);
+}
+
+/*
+ * Google caps a cell at 50,000 characters, not bytes: 50,000 two-byte
+ * characters fit, one more character does not.
+ */
+static void
+test_cell_limit_in_characters(void **state)
+{
+	struct http_resp	 r;
+	yajl_val		 v;
+	const char		*got;
+	char			*body;
+	size_t			 i;
+
+	(void)state;
+	ensure_sheet("Long", 1000, 26);
+	body = one_cell_body("\xc3\x91", 50000);
+	yajl_tree_free(sheets("PUT", "Long!A1", "?valueInputOption=RAW", body,
+	    200, &r));
+	http_resp_free(&r);
+	free(body);
+	v = get_values("Long!A1", "");
+	got = json_str_at(v, "values[0][0]");
+	assert_non_null(got);
+	assert_int_equal(strlen(got), 100000);
+	for (i = 0; i < 100000; i += 2)
+		assert_memory_equal(got + i, "\xc3\x91", 2);
+	yajl_tree_free(v);
+
+	body = one_cell_body("\xc3\x91", 50001);
+	yajl_tree_free(sheets("PUT", "Long!A2", "?valueInputOption="
+	    "USER_ENTERED", body, 400, &r));
+	assert_error_body(&r, 400, "INVALID_ARGUMENT", "Your input contains "
+	    "more than the maximum of 50000 characters in a single cell.");
+	http_resp_free(&r);
+	free(body);
+}
+
 static void
 test_append_google_example(void **state)
 {
@@ -1470,6 +1523,8 @@ main(void)
 		cmocka_unit_test_setup(test_not_found, reset_state),
 		cmocka_unit_test_setup(test_trim_and_range_echo, reset_state),
 		cmocka_unit_test_setup(test_value_types, reset_state),
+		cmocka_unit_test_setup(test_cell_limit_in_characters,
+		    reset_state),
 		cmocka_unit_test_setup(test_append_google_example, reset_state),
 		cmocka_unit_test_setup(test_batch_update_atomic, reset_state),
 		cmocka_unit_test_setup(test_grid_limits, reset_state),

@@ -90,6 +90,20 @@ parse_user_number(const char *s, double *out)
 	return (isfinite(*out));
 }
 
+int
+cell_text_too_long(const char *s)
+{
+	size_t	chars = 0;
+
+	/* Counts every byte that starts a character, not continuations. */
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80 &&
+		    ++chars > CELL_TEXT_MAX)
+			return (1);
+	}
+	return (0);
+}
+
 enum cell_input_result
 cell_from_input(struct cell *c, const yajl_val v, enum value_input mode)
 {
@@ -116,7 +130,7 @@ cell_from_input(struct cell *c, const yajl_val v, enum value_input mode)
 
 	s = jstr(v);
 	n = strlen(s);
-	if (n > CELL_TEXT_MAX)
+	if (cell_text_too_long(s))
 		return (CELL_INPUT_TOO_LONG);
 	if (n == 0)
 		return (CELL_INPUT_OK);		/* "" clears the cell */
@@ -216,7 +230,7 @@ cell_read_stored(struct cell *c, const yajl_val v)
 		if (f == NULL || jstr(f)[0] != '=')
 			return (-1);
 		s = jstr(f);
-		if (strlen(s) > CELL_TEXT_MAX)
+		if (cell_text_too_long(s))
 			return (-1);
 		return (cell_set_text(c, CELL_FORMULA, s, strlen(s)));
 	}
@@ -224,7 +238,7 @@ cell_read_stored(struct cell *c, const yajl_val v)
 		s = jstr(v);
 		if (s[0] == '\0')
 			return (0);
-		if (strlen(s) > CELL_TEXT_MAX)
+		if (cell_text_too_long(s))
 			return (-1);
 		return (cell_set_text(c, CELL_STRING, s, strlen(s)));
 	}

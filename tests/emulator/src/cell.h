@@ -12,7 +12,7 @@
 
 #include "jsonw.h"
 
-/* Google's limit on the text in one cell. */
+/* Google's limit on the text in one cell, in characters, not bytes. */
 #define CELL_TEXT_MAX	50000
 
 enum cell_type {
@@ -62,5 +62,8 @@ void	cell_render(struct jw *, const struct cell *, enum value_render);
 void	cell_write_stored(struct jw *, const struct cell *);
 /* Reads the workbook-file encoding; 0 on success, -1 if malformed. */
 int	cell_read_stored(struct cell *, const yajl_val);
+
+/* 1 when the UTF-8 text s is longer than CELL_TEXT_MAX characters. */
+int	cell_text_too_long(const char *s);
 
 #endif

@@ -55,8 +55,7 @@ plan_measure(struct write_plan *p, char *msg, size_t msglen)
 				    "list_value");
 				return (-1);
 			}
-			if (YAJL_IS_STRING(v) &&
-			    strlen(jstr(v)) > CELL_TEXT_MAX) {
+			if (YAJL_IS_STRING(v) && cell_text_too_long(jstr(v))) {
 				(void)snprintf(msg, msglen, "Your input "
 				    "contains more than the maximum of %d "
 				    "characters in a single cell.",
