@@ -34,7 +34,9 @@
 #include "harness.h"
 #include "http_parallel.h"
 #include "json_strict.h"
+#include "redis_lock.h"
 #include "server.h"
+#include "spool_tag.h"
 
 #define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
 #define RAW_THREADS		8
@@ -945,7 +947,9 @@ orphan_locks(int verbose)
 	struct wb_view {
 		yajl_val	root, ops;
 	}		 wb;
-	char		*keys, *key, *save = NULL, buf[64];
+	char		*keys, *key, *save = NULL, buf[SPOOL_TAG_MAX + 1];
+	char		 tag[SPOOL_TAG_MAX + 1], cell[SPOOL_TAG_MAX + 1];
+	const char	*text;
 	long		 ctag, cocc;
 	size_t		 r;
 	int		 orphans = 0, held;
@@ -965,15 +969,20 @@ orphan_locks(int verbose)
 	cocc = emu_column(wb.ops, "Ocupado_Por");
 	for (key = strtok_r(keys, "\n", &save); key != NULL;
 	    key = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(key, "spool_lock:", 11) != 0)
-			continue;
+		/* A key we cannot read back as a tag is foreign: an orphan. */
+		if (lock_key_tag(key, strlen(key), tag, sizeof(tag)) == -1)
+			tag[0] = '\0';
 		held = 0;
-		for (r = 1; r < emu_nrows(wb.ops) && !held; r++)
-			if (strcmp(emu_cell(wb.ops, r, (size_t)ctag, buf,
-			    sizeof(buf)), key + 11) == 0 &&
+		for (r = 1; r < emu_nrows(wb.ops) && !held && tag[0] != '\0';
+		    r++) {
+			text = emu_cell(wb.ops, r, (size_t)ctag, buf,
+			    sizeof(buf));
+			if (spool_tag_canon(text, strlen(text), cell,
+			    sizeof(cell)) == 0 && strcmp(cell, tag) == 0 &&
 			    emu_cell(wb.ops, r, (size_t)cocc, buf,
 			    sizeof(buf))[0] != '\0')
 				held = 1;
+		}
 		if (!held) {
 			orphans++;
 			if (verbose)
