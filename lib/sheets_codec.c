@@ -14,9 +14,6 @@
 
 #define GEN_OK(x)	((x) == yajl_gen_status_ok)
 
-/* A range as echoed: a quoted title with every ' doubled, then an area. */
-#define RANGE_MAX_BYTES	(A1_SHEET_NAME_SIZE * 2 + 32)
-
 static int
 gen_str(yajl_gen g, const char *s)
 {
@@ -325,180 +322,6 @@ dup_bounded(const char *s, size_t max)
 	return (strdup(s));
 }
 
-/* One cell of a response as text; NULL with err set on failure. */
-static char *
-cell_text(yajl_val v, const struct sheets_limits *lim,
-    const struct cell_pos *pos, char *err, size_t errsz)
-{
-	const char	*s;
-	char		*out;
-
-	switch (v->type) {
-	case yajl_t_string:
-		s = v->u.string;
-		break;
-	case yajl_t_number:
-		s = YAJL_GET_NUMBER(v);
-		break;
-	case yajl_t_true:
-		s = "TRUE";
-		break;
-	case yajl_t_false:
-		s = "FALSE";
-		break;
-	case yajl_t_null:
-		s = "";
-		break;
-	default:
-		cell_error(err, errsz, pos, "not a scalar");
-		return (NULL);
-	}
-	if ((out = dup_bounded(s, lim->max_cell_bytes)) == NULL)
-		cell_error(err, errsz, pos, "too long or out of memory");
-	return (out);
-}
-
-static int
-parse_row(yajl_val v, const struct sheets_limits *lim, size_t vi, size_t ri,
-    struct sheets_value_row *row, char *err, size_t errsz)
-{
-	struct cell_pos	pos = { "valueRanges", vi, ri, 0 };
-	size_t		n, c;
-
-	if (!YAJL_IS_ARRAY(v)) {
-		snprintf(err, errsz, "valueRanges[%zu] row %zu: not an array",
-		    vi, ri);
-		return (-1);
-	}
-	n = v->u.array.len;
-	if (n > lim->max_cells_per_row) {
-		snprintf(err, errsz, "valueRanges[%zu] row %zu: more than %zu "
-		    "cells", vi, ri, lim->max_cells_per_row);
-		return (-1);
-	}
-	if (n > 0 && (row->cells = calloc(n, sizeof(*row->cells))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (c = 0; c < n; c++) {
-		pos.cell = c;
-		row->cells[c] = cell_text(v->u.array.values[c], lim, &pos,
-		    err, errsz);
-		if (row->cells[c] == NULL)
-			return (-1);
-		row->ncells = c + 1;
-	}
-	return (0);
-}
-
-static int
-parse_value_range(yajl_val v, const struct sheets_limits *lim, size_t vi,
-    struct sheets_value_range *vr, char *err, size_t errsz)
-{
-	const char	*range, *dim;
-	yajl_val	 values;
-	size_t		 n, r;
-
-	range = json_tree_string(v, "range");
-	if (range == NULL) {
-		snprintf(err, errsz, "valueRanges[%zu]: missing \"range\"", vi);
-		return (-1);
-	}
-	if ((vr->range = dup_bounded(range, RANGE_MAX_BYTES)) == NULL) {
-		snprintf(err, errsz, "valueRanges[%zu]: range too long", vi);
-		return (-1);
-	}
-	dim = json_tree_string(v, "majorDimension");
-	if (dim != NULL && strcmp(dim, "ROWS") != 0) {
-		snprintf(err, errsz, "valueRanges[%zu]: majorDimension is not "
-		    "ROWS", vi);
-		return (-1);
-	}
-
-	/* No "values" at all is how the API says "no data in the range". */
-	if ((values = json_tree_get(v, "values", yajl_t_any)) == NULL)
-		return (0);
-	if (!YAJL_IS_ARRAY(values)) {
-		snprintf(err, errsz, "valueRanges[%zu]: \"values\" is not an "
-		    "array", vi);
-		return (-1);
-	}
-	n = values->u.array.len;
-	if (n > lim->max_rows) {
-		snprintf(err, errsz, "valueRanges[%zu]: more than %zu rows",
-		    vi, lim->max_rows);
-		return (-1);
-	}
-	if (n > 0 && (vr->rows = calloc(n, sizeof(*vr->rows))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (r = 0; r < n; r++) {
-		/* Count the row first so a partial one is freed too. */
-		vr->nrows = r + 1;
-		if (parse_row(values->u.array.values[r], lim, vi, r,
-		    &vr->rows[r], err, errsz) == -1)
-			return (-1);
-	}
-	return (0);
-}
-
-int
-sheets_parse_batch_get(const char *body, size_t len,
-    const struct sheets_limits *lim, struct sheets_value_ranges *out,
-    char *err, size_t errsz)
-{
-	yajl_val	root, vrs;
-	size_t		n, i;
-
-	memset(out, 0, sizeof(*out));
-	if ((root = json_tree_parse(body, len, err, errsz)) == NULL)
-		return (-1);
-
-	if (!YAJL_IS_OBJECT(root)) {
-		snprintf(err, errsz, "batchGet: not an object");
-		goto fail;
-	}
-	/* Asking for no ranges gives no key at all. */
-	if ((vrs = json_tree_get(root, "valueRanges", yajl_t_any)) == NULL) {
-		yajl_tree_free(root);
-		return (0);
-	}
-	if (!YAJL_IS_ARRAY(vrs)) {
-		snprintf(err, errsz, "batchGet: \"valueRanges\" is not an "
-		    "array");
-		goto fail;
-	}
-	n = vrs->u.array.len;
-	if (n > lim->max_ranges) {
-		snprintf(err, errsz, "batchGet: more than %zu value ranges",
-		    lim->max_ranges);
-		goto fail;
-	}
-	if (n > 0 && (out->ranges = calloc(n, sizeof(*out->ranges))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	for (i = 0; i < n; i++) {
-		out->nranges = i + 1;
-		if (!YAJL_IS_OBJECT(vrs->u.array.values[i])) {
-			snprintf(err, errsz, "valueRanges[%zu]: not an object",
-			    i);
-			goto fail;
-		}
-		if (parse_value_range(vrs->u.array.values[i], lim, i,
-		    &out->ranges[i], err, errsz) == -1)
-			goto fail;
-	}
-	yajl_tree_free(root);
-	return (0);
-
-fail:
-	yajl_tree_free(root);
-	sheets_value_ranges_free(out);
-	return (-1);
-}
-
 void
 sheets_value_range_clear(struct sheets_value_range *vr)
 {
@@ -536,7 +359,7 @@ parse_update(yajl_val v, struct sheets_update_result *u, const char *what,
 		return (-1);
 	}
 	if ((u->updated_range = dup_bounded(json_tree_string(v,
-	    "updatedRange"), RANGE_MAX_BYTES)) == NULL) {
+	    "updatedRange"), SHEETS_RANGE_MAX_BYTES)) == NULL) {
 		snprintf(err, errsz, "%s: updatedRange too long", what);
 		return (-1);
 	}
@@ -628,7 +451,7 @@ sheets_parse_append(const char *body, size_t len,
 	}
 	/* Absent or "" when the range held no table yet. */
 	if ((out->table_range = dup_bounded(json_tree_string(root,
-	    "tableRange"), RANGE_MAX_BYTES)) == NULL) {
+	    "tableRange"), SHEETS_RANGE_MAX_BYTES)) == NULL) {
 		snprintf(err, errsz, "append response: tableRange too long");
 		goto fail;
 	}
