@@ -34,8 +34,9 @@ route_health(struct http_request *req)
 	struct redis_call	*call;
 	struct pool_totals	 t;
 	const char		*redis_error, *sheets_error, *status;
-	const char		*argv[] = { "PING" };
+	const char		*argv[] = { "PING" }, *cache_error;
 	char			 ts[40], sheets_why[SHEETS_PROBE_ERR_MAX];
+	char			 cache_why[SHEETS_PROBE_ERR_MAX];
 	yajl_gen		 g;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_HEALTH,
@@ -49,9 +50,12 @@ route_health(struct http_request *req)
 	redis_error = redis_call_error(call);
 	sheets_error = sheets_glue_health(sheets_why, sizeof(sheets_why)) ?
 	    NULL : sheets_why;
+	/* Sheets answers, yet the tables cannot be read (too big, say). */
+	cache_error = sheets_glue_read_cache(cache_why, sizeof(cache_why)) ?
+	    NULL : cache_why;
 	if (sheets_error != NULL)
 		status = "unhealthy";
-	else if (redis_error != NULL)
+	else if (redis_error != NULL || cache_error != NULL)
 		status = "degraded";
 	else
 		status = "healthy";
@@ -62,7 +66,7 @@ route_health(struct http_request *req)
 	yajl_gen_map_open(g);
 	json_kstr(g, "status", status);
 	json_kbool(g, "operational", redis_error == NULL &&
-	    sheets_error == NULL);
+	    sheets_error == NULL && cache_error == NULL);
 	json_kstr(g, "timestamp", ts);
 	json_kstr(g, "environment", zeues_cfg.environment);
 	json_kstr(g, "version", ZEUES_VERSION);
@@ -73,6 +77,7 @@ route_health(struct http_request *req)
 	yajl_gen_map_open(g);
 	json_kstr(g, "sheets_error", sheets_error);
 	json_kstr(g, "redis_error", redis_error);
+	json_kstr(g, "read_cache_error", cache_error);
 	json_key(g, "redis_pool_stats");
 	yajl_gen_map_open(g);
 	pool_json_totals(g, &t);

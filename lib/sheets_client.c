@@ -412,14 +412,18 @@ op_response(void *arg, const struct http_client_result *hr)
 	op->state = OP_BACKOFF;
 	op->due_ms = UINT64_MAX;
 	op->res.http_status = hr->status;
+	op->res.response_bytes = hr->body_len;
+	op->res.too_big = hr->error == HTTP_CLIENT_ERR_TOO_LARGE;
 	class = sheets_classify(hr->error, hr->status);
 	if (hr->status == 429)
 		sc->stats.rate_limited++;
 
 	switch (class) {
 	case SHEETS_OK:
-		if (op_parse(op, hr) == -1)
+		if (op_parse(op, hr) == -1) {
+			op->res.too_big = op->call == SHEETS_CALL_BATCH_GET;
 			op_finish(op, SHEETS_FATAL);
+		}
 		else
 			op_finish(op, SHEETS_OK);
 		return;

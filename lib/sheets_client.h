@@ -90,6 +90,13 @@ struct sheets_result {
 	long					 http_status;
 	struct sheets_api_error			 api_error;
 	unsigned int				 attempts;
+	size_t					 response_bytes;
+	/*
+	 * The reply passed the response cap, or a batchGet reply could not
+	 * be taken in whole (past a codec limit, or malformed): asking for
+	 * less may succeed where asking again would not.
+	 */
+	int					 too_big;
 	struct sheets_value_ranges		 value_ranges;
 	struct sheets_batch_update_result	 batch_update;
 	struct sheets_append_result		 append;

@@ -1,0 +1,208 @@
+/*
+ * A sheet read in pieces of whole rows; see sheet_chunks.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheet_chunks.h"
+
+int
+sheet_chunks_init(struct sheet_chunks *ch, const char *sheet)
+{
+	memset(ch, 0, sizeof(*ch));
+	if (strlen(sheet) >= sizeof(ch->sheet) ||
+	    a1_format_range(ch->range, sizeof(ch->range), sheet, NULL) == -1)
+		return (-1);
+	snprintf(ch->sheet, sizeof(ch->sheet), "%s", sheet);
+	ch->next_row = 1;
+	return (0);
+}
+
+void
+sheet_chunks_clear(struct sheet_chunks *ch)
+{
+	sheets_value_range_clear(&ch->acc);
+	ch->cap_rows = 0;
+}
+
+static unsigned int
+max_rows_by_cells(const struct sheet_chunks *ch)
+{
+	unsigned int	cols = ch->grid_cols > 0 ? ch->grid_cols : 1;
+	unsigned int	n = SHEET_CHUNKS_MAX_CELLS / cols;
+
+	return (n > 0 ? n : 1);
+}
+
+void
+sheet_chunks_set_grid(struct sheet_chunks *ch, long long rows,
+    long long cols)
+{
+	if (rows <= 0 || rows > A1_MAX_ROW || cols <= 0 ||
+	    cols > A1_MAX_COLUMN) {
+		ch->grid_rows = 0;
+		return;
+	}
+	ch->grid_rows = (unsigned int)rows;
+	ch->grid_cols = (unsigned int)cols;
+	if (ch->rows_per_read == 0 || ch->rows_per_read > max_rows_by_cells(ch))
+		ch->rows_per_read = max_rows_by_cells(ch);
+}
+
+int
+sheet_chunks_whole(const struct sheet_chunks *ch)
+{
+	return (ch->grid_rows == 0);
+}
+
+void
+sheet_chunks_begin(struct sheet_chunks *ch)
+{
+	sheet_chunks_clear(ch);
+	ch->next_row = 1;
+	ch->piece_rows = 0;
+	ch->whole_taken = 0;
+}
+
+const char *
+sheet_chunks_range(struct sheet_chunks *ch)
+{
+	struct a1_area	area;
+	unsigned int	last;
+
+	if (sheet_chunks_whole(ch)) {
+		(void)a1_format_range(ch->range, sizeof(ch->range), ch->sheet,
+		    NULL);
+		return (ch->range);
+	}
+	last = ch->grid_rows - ch->next_row + 1 > ch->rows_per_read ?
+	    ch->next_row + ch->rows_per_read - 1 : ch->grid_rows;
+	ch->piece_rows = last - ch->next_row + 1;
+	memset(&area, 0, sizeof(area));
+	area.first_row = ch->next_row;
+	area.last_row = last;
+	/* Cannot fail: the title fitted at init and rows are in range. */
+	(void)a1_format_range(ch->range, sizeof(ch->range), ch->sheet, &area);
+	return (ch->range);
+}
+
+/* Appends an empty row, or takes row (zeroing it). */
+static int
+acc_push(struct sheet_chunks *ch, struct sheets_value_row *row)
+{
+	struct sheets_value_row	*rows;
+	size_t			 cap;
+
+	if (ch->acc.nrows == ch->cap_rows) {
+		cap = ch->cap_rows > 0 ? ch->cap_rows * 2 : 1024;
+		if ((rows = reallocarray(ch->acc.rows, cap,
+		    sizeof(*rows))) == NULL)
+			return (-1);
+		ch->acc.rows = rows;
+		ch->cap_rows = cap;
+	}
+	rows = &ch->acc.rows[ch->acc.nrows++];
+	memset(rows, 0, sizeof(*rows));
+	if (row != NULL) {
+		*rows = *row;
+		memset(row, 0, sizeof(*row));
+	}
+	return (0);
+}
+
+/* The next piece costs about SHEET_CHUNKS_TARGET_BYTES at this rate. */
+static void
+resize(struct sheet_chunks *ch, size_t response_bytes)
+{
+	size_t	per_row, n;
+
+	if (ch->piece_rows == 0)
+		return;
+	per_row = response_bytes / ch->piece_rows;
+	n = per_row > 0 ? SHEET_CHUNKS_TARGET_BYTES / per_row :
+	    max_rows_by_cells(ch);
+	if (n > max_rows_by_cells(ch))
+		n = max_rows_by_cells(ch);
+	ch->rows_per_read = n > 0 ? (unsigned int)n : 1;
+}
+
+int
+sheet_chunks_take(struct sheet_chunks *ch, struct sheets_value_range *vr,
+    size_t response_bytes)
+{
+	size_t	r;
+
+	if (sheet_chunks_whole(ch)) {
+		sheet_chunks_clear(ch);
+		ch->acc.rows = vr->rows;
+		ch->acc.nrows = vr->nrows;
+		ch->cap_rows = vr->nrows;
+		vr->rows = NULL;
+		vr->nrows = 0;
+		sheets_value_range_clear(vr);
+		ch->whole_taken = 1;
+		return (0);
+	}
+	/* Rows left out before this piece were empty. */
+	if (vr->nrows > 0) {
+		while (ch->acc.nrows < ch->next_row - 1) {
+			if (acc_push(ch, NULL) == -1)
+				return (-1);
+		}
+	}
+	for (r = 0; r < vr->nrows && r < ch->piece_rows; r++) {
+		if (acc_push(ch, &vr->rows[r]) == -1)
+			return (-1);
+	}
+	sheets_value_range_clear(vr);
+	ch->next_row += ch->piece_rows;
+	resize(ch, response_bytes);
+	return (0);
+}
+
+int
+sheet_chunks_done(const struct sheet_chunks *ch)
+{
+	if (sheet_chunks_whole(ch))
+		return (ch->whole_taken);
+	return (ch->next_row > ch->grid_rows);
+}
+
+int
+sheet_chunks_at_grid_end(const struct sheet_chunks *ch)
+{
+	return (!sheet_chunks_whole(ch) && ch->acc.nrows >= ch->grid_rows);
+}
+
+int
+sheet_chunks_shrink(struct sheet_chunks *ch)
+{
+	if (sheet_chunks_whole(ch) || ch->piece_rows <= 1)
+		return (-1);
+	ch->rows_per_read = ch->piece_rows / 2;
+	return (0);
+}
+
+unsigned int
+sheet_chunks_piece_row(const struct sheet_chunks *ch)
+{
+	return (ch->next_row);
+}
+
+void
+sheet_chunks_finish(struct sheet_chunks *ch, struct sheets_value_range *out)
+{
+	struct sheets_value_row	*rows;
+
+	sheets_value_range_clear(out);
+	/* Give back the slack: the table keeps these rows for long. */
+	if (ch->acc.nrows > 0 && ch->acc.nrows < ch->cap_rows &&
+	    (rows = reallocarray(ch->acc.rows, ch->acc.nrows,
+	    sizeof(*rows))) != NULL)
+		ch->acc.rows = rows;
+	out->rows = ch->acc.rows;
+	out->nrows = ch->acc.nrows;
+	memset(&ch->acc, 0, sizeof(ch->acc));
+	ch->cap_rows = 0;
+}
