@@ -45,6 +45,8 @@ sheet_chunks_set_grid(struct sheet_chunks *ch, long long rows,
 		return;
 	}
 	ch->grid_rows = (unsigned int)rows;
+	if (ch->bad_row > ch->grid_rows)
+		ch->bad_row = 0;
 	ch->grid_cols = (unsigned int)cols;
 	if (ch->rows_per_read == 0 || ch->rows_per_read > max_rows_by_cells(ch))
 		ch->rows_per_read = max_rows_by_cells(ch);
@@ -78,6 +80,10 @@ sheet_chunks_range(struct sheet_chunks *ch)
 	}
 	last = ch->grid_rows - ch->next_row + 1 > ch->rows_per_read ?
 	    ch->next_row + ch->rows_per_read - 1 : ch->grid_rows;
+	if (ch->bad_row == ch->next_row)
+		last = ch->next_row;
+	else if (ch->bad_row > ch->next_row && ch->bad_row <= last)
+		last = ch->bad_row - 1;
 	ch->piece_rows = last - ch->next_row + 1;
 	memset(&area, 0, sizeof(area));
 	area.first_row = ch->next_row;
@@ -156,6 +162,9 @@ sheet_chunks_take(struct sheet_chunks *ch, struct sheets_value_range *vr,
 			return (-1);
 	}
 	sheets_value_range_clear(vr);
+	if (ch->bad_row >= ch->next_row &&
+	    ch->bad_row < ch->next_row + ch->piece_rows)
+		ch->bad_row = 0;
 	ch->next_row += ch->piece_rows;
 	resize(ch, response_bytes);
 	return (0);
@@ -178,8 +187,12 @@ sheet_chunks_at_grid_end(const struct sheet_chunks *ch)
 int
 sheet_chunks_shrink(struct sheet_chunks *ch)
 {
-	if (sheet_chunks_whole(ch) || ch->piece_rows <= 1)
+	if (sheet_chunks_whole(ch))
 		return (-1);
+	if (ch->piece_rows <= 1) {
+		ch->bad_row = ch->next_row;
+		return (-1);
+	}
 	ch->rows_per_read = ch->piece_rows / 2;
 	return (0);
 }

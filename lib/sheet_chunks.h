@@ -13,6 +13,10 @@
  * holds more than SHEET_CHUNKS_MAX_CELLS; one that still comes back too
  * big is halved and asked again, down to a single row.
  *
+ * A row that cannot be read even alone is remembered: later reads ask
+ * for it alone, right after the pieces before it, so a sheet that stays
+ * unreadable costs no more reads than one that can be read.
+ *
  * Rows come back ragged and trailing empty rows are left out, so each
  * piece's rows are placed at its first row's position; the sheet read is
  * the same value range a whole read would give, starting at row 1.
@@ -35,6 +39,7 @@ struct sheet_chunks {
 	unsigned int			grid_rows;	/* 0: read whole */
 	unsigned int			grid_cols;
 	unsigned int			rows_per_read;
+	unsigned int			bad_row;	/* 0: none known */
 	/* The read under way. */
 	unsigned int			next_row;	/* of the next piece */
 	unsigned int			piece_rows;	/* asked in the last */
@@ -70,7 +75,8 @@ int		sheet_chunks_done(const struct sheet_chunks *);
 int		sheet_chunks_at_grid_end(const struct sheet_chunks *);
 /*
  * The last piece came back too big: the next one asks half its rows.
- * Returns 0, or -1 when it was a single row (or the whole sheet).
+ * Returns 0, or -1 when it was a single row (then remembered as bad) or
+ * the whole sheet.
  */
 int		sheet_chunks_shrink(struct sheet_chunks *);
 /* First row of the last piece asked (for messages). */

@@ -407,6 +407,9 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 		refresh_failed(c, "row %u of '%s' cannot be read within the "
 		    "limits of one reply: %s", sheet_chunks_piece_row(
 		    &c->chunks), sheet, res->error);
+		/* It will not fix itself soon: no more reads than a TTL's. */
+		if (c->cfg.ttl_ms > c->cfg.retry_ms)
+			c->next_refresh_ms = c->attempt_end_ms + c->cfg.ttl_ms;
 	} else if (res->http_status == 400 && !c->replanned && !with_log &&
 	    !sheet_chunks_whole(&c->chunks)) {
 		c->replanned = 1;
