@@ -29,10 +29,10 @@
 #include "a1.h"
 #include "sheets_codec.h"
 
-/* Well under the 8 MiB cap: pieces vary around their average row. */
-#define SHEET_CHUNKS_TARGET_BYTES	(5 * 1024 * 1024)
-/* Half a reply's cell cap: the first piece shares its reply. */
-#define SHEET_CHUNKS_MAX_CELLS		(SHEETS_MAX_CELLS_PER_REPLY / 2)
+/* Under the 8 MiB cap: pieces vary around their average row. */
+#define SHEET_CHUNKS_TARGET_BYTES	(6 * 1024 * 1024)
+/* Two thirds of a reply's cell cap: the first piece shares its reply. */
+#define SHEET_CHUNKS_MAX_CELLS		(SHEETS_MAX_CELLS_PER_REPLY * 2 / 3)
 
 struct sheet_chunks {
 	char				sheet[A1_SHEET_NAME_SIZE];

@@ -385,7 +385,7 @@ refresh_done(struct sheets_cache *c)
 
 /*
  * A batchGet failed.  A reply too big to take is asked again smaller:
- * without the Metadata log, then with Operaciones in pieces, then in
+ * with Operaciones in pieces, then without the Metadata log, then in
  * smaller pieces; a range past a grid that shrank learns the grid again.
  */
 static void
@@ -396,11 +396,11 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 	int		 with_log = c->step == STEP_MAIN &&
 			    c->nranges > SHEETS_CACHE_TABLES;
 
-	if (res->too_big && with_log) {
+	if (res->too_big && sheet_chunks_whole(&c->chunks)) {
+		next_or_fail(c, STEP_GRID);
+	} else if (res->too_big && with_log) {
 		log_pause(c);
 		next_or_fail(c, STEP_MAIN);
-	} else if (res->too_big && sheet_chunks_whole(&c->chunks)) {
-		next_or_fail(c, STEP_GRID);
 	} else if (res->too_big && sheet_chunks_shrink(&c->chunks) == 0) {
 		next_or_fail(c, c->step);
 	} else if (res->too_big) {

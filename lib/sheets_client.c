@@ -747,7 +747,9 @@ sheets_batch_get(struct sheets_client *sc, const char *const *ranges,
 		}
 		n += (size_t)w;
 	}
-	snprintf(url + n, cap - n, "&majorDimension=ROWS&valueRenderOption=%s",
+	/* Unindented, the same rows cost about half the bytes. */
+	snprintf(url + n, cap - n, "&majorDimension=ROWS&prettyPrint=false"
+	    "&valueRenderOption=%s",
 	    render == SHEETS_RENDER_UNFORMATTED ? "UNFORMATTED_VALUE" :
 	    "FORMATTED_VALUE");
 	return (op_submit(sc, SHEETS_CALL_BATCH_GET, HTTP_CLIENT_GET, url,

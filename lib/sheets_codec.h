@@ -42,7 +42,7 @@ struct sheets_limits {
  * cell is a pointer and an allocation), whatever its bytes hold.  A
  * bigger sheet is read in pieces (sheet_chunks.h).
  */
-#define SHEETS_MAX_CELLS_PER_REPLY	1000000
+#define SHEETS_MAX_CELLS_PER_REPLY	1500000
 #define SHEETS_LIMITS_DEFAULT_INIT	{ 64, 200000, 1024, \
 	SHEETS_MAX_CELL_BYTES, SHEETS_MAX_CELLS_PER_REPLY }
 

@@ -68,7 +68,7 @@ test_pieces_inside_the_grid(void **state)
 
 	(void)state;
 	assert_int_equal(sheet_chunks_init(&ch, "Operaciones"), 0);
-	sheet_chunks_set_grid(&ch, 10000, 72);
+	sheet_chunks_set_grid(&ch, 100000, 72);
 	sheet_chunks_begin(&ch);
 	/* Sized by cells until a piece says how many bytes a row costs. */
 	snprintf(want, sizeof(want), "'Operaciones'!1:%u", first);
@@ -78,10 +78,20 @@ test_pieces_inside_the_grid(void **state)
 	assert_false(sheet_chunks_done(&ch));
 	/* 1 KiB a row: the target's worth of rows, cut at the grid. */
 	assert_int_equal(ch.rows_per_read, SHEET_CHUNKS_TARGET_BYTES / 1024);
-	snprintf(want, sizeof(want), "'Operaciones'!%u:10000", first + 1);
+	snprintf(want, sizeof(want), "'Operaciones'!%u:%u", first + 1,
+	    first + SHEET_CHUNKS_TARGET_BYTES / 1024);
 	assert_string_equal(sheet_chunks_range(&ch), want);
 	rows_of(&vr, 2, first + 1);
 	assert_int_equal(sheet_chunks_take(&ch, &vr, 2048), 0);
+	/* A piece that cost next to nothing: as many rows as cells allow. */
+	snprintf(want, sizeof(want), "'Operaciones'!%u:%u",
+	    first + SHEET_CHUNKS_TARGET_BYTES / 1024 + 1,
+	    2 * first + SHEET_CHUNKS_TARGET_BYTES / 1024);
+	assert_string_equal(sheet_chunks_range(&ch), want);
+	sheet_chunks_set_grid(&ch, 2 * first + SHEET_CHUNKS_TARGET_BYTES /
+	    1024, 72);
+	rows_of(&vr, 0, 0);
+	assert_int_equal(sheet_chunks_take(&ch, &vr, 10), 0);
 	assert_true(sheet_chunks_done(&ch));
 	assert_false(sheet_chunks_at_grid_end(&ch));
 
