@@ -91,7 +91,7 @@ struct sheets_cache {
 	int				 regrid;	/* learn it first */
 	int				 replanned;	/* this refresh */
 	uint64_t			 log_paused_until_ms;
-	uint64_t			 refresh_started_ms;
+	uint64_t			 step_started_ms;
 	uint64_t			 call_sent_ms;
 	uint64_t			 next_refresh_ms;
 	uint64_t			 attempt_end_ms;
@@ -501,7 +501,7 @@ send_step(struct sheets_cache *c)
 	uint64_t	 now = now_ms(c), end, left;
 	int		 i;
 
-	end = c->refresh_started_ms + c->cfg.refresh_timeout_ms;
+	end = c->step_started_ms + c->cfg.refresh_timeout_ms;
 	left = end > now ? end - now : 1;
 	switch (c->step) {
 	case STEP_GRID:
@@ -550,13 +550,18 @@ on_limit(void *arg, const struct sheets_limit_reply *r)
 	send_step(c);
 }
 
-/* Each request of a refresh waits for its own read.  0 or -1 (memory). */
+/*
+ * Each request of a refresh waits for its own read and has its own
+ * refresh_timeout_ms: a sheet read in pieces takes longer as a whole, and
+ * readers stop waiting at their own deadlines anyway.  0 or -1 (memory).
+ */
 static int
 next_request(struct sheets_cache *c, enum refresh_step step)
 {
 	c->step = step;
+	c->step_started_ms = now_ms(c);
 	c->lop = sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ,
-	    c->refresh_started_ms + c->cfg.refresh_timeout_ms, on_limit, c);
+	    c->step_started_ms + c->cfg.refresh_timeout_ms, on_limit, c);
 	return (c->lop != NULL ? 0 : -1);
 }
 
@@ -578,7 +583,6 @@ refresh_start(struct sheets_cache *c)
 		return;
 	c->refreshing = 1;
 	c->refreshes++;
-	c->refresh_started_ms = now;
 	c->replanned = 0;
 	sheet_chunks_begin(&c->chunks);
 	/* Not refresh_failed(): no reader may be answered from here. */
