@@ -1,7 +1,8 @@
 /*
  * Peak memory of parsing one values.batchGet reply at the HTTP client's
- * cap (8 MiB): the worst case, small numbers ("1,1,1,..."), and a
- * realistic one (72 short strings a row, as Operaciones is).  Each case
+ * cap (8 MiB): the worst case, small numbers ("1,1,1,..."), with and
+ * without the cap on a reply's cells, and a realistic one (72 short
+ * strings a row, as Operaciones is).  Each case
  * runs in its own child process so that VmHWM (the resident high-water
  * mark) is that case's alone.
  *
@@ -67,8 +68,9 @@ make_body(size_t cap, const char *cell, size_t ncols, size_t *lenp)
 	return (b);
 }
 
+/* max_cells: the cap on a reply's cells, 0 for none. */
 static void
-run(const char *name, const char *cell, size_t ncols)
+run(const char *name, const char *cell, size_t ncols, size_t max_cells)
 {
 	struct sheets_limits		 lim = SHEETS_LIMITS_DEFAULT_INIT;
 	struct sheets_value_ranges	 vrs;
@@ -78,6 +80,7 @@ run(const char *name, const char *cell, size_t ncols)
 	int				 rc, status;
 	pid_t				 pid;
 
+	lim.max_cells = max_cells;
 	fflush(stdout);
 	if ((pid = fork()) != 0) {
 		waitpid(pid, &status, 0);
@@ -102,8 +105,11 @@ run(const char *name, const char *cell, size_t ncols)
 int
 main(void)
 {
-	run("small numbers, 1000 a row", "1", 1000);
-	run("small numbers, 72 a row", "1", 72);
-	run("short strings, 72 a row", "\"MK-1402-AC\"", 72);
+	run("small numbers, 1000 a row", "1", 1000,
+	    SHEETS_MAX_CELLS_PER_REPLY);
+	run("small numbers, 72 a row", "1", 72, SHEETS_MAX_CELLS_PER_REPLY);
+	run("small numbers, no cell cap", "1", 72, 0);
+	run("short strings, 72 a row", "\"MK-1402-AC\"", 72,
+	    SHEETS_MAX_CELLS_PER_REPLY);
 	return (0);
 }
