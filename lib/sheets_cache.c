@@ -392,7 +392,6 @@ static void
 batch_failed(struct sheets_cache *c, struct sheets_result *res)
 {
 	const char	*sheet = c->sheet[SHEETS_CACHE_OPERACIONES];
-
 	int		 with_log = c->step == STEP_MAIN &&
 			    c->nranges > SHEETS_CACHE_TABLES;
 
