@@ -64,6 +64,7 @@ sheet_chunks_begin(struct sheet_chunks *ch)
 	sheet_chunks_clear(ch);
 	ch->next_row = 1;
 	ch->piece_rows = 0;
+	ch->ceiling = 0;
 	ch->whole_taken = 0;
 }
 
@@ -130,6 +131,11 @@ resize(struct sheet_chunks *ch, size_t response_bytes)
 	    max_rows_by_cells(ch);
 	if (n > max_rows_by_cells(ch))
 		n = max_rows_by_cells(ch);
+	/* After a piece too big, grow back carefully. */
+	if (ch->ceiling > 0 && n > (size_t)ch->piece_rows * 2)
+		n = (size_t)ch->piece_rows * 2;
+	if (ch->ceiling > 0 && n >= ch->ceiling)
+		n = ch->ceiling - 1;
 	ch->rows_per_read = n > 0 ? (unsigned int)n : 1;
 }
 
@@ -193,6 +199,8 @@ sheet_chunks_shrink(struct sheet_chunks *ch)
 		ch->bad_row = ch->next_row;
 		return (-1);
 	}
+	if (ch->ceiling == 0 || ch->piece_rows < ch->ceiling)
+		ch->ceiling = ch->piece_rows;
 	ch->rows_per_read = ch->piece_rows / 2;
 	return (0);
 }

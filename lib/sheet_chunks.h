@@ -11,7 +11,9 @@
  * the grid was learned.  A piece is sized from the bytes per row the
  * previous piece cost, aiming at SHEET_CHUNKS_TARGET_BYTES, and never
  * holds more than SHEET_CHUNKS_MAX_CELLS; one that still comes back too
- * big is halved and asked again, down to a single row.
+ * big is halved and asked again, down to a single row.  After that, in
+ * the same read, a piece at most doubles the last one and stays under the
+ * size that failed, so sizing cannot swing between too big and small.
  *
  * A row that cannot be read even alone is remembered: later reads ask
  * for it alone, right after the pieces before it, so a sheet that stays
@@ -43,6 +45,7 @@ struct sheet_chunks {
 	/* The read under way. */
 	unsigned int			next_row;	/* of the next piece */
 	unsigned int			piece_rows;	/* asked in the last */
+	unsigned int			ceiling;	/* failed, this read */
 	int				whole_taken;
 	struct sheets_value_range	acc;		/* rows[0] is row 1 */
 	size_t				cap_rows;

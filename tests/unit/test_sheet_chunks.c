@@ -141,6 +141,27 @@ test_halving_down_to_a_bad_row(void **state)
 	sheet_chunks_clear(&ch);
 }
 
+/* After a piece too big, the next ones stay under it. */
+static void
+test_no_swing_after_too_big(void **state)
+{
+	struct sheet_chunks		ch;
+	struct sheets_value_range	vr;
+
+	(void)state;
+	assert_int_equal(sheet_chunks_init(&ch, "Operaciones"), 0);
+	sheet_chunks_set_grid(&ch, 100000, 20);
+	sheet_chunks_begin(&ch);
+	assert_string_equal(sheet_chunks_range(&ch), "'Operaciones'!1:50000");
+	assert_int_equal(sheet_chunks_shrink(&ch), 0);
+	assert_string_equal(sheet_chunks_range(&ch), "'Operaciones'!1:25000");
+	rows_of(&vr, 10, 1);
+	/* Cheap rows would allow the cell cap's worth; the failure says no. */
+	assert_int_equal(sheet_chunks_take(&ch, &vr, 100), 0);
+	assert_int_equal(ch.rows_per_read, 49999);
+	sheet_chunks_clear(&ch);
+}
+
 int
 main(void)
 {
@@ -148,6 +169,7 @@ main(void)
 		cmocka_unit_test(test_whole_until_the_grid_is_known),
 		cmocka_unit_test(test_pieces_inside_the_grid),
 		cmocka_unit_test(test_halving_down_to_a_bad_row),
+		cmocka_unit_test(test_no_swing_after_too_big),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
