@@ -8,9 +8,12 @@
 #include "sheet_chunks.h"
 
 int
-sheet_chunks_init(struct sheet_chunks *ch, const char *sheet)
+sheet_chunks_init(struct sheet_chunks *ch, const char *sheet,
+    size_t reply_cells)
 {
 	memset(ch, 0, sizeof(*ch));
+	ch->max_cells = (reply_cells > 0 ? reply_cells :
+	    SHEETS_MAX_CELLS_PER_REPLY) * 2 / 3;
 	if (strlen(sheet) >= sizeof(ch->sheet) ||
 	    a1_format_range(ch->range, sizeof(ch->range), sheet, NULL) == -1)
 		return (-1);
@@ -29,10 +32,12 @@ sheet_chunks_clear(struct sheet_chunks *ch)
 static unsigned int
 max_rows_by_cells(const struct sheet_chunks *ch)
 {
-	unsigned int	cols = ch->grid_cols > 0 ? ch->grid_cols : 1;
-	unsigned int	n = SHEET_CHUNKS_MAX_CELLS / cols;
+	size_t	cols = ch->grid_cols > 0 ? ch->grid_cols : 1;
+	size_t	n = ch->max_cells / cols;
 
-	return (n > 0 ? n : 1);
+	if (n > A1_MAX_ROW)
+		n = A1_MAX_ROW;
+	return (n > 0 ? (unsigned int)n : 1);
 }
 
 void
@@ -65,6 +70,9 @@ sheet_chunks_begin(struct sheet_chunks *ch)
 	ch->next_row = 1;
 	ch->piece_rows = 0;
 	ch->ceiling = 0;
+	/* The next read starts at the rate of rows that held data. */
+	if (ch->data_rows > 0)
+		ch->rows_per_read = ch->data_rows;
 	ch->whole_taken = 0;
 }
 
@@ -118,32 +126,42 @@ acc_push(struct sheet_chunks *ch, struct sheets_value_row *row)
 	return (0);
 }
 
-/* The next piece costs about SHEET_CHUNKS_TARGET_BYTES at this rate. */
+/*
+ * The next piece costs about SHEET_CHUNKS_TARGET_BYTES and at most
+ * max_cells at the rate of the last one; empty rows cost next to nothing,
+ * so a grid with a long empty tail is not read a few rows at a time.
+ */
 static void
-resize(struct sheet_chunks *ch, size_t response_bytes)
+resize(struct sheet_chunks *ch, size_t response_bytes, size_t cells)
 {
-	size_t	per_row, n;
+	size_t	per_row, n = A1_MAX_ROW, by_cells;
 
 	if (ch->piece_rows == 0)
 		return;
 	per_row = response_bytes / ch->piece_rows;
-	n = per_row > 0 ? SHEET_CHUNKS_TARGET_BYTES / per_row :
-	    max_rows_by_cells(ch);
-	if (n > max_rows_by_cells(ch))
-		n = max_rows_by_cells(ch);
+	if (per_row > 0)
+		n = SHEET_CHUNKS_TARGET_BYTES / per_row;
+	if (cells > 0) {
+		by_cells = ch->max_cells * ch->piece_rows / cells;
+		if (n > by_cells)
+			n = by_cells;
+	} else
+		ch->ceiling = 0;	/* past the data: no rate to keep */
 	/* After a piece too big, grow back carefully. */
 	if (ch->ceiling > 0 && n > (size_t)ch->piece_rows * 2)
 		n = (size_t)ch->piece_rows * 2;
 	if (ch->ceiling > 0 && n >= ch->ceiling)
 		n = ch->ceiling - 1;
 	ch->rows_per_read = n > 0 ? (unsigned int)n : 1;
+	if (cells > 0)
+		ch->data_rows = ch->rows_per_read;
 }
 
 int
 sheet_chunks_take(struct sheet_chunks *ch, struct sheets_value_range *vr,
     size_t response_bytes)
 {
-	size_t	r;
+	size_t	r, cells = 0;
 
 	if (sheet_chunks_whole(ch)) {
 		sheet_chunks_clear(ch);
@@ -164,6 +182,7 @@ sheet_chunks_take(struct sheet_chunks *ch, struct sheets_value_range *vr,
 		}
 	}
 	for (r = 0; r < vr->nrows && r < ch->piece_rows; r++) {
+		cells += vr->rows[r].ncells;
 		if (acc_push(ch, &vr->rows[r]) == -1)
 			return (-1);
 	}
@@ -172,7 +191,7 @@ sheet_chunks_take(struct sheet_chunks *ch, struct sheets_value_range *vr,
 	    ch->bad_row < ch->next_row + ch->piece_rows)
 		ch->bad_row = 0;
 	ch->next_row += ch->piece_rows;
-	resize(ch, response_bytes);
+	resize(ch, response_bytes, cells);
 	return (0);
 }
 

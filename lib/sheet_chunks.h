@@ -8,9 +8,11 @@
  * caller learns the grid (spreadsheets.get) and reads pieces of whole
  * rows ("'Operaciones'!1:6000"), which never pass the grid (Sheets refuses
  * a range past it) and always hold every column, even one inserted since
- * the grid was learned.  A piece is sized from the bytes per row the
- * previous piece cost, aiming at SHEET_CHUNKS_TARGET_BYTES, and never
- * holds more than SHEET_CHUNKS_MAX_CELLS; one that still comes back too
+ * the grid was learned.  The first piece holds at most two thirds of a
+ * reply's cells (it shares its reply with the other tables) were every
+ * cell of the grid filled; the next ones are sized from the bytes and
+ * cells per row the previous one cost, aiming at SHEET_CHUNKS_TARGET_BYTES
+ * and the same share of cells.  One that still comes back too
  * big is halved and asked again, down to a single row.  After that, in
  * the same read, a piece at most doubles the last one and stays under the
  * size that failed, so sizing cannot swing between too big and small.
@@ -33,14 +35,14 @@
 
 /* Under the 8 MiB cap: pieces vary around their average row. */
 #define SHEET_CHUNKS_TARGET_BYTES	(6 * 1024 * 1024)
-/* Two thirds of a reply's cell cap: the first piece shares its reply. */
-#define SHEET_CHUNKS_MAX_CELLS		(SHEETS_MAX_CELLS_PER_REPLY * 2 / 3)
 
 struct sheet_chunks {
 	char				sheet[A1_SHEET_NAME_SIZE];
+	size_t				max_cells;	/* in one piece */
 	unsigned int			grid_rows;	/* 0: read whole */
 	unsigned int			grid_cols;
 	unsigned int			rows_per_read;
+	unsigned int			data_rows;	/* rate of full rows */
 	unsigned int			bad_row;	/* 0: none known */
 	/* The read under way. */
 	unsigned int			next_row;	/* of the next piece */
@@ -52,8 +54,12 @@ struct sheet_chunks {
 	char				range[A1_SHEET_NAME_SIZE * 2 + 32];
 };
 
-/* Returns 0, or -1 when the title does not fit a range. */
-int		sheet_chunks_init(struct sheet_chunks *, const char *sheet);
+/*
+ * reply_cells is the cap on a reply's cells (sheets_limits.max_cells, 0
+ * for none).  Returns 0, or -1 when the title does not fit a range.
+ */
+int		sheet_chunks_init(struct sheet_chunks *, const char *sheet,
+		    size_t reply_cells);
 /* Frees the rows of a read under way. */
 void		sheet_chunks_clear(struct sheet_chunks *);
 

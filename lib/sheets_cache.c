@@ -629,8 +629,8 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 		c->cfg.sheet[i] = c->sheet[i];
 		c->cfg.key_header[i] = c->key[i];
 	}
-	if (sheet_chunks_init(&c->chunks,
-	    c->sheet[SHEETS_CACHE_OPERACIONES]) == -1) {
+	if (sheet_chunks_init(&c->chunks, c->sheet[SHEETS_CACHE_OPERACIONES],
+	    sheets_client_limits(sc)->max_cells) == -1) {
 		snprintf(err, errsz, "sheets cache: bad sheet name");
 		free(c);
 		return (NULL);

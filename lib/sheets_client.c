@@ -848,6 +848,12 @@ sheets_client_pending(const struct sheets_client *sc)
 	return (sc->nops);
 }
 
+const struct sheets_limits *
+sheets_client_limits(const struct sheets_client *sc)
+{
+	return (&sc->cfg.limits);
+}
+
 void
 sheets_client_stats(const struct sheets_client *sc,
     struct sheets_client_stats *out)

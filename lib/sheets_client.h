@@ -167,6 +167,9 @@ uint64_t	sheets_append_dimension(struct sheets_client *sc,
 int		sheets_client_cancel(struct sheets_client *sc, uint64_t id);
 
 size_t		sheets_client_pending(const struct sheets_client *sc);
+/* The limits its replies are parsed with. */
+const struct sheets_limits *sheets_client_limits(
+		    const struct sheets_client *sc);
 void		sheets_client_stats(const struct sheets_client *sc,
 		    struct sheets_client_stats *out);
 
