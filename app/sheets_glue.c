@@ -26,6 +26,7 @@ static uint64_t	probe_next_ms;
 static uint64_t	probe_started_ms;
 static uint64_t	probe_call;
 static uint64_t	cache_refreshes_seen;	/* refreshes ended, published */
+static int	cache_failing;		/* as last published */
 
 int
 sheets_glue_start(char *err, size_t errlen)
@@ -110,6 +111,7 @@ sheets_glue_stop(void)
 	zw.sheets = NULL;
 	probe_call = 0;
 	cache_refreshes_seen = 0;
+	cache_failing = 0;
 }
 
 static void
@@ -161,6 +163,13 @@ publish_cache_health(uint64_t now)
 	cache_refreshes_seen = h.generation + h.failures;
 	sheets_probe_record(&zw.stats->read_cache, now, h.last_ok, 0,
 	    h.error);
+	/* One line when the tables stop refreshing, one when they resume. */
+	if (!h.last_ok && !cache_failing)
+		zlog(LOG_LEVEL_WARNING, "Sheets tables cannot be read: %s",
+		    h.error);
+	else if (h.last_ok && cache_failing)
+		zlog(LOG_LEVEL_INFO, "Sheets tables read again");
+	cache_failing = !h.last_ok;
 }
 
 void

@@ -9,7 +9,8 @@
  *	  to load 20 MB, loads it within the test's minute);
  *	- a row no reply can carry (more cells than a row may have) makes
  *	  /api/health say degraded with the read cache's reason, while the
- *	  Sheets connection is fine; once the row is fixed it says healthy.
+ *	  Sheets connection is fine; once the row is fixed it says healthy;
+ *	  the log says so once each way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -258,11 +259,23 @@ widen_row(const char *text)
 	return (out);
 }
 
+static int
+count(const char *text, const char *what)
+{
+	int	n = 0;
+
+	while ((text = strstr(text, what)) != NULL) {
+		n++;
+		text++;
+	}
+	return (n);
+}
+
 static void
 test_unreadable_row_degrades_then_recovers(void **state)
 {
 	yajl_val	 j;
-	char		*good, *wide, why[256];
+	char		*good, *wide, *log, why[256];
 
 	(void)state;
 	assert_int_equal(emu_start(&emu, 200, 20, NULL), 0);
@@ -287,6 +300,12 @@ test_unreadable_row_degrades_then_recovers(void **state)
 	yajl_tree_free(j);
 	assert_int_equal(wait_health("healthy", 20000, why, sizeof(why)), 0);
 	assert_string_equal(why, "");
+
+	/* One log line when it went, one when it came back. */
+	assert_non_null(log = emu_slurp(srv.log));
+	assert_int_equal(count(log, "Sheets tables cannot be read: row 5"), 1);
+	assert_int_equal(count(log, "Sheets tables read again"), 1);
+	free(log);
 }
 
 int
