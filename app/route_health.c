@@ -23,7 +23,9 @@ route_health(struct http_request *req)
 	const struct redis_snapshot	*snap;
 	struct pool_totals		 t;
 	const char			*redis_error, *sheets_error, *status;
+	const char			*cache_error;
 	char				 ts[40], sheets_why[SHEETS_PROBE_ERR_MAX];
+	char				 cache_why[SHEETS_PROBE_ERR_MAX];
 	yajl_gen			 g;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_HEALTH,
@@ -35,9 +37,12 @@ route_health(struct http_request *req)
 	redis_error = snap->error[0] != '\0' ? snap->error : NULL;
 	sheets_error = sheets_glue_health(sheets_why, sizeof(sheets_why)) ?
 	    NULL : sheets_why;
+	/* Sheets answers, yet the tables cannot be read (too big, say). */
+	cache_error = sheets_glue_read_cache(cache_why, sizeof(cache_why)) ?
+	    NULL : cache_why;
 	if (sheets_error != NULL)
 		status = "unhealthy";
-	else if (redis_error != NULL)
+	else if (redis_error != NULL || cache_error != NULL)
 		status = "degraded";
 	else
 		status = "healthy";
@@ -48,7 +53,7 @@ route_health(struct http_request *req)
 	yajl_gen_map_open(g);
 	json_kstr(g, "status", status);
 	json_kbool(g, "operational", redis_error == NULL &&
-	    sheets_error == NULL);
+	    sheets_error == NULL && cache_error == NULL);
 	json_kstr(g, "timestamp", ts);
 	json_kstr(g, "environment", zeues_cfg.environment);
 	json_kstr(g, "version", ZEUES_VERSION);
@@ -61,6 +66,7 @@ route_health(struct http_request *req)
 	json_kstr(g, "redis_error", redis_error);
 	json_kint(g, "redis_snapshot_age_ms",
 	    (long long)redis_snapshot_age_ms(snap));
+	json_kstr(g, "read_cache_error", cache_error);
 	json_key(g, "redis_pool_stats");
 	yajl_gen_map_open(g);
 	pool_json_totals(g, &t);

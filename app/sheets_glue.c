@@ -25,6 +25,7 @@
 static uint64_t	probe_next_ms;
 static uint64_t	probe_started_ms;
 static uint64_t	probe_call;
+static uint64_t	cache_refreshes_seen;	/* refreshes ended, published */
 
 int
 sheets_glue_start(char *err, size_t errlen)
@@ -108,6 +109,7 @@ sheets_glue_stop(void)
 	zw.limiter = NULL;
 	zw.sheets = NULL;
 	probe_call = 0;
+	cache_refreshes_seen = 0;
 }
 
 /*
@@ -172,6 +174,31 @@ probe(uint64_t now)
 		probe_record(now, 0, 0, err);
 }
 
+/* Each ended refresh of this worker's cache, for every /api/health. */
+static void
+publish_cache_health(uint64_t now)
+{
+	struct sheets_cache_health	h;
+
+	sheets_cache_health(zw.cache, &h);
+	if (h.generation + h.failures == cache_refreshes_seen)
+		return;
+	cache_refreshes_seen = h.generation + h.failures;
+	/* One line when the tables stop refreshing, one when they resume. */
+	switch (sheets_probe_record(&zw.stats->read_cache, now, h.last_ok, 0,
+	    h.error, NULL)) {
+	case SHEETS_PROBE_WENT_DOWN:
+		zlog(LOG_LEVEL_WARNING, "Sheets tables cannot be read: %s",
+		    h.error);
+		break;
+	case SHEETS_PROBE_CAME_BACK:
+		zlog(LOG_LEVEL_INFO, "Sheets tables read again");
+		break;
+	case SHEETS_PROBE_SAME:
+		break;
+	}
+}
+
 void
 sheets_glue_tick(uint64_t now)
 {
@@ -187,6 +214,7 @@ sheets_glue_tick(uint64_t now)
 	group_commit_tick(zw.commit, now);
 	if (zw.id == 1)
 		probe(now);
+	publish_cache_health(now);
 	sheets_client_stats(zw.sheets, &st);
 	for (i = 0; i < SHEETS_CALLS; i++) {
 		stat_set(&out->by_call[i][0], st.by_call[i][0]);
@@ -213,4 +241,15 @@ sheets_glue_health(char *why, size_t whylen)
 	max_age = 2 * (uint64_t)zeues_sheets.health_interval_ms + 5000;
 	return (sheets_probe_verdict(&zeues_stats->sheets_probe,
 	    kore_io_loop_now(), max_age, why, whylen));
+}
+
+int
+sheets_glue_read_cache(char *why, size_t whylen)
+{
+	if (!zeues_sheets.configured) {
+		if (whylen > 0)
+			why[0] = '\0';
+		return (1);
+	}
+	return (read_cache_verdict(zeues_stats, why, whylen));
 }

@@ -142,6 +142,8 @@ void	sheets_glue_stop(void);
 void	sheets_glue_tick(uint64_t now_ms);
 /* 1 when Sheets is healthy; 0 with the reason in why. */
 int	sheets_glue_health(char *why, size_t whylen);
+/* 1 unless a worker's read cache failed its last refresh (why says). */
+int	sheets_glue_read_cache(char *why, size_t whylen);
 
 /* route_sse.c: the live floor's fan-out. */
 int	sse_glue_start(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "a1.h"
+#include "sheet_chunks.h"
 #include "sheets_cache.h"
 
 #define HEADER_MAX	128
@@ -31,6 +32,18 @@ struct cache_table {
 	struct sheet_table	*t;
 	struct sheets_value_row	*rows;		/* rows[0] is the header */
 	size_t			 nrows;
+};
+
+/*
+ * A refresh is one batchGet when the workbook fits one reply.  Past that,
+ * Operaciones is read in pieces (sheet_chunks.h): the grid first when it
+ * is not known, then the other tables with the first piece, then the
+ * rest, each request charged to the read quota on its own.
+ */
+enum refresh_step {
+	STEP_GRID,		/* spreadsheets.get: the grid's size */
+	STEP_MAIN,		/* every table, Operaciones' first piece */
+	STEP_PIECE,		/* one more piece of Operaciones */
 };
 
 /* A write noted while a refresh was in flight, to apply to its tables. */
@@ -68,11 +81,17 @@ struct sheets_cache {
 	uint64_t			 loaded_ms;	/* when they were asked for */
 
 	int				 refreshing;
+	enum refresh_step		 step;
 	struct sheets_limit_op		*lop;
 	uint64_t			 call_id;
 	size_t				 nranges;	/* of that call */
+	struct sheet_chunks		 chunks;	/* Operaciones */
+	/* The value ranges read so far by the refresh under way. */
+	struct sheets_value_range	 got[SHEETS_CACHE_TABLES];
+	int				 regrid;	/* learn it first */
+	int				 replanned;	/* this refresh */
 	uint64_t			 log_paused_until_ms;
-	uint64_t			 refresh_started_ms;
+	uint64_t			 step_started_ms;
 	uint64_t			 call_sent_ms;
 	uint64_t			 next_refresh_ms;
 	uint64_t			 attempt_end_ms;
@@ -255,6 +274,16 @@ table_of(const struct sheets_cache *c, const char *sheet)
 }
 
 static void
+got_clear(struct sheets_cache *c)
+{
+	int	i;
+
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
+		sheets_value_range_clear(&c->got[i]);
+	sheet_chunks_clear(&c->chunks);
+}
+
+static void
 refresh_failed(struct sheets_cache *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -267,6 +296,7 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 	vsnprintf(c->error, sizeof(c->error), fmt, ap);
 	va_end(ap);
 	c->refreshing = 0;
+	got_clear(c);
 	c->failures++;
 	c->last_ok = 0;
 	c->attempted = 1;
@@ -277,21 +307,16 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 	deliver_waiting(c);
 }
 
-/* Builds the three tables from the batchGet; -1 with err set. */
+/* Builds the three tables from what the refresh read; -1 with err set. */
 static int
-tables_build(struct sheets_cache *c, struct sheets_value_ranges *vrs,
-    struct cache_table *out, char *err, size_t errsz)
+tables_build(struct sheets_cache *c, struct cache_table *out, char *err,
+    size_t errsz)
 {
 	struct sheets_value_range	*vr;
 	int				 i;
 
-	if (vrs->nranges != c->nranges) {
-		snprintf(err, errsz, "%zu ranges back for %zu asked",
-		    vrs->nranges, c->nranges);
-		return (-1);
-	}
 	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
-		vr = &vrs->ranges[i];
+		vr = &c->got[i];
 		out[i].rows = vr->rows;
 		out[i].nrows = vr->nrows;
 		if ((out[i].t = sheet_table_new(vr)) == NULL) {
@@ -315,35 +340,29 @@ log_pause(struct sheets_cache *c)
 		c->log_paused_until_ms = now_ms(c) + LOG_PAUSE_MS;
 }
 
+static int	next_request(struct sheets_cache *, enum refresh_step);
+static void	next_or_fail(struct sheets_cache *, enum refresh_step);
+
+/* Every piece is in: the tables replace the ones served. */
 static void
-on_batch(void *arg, struct sheets_result *res)
+refresh_done(struct sheets_cache *c)
 {
-	struct sheets_cache	*c = arg;
 	struct cache_table	 fresh[SHEETS_CACHE_TABLES];
 	struct noted_write	*n;
 	char			 err[SHEETS_CACHE_ERROR_MAX];
 	size_t			 k;
 
-	c->call_id = 0;
-	if (res->class != SHEETS_OK) {
-		log_pause(c);
-		refresh_failed(c, "%s", res->error);
-		return;
-	}
+	/* Data up to the grid's last row: rows may have been added past it. */
+	if (sheet_chunks_at_grid_end(&c->chunks))
+		c->regrid = 1;
+	sheet_chunks_finish(&c->chunks, &c->got[SHEETS_CACHE_OPERACIONES]);
 	memset(fresh, 0, sizeof(fresh));
-	if (tables_build(c, &res->value_ranges, fresh, err,
-	    sizeof(err)) == -1) {
+	if (tables_build(c, fresh, err, sizeof(err)) == -1) {
 		tables_clear(fresh);
-		log_pause(c);
 		refresh_failed(c, "%s", err);
 		return;
 	}
-	/* A log that could not take its rows asks for them again. */
-	if (c->nranges > SHEETS_CACHE_TABLES)
-		(void)metadata_log_ingest(c->cfg.log,
-		    &res->value_ranges.ranges[SHEETS_CACHE_TABLES],
-		    &res->value_ranges.ranges[SHEETS_CACHE_TABLES + 1],
-		    now_ms(c));
+	got_clear(c);
 	tables_clear(c->tab);
 	memcpy(c->tab, fresh, sizeof(c->tab));
 	c->have = 1;
@@ -364,14 +383,162 @@ on_batch(void *arg, struct sheets_result *res)
 	deliver_waiting(c);
 }
 
+/*
+ * A batchGet failed.  A reply too big to take is asked again smaller:
+ * with Operaciones in pieces, then without the Metadata log, then in
+ * smaller pieces; a range past a grid that shrank learns the grid again.
+ */
+static void
+batch_failed(struct sheets_cache *c, struct sheets_result *res)
+{
+	const char	*sheet = c->sheet[SHEETS_CACHE_OPERACIONES];
+	int		 with_log = c->step == STEP_MAIN &&
+			    c->nranges > SHEETS_CACHE_TABLES;
+
+	if (res->too_big && sheet_chunks_whole(&c->chunks)) {
+		next_or_fail(c, STEP_GRID);
+	} else if (res->too_big && with_log) {
+		log_pause(c);
+		next_or_fail(c, STEP_MAIN);
+	} else if (res->too_big && sheet_chunks_shrink(&c->chunks) == 0) {
+		next_or_fail(c, c->step);
+	} else if (res->too_big) {
+		refresh_failed(c, "row %u of '%s' cannot be read within the "
+		    "limits of one reply: %s", sheet_chunks_piece_row(
+		    &c->chunks), sheet, res->error);
+		/* It will not fix itself soon: no more reads than a TTL's. */
+		if (c->cfg.ttl_ms > c->cfg.retry_ms)
+			c->next_refresh_ms = c->attempt_end_ms + c->cfg.ttl_ms;
+	} else if (res->http_status == 400 && !c->replanned && !with_log &&
+	    !sheet_chunks_whole(&c->chunks)) {
+		c->replanned = 1;
+		next_or_fail(c, STEP_GRID);
+	} else {
+		if (c->step == STEP_MAIN)
+			log_pause(c);
+		refresh_failed(c, "%s", res->error);
+	}
+}
+
+static void
+on_batch(void *arg, struct sheets_result *res)
+{
+	struct sheets_cache	*c = arg;
+	struct sheets_value_range *vr;
+	int			 i;
+
+	c->call_id = 0;
+	if (res->class != SHEETS_OK) {
+		batch_failed(c, res);
+		return;
+	}
+	if (res->value_ranges.nranges != c->nranges) {
+		if (c->step == STEP_MAIN)
+			log_pause(c);
+		refresh_failed(c, "%zu ranges back for %zu asked",
+		    res->value_ranges.nranges, c->nranges);
+		return;
+	}
+	vr = res->value_ranges.ranges;
+	if (c->step == STEP_MAIN) {
+		for (i = 1; i < SHEETS_CACHE_TABLES; i++) {
+			sheets_value_range_clear(&c->got[i]);
+			c->got[i] = vr[i];
+			memset(&vr[i], 0, sizeof(vr[i]));
+		}
+		/* A log that could not take its rows asks for them again. */
+		if (c->nranges > SHEETS_CACHE_TABLES)
+			(void)metadata_log_ingest(c->cfg.log,
+			    &vr[SHEETS_CACHE_TABLES],
+			    &vr[SHEETS_CACHE_TABLES + 1], now_ms(c));
+	}
+	if (sheet_chunks_take(&c->chunks, &vr[0], res->response_bytes) ==
+	    -1) {
+		refresh_failed(c, "out of memory");
+		return;
+	}
+	if (sheet_chunks_done(&c->chunks))
+		refresh_done(c);
+	else
+		next_or_fail(c, STEP_PIECE);
+}
+
+static void
+on_grid(void *arg, struct sheets_result *res)
+{
+	struct sheets_cache		*c = arg;
+	const struct sheets_sheet	*sh;
+	const char			*sheet = c->sheet[SHEETS_CACHE_OPERACIONES];
+
+	c->call_id = 0;
+	if (res->class != SHEETS_OK) {
+		refresh_failed(c, "reading the grid of '%s': %s", sheet,
+		    res->error);
+		return;
+	}
+	sh = sheets_spreadsheet_find(&res->spreadsheet, sheet);
+	if (sh == NULL) {
+		refresh_failed(c, "no sheet '%s' in the spreadsheet", sheet);
+		return;
+	}
+	sheet_chunks_set_grid(&c->chunks, sh->row_count, sh->column_count);
+	if (sheet_chunks_whole(&c->chunks)) {
+		refresh_failed(c, "sheet '%s' has no grid size", sheet);
+		return;
+	}
+	c->regrid = 0;
+	sheet_chunks_begin(&c->chunks);
+	next_or_fail(c, STEP_MAIN);
+}
+
+/* Sends the request of c->step, its read already granted. */
+static void
+send_step(struct sheets_cache *c)
+{
+	const char	*ranges[SHEETS_CACHE_TABLES + 2];
+	char		 err[SHEETS_CACHE_ERROR_MAX];
+	uint64_t	 now = now_ms(c), end, left;
+	int		 i;
+
+	end = c->step_started_ms + c->cfg.refresh_timeout_ms;
+	left = end > now ? end - now : 1;
+	switch (c->step) {
+	case STEP_GRID:
+		c->call_id = sheets_get_spreadsheet(c->sc, left, on_grid, c,
+		    err, sizeof(err));
+		break;
+	case STEP_MAIN:
+		ranges[SHEETS_CACHE_OPERACIONES] =
+		    sheet_chunks_range(&c->chunks);
+		for (i = 1; i < SHEETS_CACHE_TABLES; i++)
+			ranges[i] = c->range[i];
+		c->nranges = SHEETS_CACHE_TABLES;
+		if (c->cfg.log != NULL && now >= c->log_paused_until_ms &&
+		    metadata_log_ranges(c->cfg.log,
+		    &ranges[SHEETS_CACHE_TABLES],
+		    &ranges[SHEETS_CACHE_TABLES + 1]) == 0)
+			c->nranges += 2;
+		c->call_sent_ms = now;
+		c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
+		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
+		    sizeof(err));
+		break;
+	case STEP_PIECE:
+		ranges[0] = sheet_chunks_range(&c->chunks);
+		c->nranges = 1;
+		c->call_id = sheets_batch_get(c->sc, ranges, 1,
+		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
+		    sizeof(err));
+		break;
+	}
+	if (c->call_id == 0)
+		refresh_failed(c, "%s", err);
+}
+
 static void
 on_limit(void *arg, const struct sheets_limit_reply *r)
 {
 	struct sheets_cache	*c = arg;
-	const char		*ranges[SHEETS_CACHE_TABLES + 2];
-	char			 err[SHEETS_CACHE_ERROR_MAX];
-	uint64_t		 now = now_ms(c), end, left;
-	int			 i;
 
 	c->lop = NULL;
 	if (r->result == SHEETS_LIMIT_WAIT) {
@@ -379,21 +546,30 @@ on_limit(void *arg, const struct sheets_limit_reply *r)
 		    "frees in %llu ms", (unsigned long long)r->wait_ms);
 		return;
 	}
-	end = c->refresh_started_ms + c->cfg.refresh_timeout_ms;
-	left = end > now ? end - now : 1;
-	for (i = 0; i < SHEETS_CACHE_TABLES; i++)
-		ranges[i] = c->range[i];
-	c->nranges = SHEETS_CACHE_TABLES;
-	if (c->cfg.log != NULL && now >= c->log_paused_until_ms &&
-	    metadata_log_ranges(c->cfg.log,
-	    &ranges[SHEETS_CACHE_TABLES], &ranges[SHEETS_CACHE_TABLES + 1]) ==
-	    0)
-		c->nranges += 2;
-	c->call_sent_ms = now;
-	c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
-	    SHEETS_RENDER_FORMATTED, left, on_batch, c, err, sizeof(err));
-	if (c->call_id == 0)
-		refresh_failed(c, "%s", err);
+	send_step(c);
+}
+
+/*
+ * Each request of a refresh waits for its own read and has its own
+ * refresh_timeout_ms: a sheet read in pieces takes longer as a whole, and
+ * readers stop waiting at their own deadlines anyway.  0 or -1 (memory).
+ */
+static int
+next_request(struct sheets_cache *c, enum refresh_step step)
+{
+	c->step = step;
+	c->step_started_ms = now_ms(c);
+	c->lop = sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ,
+	    c->step_started_ms + c->cfg.refresh_timeout_ms, on_limit, c);
+	return (c->lop != NULL ? 0 : -1);
+}
+
+/* From a callback, where failing may answer the readers. */
+static void
+next_or_fail(struct sheets_cache *c, enum refresh_step step)
+{
+	if (next_request(c, step) == -1)
+		refresh_failed(c, "out of memory");
 }
 
 /* Starts a refresh unless one runs or a failed one is too recent. */
@@ -406,10 +582,10 @@ refresh_start(struct sheets_cache *c)
 		return;
 	c->refreshing = 1;
 	c->refreshes++;
-	c->refresh_started_ms = now;
-	c->lop = sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ,
-	    now + c->cfg.refresh_timeout_ms, on_limit, c);
-	if (c->lop == NULL) {
+	c->replanned = 0;
+	sheet_chunks_begin(&c->chunks);
+	/* Not refresh_failed(): no reader may be answered from here. */
+	if (next_request(c, c->regrid ? STEP_GRID : STEP_MAIN) == -1) {
 		c->refreshing = 0;
 		c->failures++;
 		snprintf(c->error, sizeof(c->error), "out of memory");
@@ -453,6 +629,12 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 		c->cfg.sheet[i] = c->sheet[i];
 		c->cfg.key_header[i] = c->key[i];
 	}
+	if (sheet_chunks_init(&c->chunks, c->sheet[SHEETS_CACHE_OPERACIONES],
+	    sheets_client_limits(sc)->max_cells) == -1) {
+		snprintf(err, errsz, "sheets cache: bad sheet name");
+		free(c);
+		return (NULL);
+	}
 	c->sc = sc;
 	c->lim = lim;
 	c->loop = loop;
@@ -476,6 +658,7 @@ sheets_cache_free(struct sheets_cache *c)
 		free(w);
 	}
 	tables_clear(c->tab);
+	got_clear(c);
 	journal_clear(c);
 	free(c->journal);
 	free(c);

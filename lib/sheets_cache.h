@@ -52,7 +52,8 @@ struct sheets_cache_config {
 	const char	*key_header[SHEETS_CACHE_TABLES];
 	uint64_t	 ttl_ms;
 	uint64_t	 max_stale_ms;
-	uint64_t	 refresh_timeout_ms;	/* one refresh, budget wait in */
+	/* One request of a refresh (one refresh, unless in pieces). */
+	uint64_t	 refresh_timeout_ms;	/* budget wait in */
 	uint64_t	 retry_ms;		/* after a failed refresh */
 	/*
 	 * Optional: the Metadata log, whose header and tail ride along in

@@ -426,14 +426,18 @@ op_response(void *arg, const struct http_client_result *hr)
 	op->state = OP_BACKOFF;
 	op->due_ms = UINT64_MAX;
 	op->res.http_status = hr->status;
+	op->res.response_bytes = hr->body_len;
+	op->res.too_big = hr->error == HTTP_CLIENT_ERR_TOO_LARGE;
 	class = sheets_classify(hr->error, hr->status);
 	if (hr->status == 429)
 		sc->stats.rate_limited++;
 
 	switch (class) {
 	case SHEETS_OK:
-		if (op_parse(op, hr) == -1)
+		if (op_parse(op, hr) == -1) {
+			op->res.too_big = op->call == SHEETS_CALL_BATCH_GET;
 			op_finish(op, SHEETS_FATAL);
+		}
 		else
 			op_finish(op, SHEETS_OK);
 		return;
@@ -767,8 +771,9 @@ batch_get_url(const struct sheets_client *sc, const char *const *ranges,
 		}
 		n += (size_t)w;
 	}
-	snprintf(url + n, cap - n, "&majorDimension=ROWS&valueRenderOption=%s",
-	    render_name(render));
+	/* Unindented, the same rows cost about half the bytes. */
+	snprintf(url + n, cap - n, "&majorDimension=ROWS&prettyPrint=false"
+	    "&valueRenderOption=%s", render_name(render));
 	return (url);
 }
 
@@ -925,6 +930,12 @@ size_t
 sheets_client_pending(const struct sheets_client *sc)
 {
 	return (sc->nops);
+}
+
+const struct sheets_limits *
+sheets_client_limits(const struct sheets_client *sc)
+{
+	return (&sc->cfg.limits);
 }
 
 void

@@ -102,6 +102,13 @@ struct sheets_result {
 	long					 http_status;
 	struct sheets_api_error			 api_error;
 	unsigned int				 attempts;
+	size_t					 response_bytes;
+	/*
+	 * The reply passed the response cap, or a batchGet reply could not
+	 * be taken in whole (past a codec limit, or malformed): asking for
+	 * less may succeed where asking again would not.
+	 */
+	int					 too_big;
 	struct sheets_value_ranges		 value_ranges;
 	struct sheets_batch_update_result	 batch_update;
 	struct sheets_append_result		 append;
@@ -177,6 +184,9 @@ uint64_t	sheets_append_dimension(struct sheets_client *sc,
 int		sheets_client_cancel(struct sheets_client *sc, uint64_t id);
 
 size_t		sheets_client_pending(const struct sheets_client *sc);
+/* The limits its replies are parsed with. */
+const struct sheets_limits *sheets_client_limits(
+		    const struct sheets_client *sc);
 void		sheets_client_stats(const struct sheets_client *sc,
 		    struct sheets_client_stats *out);
 

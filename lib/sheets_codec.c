@@ -14,9 +14,6 @@
 
 #define GEN_OK(x)	((x) == yajl_gen_status_ok)
 
-/* A range as echoed: a quoted title with every ' doubled, then an area. */
-#define RANGE_MAX_BYTES	(A1_SHEET_NAME_SIZE * 2 + 32)
-
 static int
 gen_str(yajl_gen g, const char *s)
 {
@@ -404,7 +401,7 @@ sheets_parse_value_range(yajl_val v, const struct sheets_limits *lim,
 		snprintf(err, errsz, "valueRanges[%zu]: missing \"range\"", vi);
 		return (-1);
 	}
-	if ((vr->range = dup_bounded(range, RANGE_MAX_BYTES)) == NULL) {
+	if ((vr->range = dup_bounded(range, SHEETS_RANGE_MAX_BYTES)) == NULL) {
 		snprintf(err, errsz, "valueRanges[%zu]: range too long", vi);
 		return (-1);
 	}
@@ -441,62 +438,6 @@ sheets_parse_value_range(yajl_val v, const struct sheets_limits *lim,
 			return (-1);
 	}
 	return (0);
-}
-
-int
-sheets_parse_batch_get(const char *body, size_t len,
-    const struct sheets_limits *lim, struct sheets_value_ranges *out,
-    char *err, size_t errsz)
-{
-	yajl_val	root, vrs;
-	size_t		n, i;
-
-	memset(out, 0, sizeof(*out));
-	if ((root = json_tree_parse(body, len, err, errsz)) == NULL)
-		return (-1);
-
-	if (!YAJL_IS_OBJECT(root)) {
-		snprintf(err, errsz, "batchGet: not an object");
-		goto fail;
-	}
-	/* Asking for no ranges gives no key at all. */
-	if ((vrs = json_tree_get(root, "valueRanges", yajl_t_any)) == NULL) {
-		yajl_tree_free(root);
-		return (0);
-	}
-	if (!YAJL_IS_ARRAY(vrs)) {
-		snprintf(err, errsz, "batchGet: \"valueRanges\" is not an "
-		    "array");
-		goto fail;
-	}
-	n = vrs->u.array.len;
-	if (n > lim->max_ranges) {
-		snprintf(err, errsz, "batchGet: more than %zu value ranges",
-		    lim->max_ranges);
-		goto fail;
-	}
-	if (n > 0 && (out->ranges = calloc(n, sizeof(*out->ranges))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	for (i = 0; i < n; i++) {
-		out->nranges = i + 1;
-		if (!YAJL_IS_OBJECT(vrs->u.array.values[i])) {
-			snprintf(err, errsz, "valueRanges[%zu]: not an object",
-			    i);
-			goto fail;
-		}
-		if (sheets_parse_value_range(vrs->u.array.values[i], lim, i,
-		    &out->ranges[i], err, errsz) == -1)
-			goto fail;
-	}
-	yajl_tree_free(root);
-	return (0);
-
-fail:
-	yajl_tree_free(root);
-	sheets_value_ranges_free(out);
-	return (-1);
 }
 
 void
@@ -536,7 +477,7 @@ parse_update(yajl_val v, struct sheets_update_result *u, const char *what,
 		return (-1);
 	}
 	if ((u->updated_range = dup_bounded(json_tree_string(v,
-	    "updatedRange"), RANGE_MAX_BYTES)) == NULL) {
+	    "updatedRange"), SHEETS_RANGE_MAX_BYTES)) == NULL) {
 		snprintf(err, errsz, "%s: updatedRange too long", what);
 		return (-1);
 	}
@@ -628,7 +569,7 @@ sheets_parse_append(const char *body, size_t len,
 	}
 	/* Absent or "" when the range held no table yet. */
 	if ((out->table_range = dup_bounded(json_tree_string(root,
-	    "tableRange"), RANGE_MAX_BYTES)) == NULL) {
+	    "tableRange"), SHEETS_RANGE_MAX_BYTES)) == NULL) {
 		snprintf(err, errsz, "append response: tableRange too long");
 		goto fail;
 	}

@@ -18,23 +18,33 @@
 
 #include <stddef.h>
 
+#include "a1.h"
+
 /* Google's own ceiling: 50,000 characters per cell, up to 4 bytes each. */
 #define SHEETS_MAX_CELL_BYTES	(50000 * 4)
 #define SHEETS_MAX_SHEETS	1000
+/* A range as echoed: a quoted title with every ' doubled, then an area. */
+#define SHEETS_RANGE_MAX_BYTES	(A1_SHEET_NAME_SIZE * 2 + 32)
 
 struct sheets_limits {
 	size_t	max_ranges;		/* value ranges per call */
 	size_t	max_rows;		/* rows per value range */
 	size_t	max_cells_per_row;
 	size_t	max_cell_bytes;		/* bytes of one cell's text */
+	size_t	max_cells;		/* per reply; 0: no limit of its own */
 };
 
 /*
  * Defaults sized for the workbook in spec/data.md (Operaciones: up to
  * 10,000 rows of ~72 columns) with room to grow.  The HTTP client's
- * response cap bounds a whole response on top of these.
+ * response cap bounds a whole response on top of these; the cells of one
+ * reply are capped so that parsing one costs tens of MB at most (each
+ * cell is a pointer and an allocation), whatever its bytes hold.  A
+ * bigger sheet is read in pieces (sheet_chunks.h).
  */
-#define SHEETS_LIMITS_DEFAULT_INIT	{ 64, 200000, 1024, SHEETS_MAX_CELL_BYTES }
+#define SHEETS_MAX_CELLS_PER_REPLY	1500000
+#define SHEETS_LIMITS_DEFAULT_INIT	{ 64, 200000, 1024, \
+	SHEETS_MAX_CELL_BYTES, SHEETS_MAX_CELLS_PER_REPLY }
 
 enum sheets_value_input {
 	SHEETS_INPUT_RAW,		/* stored exactly as sent */
@@ -119,7 +129,11 @@ struct sheets_value_ranges {
 	size_t				 nranges;
 };
 
-/* values.batchGet.  A value range without "values" has no rows. */
+/*
+ * values.batchGet.  A value range without "values" has no rows.  Parsed
+ * as it streams (sheets_batch_get.c), with every limit checked per cell:
+ * body needs no NUL terminator, and any bytes are safe to hand it.
+ */
 int	sheets_parse_batch_get(const char *body, size_t len,
 	    const struct sheets_limits *lim, struct sheets_value_ranges *out,
 	    char *err, size_t errsz);

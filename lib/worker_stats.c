@@ -1,5 +1,6 @@
 #include <sys/mman.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "stat_counter.h"
@@ -75,4 +76,30 @@ pool_totals_sum(const struct stats_region *r, uint64_t budget,
 	t->utilization_percent = budget > 0 ?
 	    (double)t->open * 100.0 / (double)budget : 0.0;
 	t->high_utilization = t->utilization_percent > HIGH_UTILIZATION_PERCENT;
+}
+
+int
+read_cache_verdict(const struct stats_region *r, char *why, size_t whylen)
+{
+	const struct worker_stats	*w;
+	char				 msg[SHEETS_PROBE_ERR_MAX];
+	uint64_t			 at, newest = 0;
+	size_t				 i;
+
+	if (whylen > 0)
+		why[0] = '\0';
+	for (i = 0; i < r->nslots; i++) {
+		w = &r->slot[i];
+		at = __atomic_load_n(&w->read_cache.checked_ms,
+		    __ATOMIC_ACQUIRE);
+		if (stat_get(&w->pid) == 0 || at == 0 || at < newest)
+			continue;
+		/* Its own time as now: a record's age is not in question. */
+		if (sheets_probe_verdict(&w->read_cache, at, UINT64_MAX, msg,
+		    sizeof(msg)) == 0) {
+			newest = at;
+			snprintf(why, whylen, "%s", msg);
+		}
+	}
+	return (newest == 0);
 }

@@ -52,6 +52,8 @@ struct worker_stats {
 	struct sheets_stats		sheets;
 	struct sse_hub_stats		sse;
 	struct occupation_stats		occupation;
+	/* The read cache's last refresh: ok, or why not (sheets_cache.h). */
+	struct sheets_probe		read_cache;
 };
 
 struct stats_region {
@@ -89,5 +91,13 @@ struct worker_stats	*stats_region_claim(struct stats_region *,
 
 void	pool_totals_sum(const struct stats_region *, uint64_t budget,
 	    struct pool_totals *);
+
+/*
+ * Returns 1 unless a worker's read cache failed its last refresh; then 0
+ * with the newest such failure's reason in why.  A cache that has not
+ * refreshed yet counts as fine.
+ */
+int	read_cache_verdict(const struct stats_region *, char *why,
+	    size_t whylen);
 
 #endif

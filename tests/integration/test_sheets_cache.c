@@ -2,7 +2,8 @@
  * The read cache against the Sheets emulator: one read for three sheets,
  * TTL and single flight, stale tables while Sheets fails, deadlines while
  * it hangs, our own writes visible at once, a health probe that costs
- * no quota, and the Metadata log read along without risking the tables.
+ * no quota, the Metadata log read along without risking the tables, and
+ * a workbook past what one reply may hold read in pieces.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -556,6 +557,81 @@ test_group_commit_writes_reach_the_cache(void **state)
 	    "version")), done.out.version);
 }
 
+/*
+ * A workbook past what one reply may hold (here a client allowing 1,000
+ * cells a reply, so the 60 rows of 72 columns do not fit): the whole read
+ * fails, the grid is learned once, Operaciones comes in pieces of whole
+ * rows with the Metadata log along, and the table is the whole sheet.
+ * The next refresh goes straight to the pieces.
+ */
+static void
+test_pieces_past_the_reply_cap(void **state)
+{
+	struct fixture			*f = *state;
+	struct sheets_client_config	 cfg;
+	struct service_account		*sa;
+	struct sheets_cache_view	 v;
+	struct sheets_cache_health	 h;
+	struct got			 g[2];
+	char				 tag[80], err[256];
+	long long			 gets;
+
+	first_tag(f, tag, sizeof(tag));
+	sheets_cache_free(f->cache);
+	f->cache = NULL;
+	sheets_client_free(f->sc);
+	assert_non_null(sa = emu_account(&f->emu));
+	sheets_client_config_defaults(&cfg);
+	cfg.base_url = f->emu.base;
+	cfg.spreadsheet_id = f->emu.spreadsheet_id;
+	cfg.attempt_timeout_ms = 5000;
+	cfg.limits.max_cells = 1000;
+	f->sc = sheets_client_new(poll_loop_io(f->pl), sa, &cfg, err,
+	    sizeof(err));
+	service_account_free(sa);
+	assert_non_null(f->sc);
+	assert_non_null(f->log = metadata_log_new("Metadata", 60000));
+	cache_open(f, 15000, 300000, 100, 5000);
+
+	emu_reset_counters(&f->emu);
+	memset(g, 0, sizeof(g));
+	assert_non_null(sheets_cache_read(f->cache, harness_now_ms() + 10000,
+	    on_view, &g[0]));
+	assert_int_equal(WAIT_GOT(f, g, 1, 11000), 0);
+	if (g[0].status != SHEETS_CACHE_FRESH)
+		fail_msg("%s", g[0].error);
+	sheets_cache_peek(f->cache, &v);
+	assert_int_equal(sheet_table_rows(v.table[SHEETS_CACHE_OPERACIONES]),
+	    60);
+	assert_int_equal(sheet_table_find(v.table[SHEETS_CACHE_OPERACIONES],
+	    tag), 0);
+	assert_int_equal(sheet_table_rows(v.table[SHEETS_CACHE_TRABAJADORES]),
+	    12);
+	assert_true(metadata_log_loaded(f->log));
+	assert_int_equal(emu_counter(&f->emu, "calls", "spreadsheets.get",
+	    NULL), 1);
+	gets = batch_gets(f);
+	print_message("first refresh: %lld batchGets\n", gets);
+	/* The whole read, then 60 rows at 9 a piece (the grid's empty rest
+	   costs a few more). */
+	assert_true(gets >= 8);
+
+	sheets_cache_invalidate(f->cache);
+	emu_reset_counters(&f->emu);
+	assert_non_null(sheets_cache_read(f->cache, harness_now_ms() + 10000,
+	    on_view, &g[1]));
+	assert_int_equal(WAIT_GOT(f, &g[1], 1, 11000), 0);
+	assert_int_equal(g[1].status, SHEETS_CACHE_FRESH);
+	assert_int_equal(emu_counter(&f->emu, "calls", "spreadsheets.get",
+	    NULL), 0);
+	/* No whole read, no grid, no halving: the pieces only. */
+	print_message("next refresh: %lld batchGets\n", batch_gets(f));
+	assert_true(batch_gets(f) <= gets - 1);
+	sheets_cache_health(f->cache, &h);
+	assert_true(h.last_ok);
+	assert_int_equal(h.failures, 0);
+}
+
 int
 main(void)
 {
@@ -577,6 +653,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_group_commit_writes_reach_the_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces_past_the_reply_cap,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -663,7 +663,7 @@ test_batch_get_with_token(void **state)
 	assert_string_equal(l->method, "GET");
 	assert_string_equal(l->target, "/v4/spreadsheets/sheet%20id%2F1/"
 	    "values:batchGet?ranges=%27Operaciones%27%21A1%3ABT&ranges="
-	    "%27Roles%27%21A%3AC&majorDimension=ROWS"
+	    "%27Roles%27%21A%3AC&majorDimension=ROWS&prettyPrint=false"
 	    "&valueRenderOption=FORMATTED_VALUE");
 	assert_string_equal(l->auth, "Bearer tok-1");
 

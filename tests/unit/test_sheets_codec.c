@@ -134,7 +134,7 @@ test_append_body(void **state)
 static void
 test_encode_rejects(void **state)
 {
-	struct sheets_limits		small = { 2, 2, 3, 4 };
+	struct sheets_limits		small = { 2, 2, 3, 4, 0 };
 	const struct sheets_cell	bad_utf8[] = { TEXT("ok"),
 					    TEXT("\xc3(") };
 	const struct sheets_cell	long_text[] = { TEXT("12345") };
@@ -296,7 +296,7 @@ assert_batch_get_rejected(const char *body, const struct sheets_limits *lim,
 static void
 test_parse_batch_get_rejects(void **state)
 {
-	struct sheets_limits	small = { 2, 2, 2, 3 };
+	struct sheets_limits	small = { 2, 2, 2, 3, 0 };
 	char			deep[200];
 
 	(void)state;
@@ -329,6 +329,46 @@ test_parse_batch_get_rejects(void **state)
 	memset(deep, '[', sizeof(deep) - 1);
 	deep[sizeof(deep) - 1] = '\0';
 	assert_batch_get_rejected(deep, &small, "nested deeper");
+}
+
+/*
+ * The streaming parse: a cap on the cells of a whole reply, members it
+ * does not know skipped however nested, no NUL terminator needed, and a
+ * repeated member refused rather than merged.
+ */
+static void
+test_parse_batch_get_streaming(void **state)
+{
+	struct sheets_limits		 few = { 4, 10, 10, 10, 5 };
+	struct sheets_value_ranges	 vrs;
+	static const char		 text[] = "{\"x\":[[{\"values\":1}]],"
+	    "\"valueRanges\":[{\"range\":\"A1\",\"y\":{\"values\":[1]},"
+	    "\"values\":[[1,-2.5e3,null],[\"a\"]]}]}";
+	char				*body, err[128];
+
+	(void)state;
+	/* Not NUL-terminated: the last byte is followed by more text. */
+	assert_non_null(body = malloc(sizeof(text) - 1 + 8));
+	memcpy(body, text, sizeof(text) - 1);
+	memcpy(body + sizeof(text) - 1, "garbage!", 8);
+	if (sheets_parse_batch_get(body, sizeof(text) - 1, &few, &vrs, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	free(body);
+	assert_int_equal(vrs.nranges, 1);
+	assert_int_equal(vrs.ranges[0].nrows, 2);
+	assert_string_equal(vrs.ranges[0].rows[0].cells[1], "-2.5e3");
+	assert_string_equal(vrs.ranges[0].rows[0].cells[2], "");
+	sheets_value_ranges_free(&vrs);
+
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"values\":[[1,2,3],[4,5,6]]}]}", &few, "more than 5 cells");
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"values\":[[1]],\"values\":[[2]]}]}", &few, "not an array");
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"range\":\"A2\"}]}", &few, "twice");
+	/* Invalid JSON wins over the shape error found before it. */
+	assert_batch_get_rejected("[1, 2", &few, "invalid JSON");
 }
 
 static void
@@ -522,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_append_dimension_body),
 		cmocka_unit_test(test_parse_batch_get),
 		cmocka_unit_test(test_parse_batch_get_rejects),
+		cmocka_unit_test(test_parse_batch_get_streaming),
 		cmocka_unit_test(test_parse_batch_update),
 		cmocka_unit_test(test_parse_append),
 		cmocka_unit_test(test_parse_spreadsheet),
