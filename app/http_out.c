@@ -217,6 +217,13 @@ leak_a_connection(void)
 }
 #endif
 
+void
+http_too_large_detail(char *buf, size_t len)
+{
+	snprintf(buf, len, "El cuerpo de la petición supera el máximo de %zu "
+	    "bytes.", zeues_cfg.max_body_bytes);
+}
+
 int
 http_route_begin(struct http_request *req, enum http_route route,
     int allowed)
@@ -236,8 +243,7 @@ http_route_begin(struct http_request *req, enum http_route route,
 	 * its pool set it, so a GET after a large POST would look large.
 	 */
 	if (req->http_body_length > zeues_cfg.max_body_bytes) {
-		snprintf(detail, sizeof(detail), "El cuerpo de la petición "
-		    "supera el máximo de %zu bytes.", zeues_cfg.max_body_bytes);
+		http_too_large_detail(detail, sizeof(detail));
 		/* The rest of the body may still be arriving: never read it. */
 		req->owner->flags |= CONN_CLOSE_EMPTY;
 		http_send_error(req, route, API_ERR_PAYLOAD_TOO_LARGE, detail,

@@ -113,9 +113,19 @@ request_log_begin(struct http_request *req)
 	    access_log_id_acceptable(given)) {
 		snprintf(n->id, sizeof(n->id), "%s", given);
 	} else {
-		snprintf(n->id, sizeof(n->id), "%08x-%02x-%012llx", id_prefix,
-		    (unsigned int)zw.id, (unsigned long long)++id_counter);
+		request_log_new_id(n->id, sizeof(n->id));
 	}
+}
+
+void
+request_log_new_id(char *buf, size_t len)
+{
+	if (!notes_ready()) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(buf, len, "%08x-%02x-%012llx", id_prefix,
+	    (unsigned int)zw.id, (unsigned long long)++id_counter);
 }
 
 void

@@ -71,6 +71,8 @@ void	http_send_text(struct http_request *, enum http_route, int status,
 void	http_send_error(struct http_request *, enum http_route,
 	    enum api_error, const char *detail,
 	    void (*data_fn)(yajl_gen, void *), void *arg);
+/* The detail of the 413 of a body over MAX_BODY_BYTES. */
+void	http_too_large_detail(char *, size_t);
 /* The absolute deadline of a Redis call made for this request. */
 uint64_t	http_redis_deadline(uint64_t cap_ms);
 
@@ -80,6 +82,8 @@ void	request_log_begin(struct http_request *);
 void	request_log_occupation(struct http_request *, const char *tag,
 	    long long worker_id);
 const char	*request_log_id(struct http_request *);
+/* A request id for an answer given before Kore made a request of it. */
+void	request_log_new_id(char *, size_t);
 void	request_log_end(struct http_request *, enum http_route, int status);
 
 /*

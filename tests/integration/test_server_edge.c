@@ -187,6 +187,49 @@ test_oversized_body_refused_at_its_headers(void **state)
 	close(fd);
 }
 
+/*
+ * Above http_body_max (16x) Kore refuses before allocating, but with its
+ * own empty 413: the module answers that one too, in JSON, with its
+ * request id and CORS, and logs it since it never becomes a request.
+ */
+static void
+test_body_above_the_ceiling_gets_the_json_413(void **state)
+{
+	static const char	*lengths[] = {
+		"1048577", "2147483648", "99999999999999999999999999",
+	};
+	char		head[512], reply[4096], line[1024];
+	size_t		i;
+	uint64_t	t0;
+	int		fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		assert_true((fd = connect_server()) >= 0);
+		snprintf(head, sizeof(head), "POST /api/occupation/tomar "
+		    "HTTP/1.1\r\nHost: edge\r\nOrigin: https://zeues.example"
+		    "\r\nX-Request-Id: ceiling-%zu\r\ncontent-LENGTH: %s"
+		    "\r\n\r\n{\"tag_spool\":", i, lengths[i]);
+		t0 = harness_now_ms();
+		send_all(fd, head);
+		read_reply(fd, reply, sizeof(reply), 3000);
+		assert_true(harness_now_ms() - t0 < 1000);
+		assert_json_413(reply);
+		assert_non_null(strstr(reply, "connection: close"));
+		assert_non_null(strstr(reply, "access-control-allow-origin: "
+		    "https://zeues.example\r\n"));
+		snprintf(head, sizeof(head), "x-request-id: ceiling-%zu\r\n",
+		    i);
+		assert_non_null(strstr(reply, head));
+		close(fd);
+		snprintf(head, sizeof(head), "request_id=ceiling-%zu", i);
+		assert_int_equal(log_line_with(head, line, sizeof(line)), 0);
+		assert_non_null(strstr(line, "413"));
+	}
+	/* The worker is still there and still answers. */
+	assert_int_equal(test_server_status(&srv, "/livez", 5000), 200);
+}
+
 #define FLOOD_CONNS	64
 
 /*
@@ -514,6 +557,7 @@ main(void)
 {
 	const struct CMUnitTest edge[] = {
 		cmocka_unit_test(test_oversized_body_refused_at_its_headers),
+		cmocka_unit_test(test_body_above_the_ceiling_gets_the_json_413),
 		cmocka_unit_test(test_oversized_bodies_are_not_buffered),
 		cmocka_unit_test(test_wildcard_origin_reads_only),
 		cmocka_unit_test(test_access_log_logfmt),
