@@ -17,13 +17,14 @@ struct test_server {
 	char	log[512];
 	char	prefix[64];		/* CLIENT SETNAME prefix */
 	int	workers;		/* WORKERS as the server sees it */
+	int	own_redis;		/* REDIS_URL is the harness's */
 };
 
 /*
  * Starts Redis (unless redis_port is already set and running) and the
  * server with env_extra ("NAME=value", NULL-terminated) added, and waits
- * for /readyz and for every worker's subscriber and first command
- * connection in Redis's CLIENT LIST.  Returns 0, or -1 with the log left
+ * for /readyz and, on the harness's own Redis, for every worker's
+ * subscriber and first command connection in Redis's CLIENT LIST.  Returns 0, or -1 with the log left
  * in place.
  */
 int	test_server_start(struct test_server *, char *const env_extra[]);
