@@ -17,11 +17,14 @@ CC	?= cc
 KORE_FEATURES := $(shell cat /usr/share/kore/features 2>/dev/null)
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) -Ilib \
-	       $(EXTRA_CFLAGS)
+# lib/ is in layer folders (scripts/check-layers); each is on the include
+# path, so `#include "x.h"` names a header wherever its layer is.
+LIB_INC	:= $(patsubst %/,-I%,$(sort $(wildcard lib/*/)))
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) \
+	       $(LIB_INC) $(EXTRA_CFLAGS)
 DEP_LIBS := -lhiredis -lcurl -lyajl -lcrypto -lm
 
-LIB_SRC	:= $(wildcard lib/*.c)
+LIB_SRC	:= $(wildcard lib/*/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBZEUES := $(BUILD)/libzeues.a
 
