@@ -17,11 +17,14 @@ CC	?= cc
 KORE_FEATURES := $(shell cat /usr/share/kore/features 2>/dev/null)
 WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) -Ilib \
-	       $(EXTRA_CFLAGS)
+# lib/ is in layer folders (scripts/check-layers); each is on the include
+# path, so `#include "x.h"` names a header wherever its layer is.
+LIB_INC	:= $(patsubst %/,-I%,$(sort $(wildcard lib/*/)))
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(WARN) $(SANFLAGS) \
+	       $(LIB_INC) $(EXTRA_CFLAGS)
 DEP_LIBS := -lhiredis -lcurl -lyajl -lcrypto -lm
 
-LIB_SRC	:= $(wildcard lib/*.c)
+LIB_SRC	:= $(wildcard lib/*/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBZEUES := $(BUILD)/libzeues.a
 
@@ -51,7 +54,7 @@ SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
 TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
 	    $(if $(filter 1,$(SAN)),$(SAN_ENV),SOAK_TEST_STRICT=1)
 
-.PHONY: all deps build test test-suite run bench clean
+.PHONY: all deps build test test-suite check-layers run bench clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -96,11 +99,17 @@ $(LEAKY_SO): $(APP_SRC) $(LIB_SRC)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/leaky \
 	    EXTRA_CFLAGS=-DZEUES_TEST_LEAKY_REDIS $(BUILD)/leaky/zeues.so
 
-# One pass of the whole suite against one build (plain, or SAN=1).
+# No layer of lib/ includes a header of a layer above it; the check's
+# self-test proves it can fail.
+check-layers:
+	@scripts/check-layers
+
+# One pass of the whole suite against one build (plain, or SAN=1), the
+# layer check first.
 test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS) \
     $(LEAKY_SO)
-	@$(TEST_ENV) scripts/run-tests $(UNIT_BIN) $(INTEG_BIN) \
-	    $(EMULATOR_TESTS) $(SOAK_TESTS)
+	@$(TEST_ENV) scripts/run-tests scripts/check-layers $(UNIT_BIN) \
+	    $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS)
 
 # The README's test command: the suite, then the same under ASan/UBSan,
 # then a few seconds of each fuzz harness (tests/fuzz/fuzz.mk).

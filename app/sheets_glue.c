@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "group_commit.h"
+#include "metadata_log.h"
 #include "service_account.h"
 #include "sheets_cache.h"
 #include "sheets_client.h"
@@ -68,7 +69,7 @@ sheets_glue_start(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the Metadata log");
 		return (-1);
 	}
-	cc.log = zw.metadata;
+	metadata_log_rider(zw.metadata, &cc.rider);
 	zw.cache = sheets_cache_new(&cc, zw.sheets, zw.limiter, zw.loop, err,
 	    errlen);
 	if (zw.cache == NULL)

@@ -2,7 +2,8 @@
 #
 #   make migrate-tool    $(BUILD)/migrations/zeues-migrate
 #
-# It drives lib/'s Sheets client on lib/poll_loop.c, a plain poll(2) loop.
+# It drives lib/'s Sheets client on lib/loop/poll_loop.c, a plain poll(2)
+# loop.
 
 MIGRATE_SRC	:= $(wildcard migrations/*.c)
 MIGRATE_OBJ	:= $(MIGRATE_SRC:%.c=$(BUILD)/%.o)

@@ -55,8 +55,8 @@ $(BUILD)/$(EMU_DIR)/%.o: $(EMU_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(EMU_CFLAGS) -MMD -MP -c -o $@ $<
 
-# lib/parent_watch.c: the emulator's workers die with their parent too.
-$(EMU_SO): $(EMU_OBJ) $(BUILD)/lib/parent_watch.o
+# lib/base/parent_watch.c: the emulator's workers die with their parent too.
+$(EMU_SO): $(EMU_OBJ) $(BUILD)/lib/base/parent_watch.o
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -shared -o $@ $^ -lyajl -lcrypto
 

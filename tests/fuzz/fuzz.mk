@@ -15,9 +15,10 @@ FUZZ_BUILD	:= build/fuzz
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		   -fno-omit-frame-pointer
 # The gcc builds gate warnings; clang additionally wants a format
-# attribute on every printf-like helper (lib/occupation_rules.c has none).
+# attribute on every printf-like helper (lib/floor/occupation_rules.c has
+# none).
 FUZZ_CFLAGS	:= -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Wno-format-nonliteral \
-		   $(FUZZ_SAN) -Ilib
+		   $(FUZZ_SAN) $(LIB_INC)
 FUZZ_LIB_OBJ	:= $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_LIB	:= $(FUZZ_BUILD)/libzeues.a
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)

@@ -11,6 +11,7 @@
 
 #include "fuzz_input.h"
 #include "occupation_request.h"
+#include "spool_tag.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -34,11 +35,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	memset(&errs, 0, sizeof(errs));
 	if (occ_request_parse(kind, body, len, &req, &errs) == 0) {
 		if (kind != OCC_REQ_BATCH &&
-		    !occ_request_tag_valid(req.tag_spool,
+		    !spool_tag_valid(req.tag_spool,
 		    strlen(req.tag_spool)))
 			abort();
 		for (i = 0; kind == OCC_REQ_BATCH && i < req.ntags; i++)
-			if (!occ_request_tag_valid(req.tags[i],
+			if (!spool_tag_valid(req.tags[i],
 			    strlen(req.tags[i])))
 				abort();
 		if (req.worker_id <= 0)

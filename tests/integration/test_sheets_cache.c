@@ -17,6 +17,7 @@
 
 #include "emulator_fixture.h"
 #include "group_commit.h"
+#include "metadata_log.h"
 #include "poll_loop.h"
 #include "redis_pool.h"
 #include "sheets_cache.h"
@@ -126,7 +127,8 @@ cache_open(struct fixture *f, uint64_t ttl, uint64_t max_stale,
 	cfg.max_stale_ms = max_stale;
 	cfg.retry_ms = retry;
 	cfg.refresh_timeout_ms = refresh_timeout;
-	cfg.log = f->log;
+	if (f->log != NULL)
+		metadata_log_rider(f->log, &cfg.rider);
 	f->cache = sheets_cache_new(&cfg, f->sc, f->lim, poll_loop_io(f->pl),
 	    err, sizeof(err));
 	if (f->cache == NULL)

@@ -17,7 +17,8 @@ SOAK_OUT	:= $(BUILD)/tests/soak
 SOAK_BIN	:= $(SOAK_OUT)/zeues-soak
 SOAK_SRC	:= $(wildcard $(SOAK_DIR)/soak_*.c)
 SOAK_OBJ	:= $(SOAK_SRC:%.c=$(BUILD)/%.o)
-SOAK_LIBOBJ	:= $(BUILD)/lib/redis_url.o $(BUILD)/lib/redis_text.o
+SOAK_LIBOBJ	:= $(BUILD)/lib/redis/redis_url.o \
+		   $(BUILD)/lib/redis/redis_text.o
 SOAK_TESTS	:= $(SOAK_OUT)/test_soak_short $(SOAK_OUT)/test_soak_leaky \
 		   $(SOAK_OUT)/test_soak_make
 

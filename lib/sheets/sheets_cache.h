@@ -32,7 +32,6 @@
 #include <stdint.h>
 
 #include "io_loop.h"
-#include "metadata_log.h"
 #include "sheet_table.h"
 #include "sheets_client.h"
 #include "sheets_limiter.h"
@@ -46,6 +45,28 @@ enum sheets_cache_table {
 	SHEETS_CACHE_TABLES,
 };
 
+#define SHEETS_CACHE_RIDER_MAX	2
+
+/*
+ * Ranges of another sheet riding along in every refresh's batchGet (still
+ * one read request), for a reader that wants no request of its own (the
+ * Metadata log, metadata_log_rider()).  A refresh carrying them that fails
+ * is followed by a minute without them, so the reader's trouble is never
+ * the tables'.  Unset (ranges NULL), nothing rides along.
+ */
+struct sheets_cache_rider {
+	/*
+	 * The ranges the next refresh fetches, at most SHEETS_CACHE_RIDER_MAX
+	 * of them, valid until the next call.  Returns how many, or -1 to
+	 * ride along with none this time.
+	 */
+	int	(*ranges)(void *arg, const char **out);
+	/* What a refresh brought for them, n of them in the same order. */
+	void	(*take)(void *arg, const struct sheets_value_range *vr,
+		    size_t n, uint64_t now_ms);
+	void	*arg;
+};
+
 struct sheets_cache_config {
 	const char	*sheet[SHEETS_CACHE_TABLES];	/* HOJA_*_NOMBRE */
 	/* The column each table is indexed by; NULL for none. */
@@ -55,12 +76,7 @@ struct sheets_cache_config {
 	/* One request of a refresh (one refresh, unless in pieces). */
 	uint64_t	 refresh_timeout_ms;	/* budget wait in */
 	uint64_t	 retry_ms;		/* after a failed refresh */
-	/*
-	 * Optional: the Metadata log, whose header and tail ride along in
-	 * every refresh's batchGet (still one read request).  A refresh
-	 * carrying them that fails is followed by a minute without them.
-	 */
-	struct metadata_log	*log;
+	struct sheets_cache_rider rider;	/* optional */
 };
 
 /*

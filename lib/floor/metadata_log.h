@@ -16,7 +16,8 @@
  * when the row is read, so columns that move later do not garble it.
  *
  * No I/O here: the read cache fetches both ranges inside its own batchGet
- * (sheets_cache.h), so the log costs no Sheets request of its own.
+ * (sheets_cache.h, metadata_log_rider()), so the log costs no Sheets
+ * request of its own.
  */
 #ifndef ZEUES_METADATA_LOG_H
 #define ZEUES_METADATA_LOG_H
@@ -26,6 +27,7 @@
 
 #include "history.h"
 
+struct sheets_cache_rider;
 struct sheets_value_range;
 struct metadata_log;
 
@@ -49,6 +51,13 @@ int	metadata_log_ranges(struct metadata_log *, const char **header,
 int	metadata_log_ingest(struct metadata_log *,
 	    const struct sheets_value_range *header,
 	    const struct sheets_value_range *tail, uint64_t now_ms);
+
+/*
+ * Fills out so that the read cache fetches the log's ranges in each of
+ * its refreshes and hands what they bring to metadata_log_ingest().
+ */
+void	metadata_log_rider(struct metadata_log *,
+	    struct sheets_cache_rider *out);
 
 /* 1 once a read has been taken in. */
 int	metadata_log_loaded(const struct metadata_log *);

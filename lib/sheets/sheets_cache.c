@@ -14,12 +14,12 @@
 
 #define HEADER_MAX	128
 /*
- * After a refresh that carried the Metadata log's ranges fails, the next
- * ones leave them out this long: whatever the log's trouble (a sheet too
+ * After a refresh that carried the rider's ranges fails, the next ones
+ * leave them out this long: whatever the rider's trouble (a sheet too
  * long to read at once, a missing column), the floor's tables must not
  * share it.
  */
-#define LOG_PAUSE_MS	60000
+#define RIDER_PAUSE_MS	60000
 
 /*
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
@@ -90,7 +90,7 @@ struct sheets_cache {
 	struct sheets_value_range	 got[SHEETS_CACHE_TABLES];
 	int				 regrid;	/* learn it first */
 	int				 replanned;	/* this refresh */
-	uint64_t			 log_paused_until_ms;
+	uint64_t			 rider_paused_until_ms;
 	uint64_t			 step_started_ms;
 	uint64_t			 call_sent_ms;
 	uint64_t			 next_refresh_ms;
@@ -334,10 +334,10 @@ tables_build(struct sheets_cache *c, struct cache_table *out, char *err,
 }
 
 static void
-log_pause(struct sheets_cache *c)
+rider_pause(struct sheets_cache *c)
 {
 	if (c->nranges > SHEETS_CACHE_TABLES)
-		c->log_paused_until_ms = now_ms(c) + LOG_PAUSE_MS;
+		c->rider_paused_until_ms = now_ms(c) + RIDER_PAUSE_MS;
 }
 
 static int	next_request(struct sheets_cache *, enum refresh_step);
@@ -385,20 +385,20 @@ refresh_done(struct sheets_cache *c)
 
 /*
  * A batchGet failed.  A reply too big to take is asked again smaller:
- * with Operaciones in pieces, then without the Metadata log, then in
+ * with Operaciones in pieces, then without the rider's ranges, then in
  * smaller pieces; a range past a grid that shrank learns the grid again.
  */
 static void
 batch_failed(struct sheets_cache *c, struct sheets_result *res)
 {
 	const char	*sheet = c->sheet[SHEETS_CACHE_OPERACIONES];
-	int		 with_log = c->step == STEP_MAIN &&
+	int		 with_rider = c->step == STEP_MAIN &&
 			    c->nranges > SHEETS_CACHE_TABLES;
 
 	if (res->too_big && sheet_chunks_whole(&c->chunks)) {
 		next_or_fail(c, STEP_GRID);
-	} else if (res->too_big && with_log) {
-		log_pause(c);
+	} else if (res->too_big && with_rider) {
+		rider_pause(c);
 		next_or_fail(c, STEP_MAIN);
 	} else if (res->too_big && sheet_chunks_shrink(&c->chunks) == 0) {
 		next_or_fail(c, c->step);
@@ -409,13 +409,13 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 		/* It will not fix itself soon: no more reads than a TTL's. */
 		if (c->cfg.ttl_ms > c->cfg.retry_ms)
 			c->next_refresh_ms = c->attempt_end_ms + c->cfg.ttl_ms;
-	} else if (res->http_status == 400 && !c->replanned && !with_log &&
+	} else if (res->http_status == 400 && !c->replanned && !with_rider &&
 	    !sheet_chunks_whole(&c->chunks)) {
 		c->replanned = 1;
 		next_or_fail(c, STEP_GRID);
 	} else {
 		if (c->step == STEP_MAIN)
-			log_pause(c);
+			rider_pause(c);
 		refresh_failed(c, "%s", res->error);
 	}
 }
@@ -434,7 +434,7 @@ on_batch(void *arg, struct sheets_result *res)
 	}
 	if (res->value_ranges.nranges != c->nranges) {
 		if (c->step == STEP_MAIN)
-			log_pause(c);
+			rider_pause(c);
 		refresh_failed(c, "%zu ranges back for %zu asked",
 		    res->value_ranges.nranges, c->nranges);
 		return;
@@ -446,11 +446,10 @@ on_batch(void *arg, struct sheets_result *res)
 			c->got[i] = vr[i];
 			memset(&vr[i], 0, sizeof(vr[i]));
 		}
-		/* A log that could not take its rows asks for them again. */
 		if (c->nranges > SHEETS_CACHE_TABLES)
-			(void)metadata_log_ingest(c->cfg.log,
+			c->cfg.rider.take(c->cfg.rider.arg,
 			    &vr[SHEETS_CACHE_TABLES],
-			    &vr[SHEETS_CACHE_TABLES + 1], now_ms(c));
+			    c->nranges - SHEETS_CACHE_TABLES, now_ms(c));
 	}
 	if (sheet_chunks_take(&c->chunks, &vr[0], res->response_bytes) ==
 	    -1) {
@@ -495,10 +494,10 @@ on_grid(void *arg, struct sheets_result *res)
 static void
 send_step(struct sheets_cache *c)
 {
-	const char	*ranges[SHEETS_CACHE_TABLES + 2];
+	const char	*ranges[SHEETS_CACHE_TABLES + SHEETS_CACHE_RIDER_MAX];
 	char		 err[SHEETS_CACHE_ERROR_MAX];
 	uint64_t	 now = now_ms(c), end, left;
-	int		 i;
+	int		 i, n;
 
 	end = c->step_started_ms + c->cfg.refresh_timeout_ms;
 	left = end > now ? end - now : 1;
@@ -513,11 +512,12 @@ send_step(struct sheets_cache *c)
 		for (i = 1; i < SHEETS_CACHE_TABLES; i++)
 			ranges[i] = c->range[i];
 		c->nranges = SHEETS_CACHE_TABLES;
-		if (c->cfg.log != NULL && now >= c->log_paused_until_ms &&
-		    metadata_log_ranges(c->cfg.log,
-		    &ranges[SHEETS_CACHE_TABLES],
-		    &ranges[SHEETS_CACHE_TABLES + 1]) == 0)
-			c->nranges += 2;
+		if (c->cfg.rider.ranges != NULL &&
+		    now >= c->rider_paused_until_ms &&
+		    (n = c->cfg.rider.ranges(c->cfg.rider.arg,
+		    &ranges[SHEETS_CACHE_TABLES])) > 0 &&
+		    n <= SHEETS_CACHE_RIDER_MAX)
+			c->nranges += (size_t)n;
 		c->call_sent_ms = now;
 		c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
 		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,

@@ -7,6 +7,7 @@
 #include "a1.h"
 #include "metadata_log.h"
 #include "sheet_table.h"
+#include "sheets_cache.h"
 #include "sheets_codec.h"
 #include "strmap.h"
 
@@ -287,6 +288,31 @@ metadata_log_ingest(struct metadata_log *ml,
 	if (rc == 0)
 		ml->loaded = 1;
 	return (rc);
+}
+
+static int
+rider_ranges(void *arg, const char **out)
+{
+	if (metadata_log_ranges(arg, &out[0], &out[1]) == -1)
+		return (-1);
+	return (2);
+}
+
+static void
+rider_take(void *arg, const struct sheets_value_range *vr, size_t n,
+    uint64_t now_ms)
+{
+	/* A log that could not take its rows asks for them again. */
+	if (n == 2)
+		(void)metadata_log_ingest(arg, &vr[0], &vr[1], now_ms);
+}
+
+void
+metadata_log_rider(struct metadata_log *ml, struct sheets_cache_rider *out)
+{
+	out->ranges = rider_ranges;
+	out->take = rider_take;
+	out->arg = ml;
 }
 
 int
