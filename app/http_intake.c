@@ -16,7 +16,7 @@
  * closes the connection.  A body above http_body_max (hooks.c) Kore
  * refuses before allocating it, but with its own bare 413, so
  * intake_headers reads the declared length from the raw head first
- * (lib/http_head.c) and answers that 413 itself, in JSON.
+ * (lib/http/http_head.c) and answers that 413 itself, in JSON.
  */
 #include <sys/socket.h>
 

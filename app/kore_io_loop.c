@@ -1,5 +1,5 @@
 /*
- * lib/io_loop.h on Kore's epoll loop.  A watch is a kore_event, so Kore
+ * lib/loop/io_loop.h on Kore's epoll loop.  A watch is a kore_event, so Kore
  * hands readiness straight to it.  Watches are freed one tick after they
  * are dropped: epoll may already have returned an event for one in the
  * batch Kore is working through.

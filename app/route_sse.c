@@ -1,6 +1,6 @@
 /*
  * GET /api/sse/stream: the live floor.  The worker's one subscription
- * feeds lib/sse_hub.c, which fans events out to this worker's clients;
+ * feeds lib/http/sse_hub.c, which fans events out to this worker's clients;
  * this file is the Kore side: the long-lived response, writes, closes,
  * and the history fetches the hub asks for.
  *

@@ -3,7 +3,7 @@
  * workbook has not recorded yet.  With --dry-run it prints the plan and
  * changes nothing.
  *
- * It reads the server's own settings (lib/sheets_config.h):
+ * It reads the server's own settings (lib/config/sheets_config.h):
  * GOOGLE_SHEET_ID, SHEETS_API_BASE_URL, GOOGLE_APPLICATION_CREDENTIALS (a
  * path) or GOOGLE_APPLICATION_CREDENTIALS_JSON (the contents), the sheet
  * names HOJA_OPERACIONES_NOMBRE and HOJA_METADATA_NOMBRE, and

@@ -1,6 +1,6 @@
 /*
  * spreadsheets.batchUpdate with any list of requests (addSheet,
- * appendDimension together), which lib/sheets_client.h does not send: it
+ * appendDimension together), which lib/sheets/sheets_client.h does not send: it
  * only knows appendDimension on its own.  For the migration tool, so it
  * waits on the tool's poll loop, fetches its own access token with the
  * same key, and retries 429 and 5xx with backoff until its deadline.

@@ -1,5 +1,5 @@
 /*
- * A poll(2) implementation of lib/io_loop.h, for programs that drive the
+ * A poll(2) implementation of lib/loop/io_loop.h, for programs that drive the
  * asynchronous clients of lib/ without Kore: the tests, and command-line
  * tools such as zeues-migrate.
  */

@@ -1,5 +1,5 @@
 /*
- * A1 notation (lib/a1.c): parsing a range as the API echoes it, and the
+ * A1 notation (lib/sheets/a1.c): parsing a range as the API echoes it, and the
  * round trip: whatever parses must format back and parse to the same.
  */
 #include <stdint.h>

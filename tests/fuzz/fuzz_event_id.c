@@ -1,5 +1,5 @@
 /*
- * Last-Event-ID / event ids (lib/event_id.c): exactly len bytes are read,
+ * Last-Event-ID / event ids (lib/base/event_id.c): exactly len bytes are read,
  * and an id that parses formats back to the same bytes.
  */
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * Request heads as they arrive from the socket (lib/http_head.c), read
+ * Request heads as they arrive from the socket (lib/http/http_head.c), read
  * in place: the buffer is libFuzzer's own, exactly len bytes and not
  * NUL-terminated, so any read past it is caught.  A head found must lie
  * inside the buffer, and a field's value inside the head.

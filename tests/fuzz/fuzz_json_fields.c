@@ -1,5 +1,5 @@
 /*
- * lib/json_fields.c on its own, with a field of each type asked for, as
+ * lib/base/json_fields.c on its own, with a field of each type asked for, as
  * the OAuth token response parser uses it.
  */
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * The occupation routes' body parser (lib/occupation_request.c).  The
+ * The occupation routes' body parser (lib/floor/occupation_request.c).  The
  * first byte picks the route kind; the body is the rest, handed over
  * without a NUL after it, as Kore hands a request body.  A parse that
  * succeeds must leave a valid tag, and the 422 body must serialize.

@@ -1,5 +1,5 @@
 /*
- * percent_encode (lib/percent_encode.c): the output holds only unreserved
+ * percent_encode (lib/base/percent_encode.c): the output holds only unreserved
  * characters and escapes, and decodes back to the input.
  */
 #include <stdint.h>

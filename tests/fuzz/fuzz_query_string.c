@@ -1,5 +1,5 @@
 /*
- * The query-string and percent decoders (lib/query_string.c): a parameter
+ * The query-string and percent decoders (lib/base/query_string.c): a parameter
  * looked up in arbitrary text, and url_decode on arbitrary bytes, in both
  * modes and with output buffers from tiny to roomy.
  */

@@ -1,5 +1,5 @@
 /*
- * REDIS_URL (lib/redis_url.c): parsing, the ranges of what parsed, and the
+ * REDIS_URL (lib/redis/redis_url.c): parsing, the ranges of what parsed, and the
  * redacted form, which must not depend on the password.
  */
 #include <stdint.h>

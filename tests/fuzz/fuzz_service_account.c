@@ -1,6 +1,6 @@
 /*
- * The service-account key parser (lib/service_account.c) and, under it,
- * lib/json_fields.c, through the public entry point the server calls.
+ * The service-account key parser (lib/sheets/service_account.c) and, under it,
+ * lib/base/json_fields.c, through the public entry point the server calls.
  * The key file is handed over without a terminator, as read from disk.
  */
 #include <stdint.h>

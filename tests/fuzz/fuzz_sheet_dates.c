@@ -1,5 +1,5 @@
 /*
- * Dates as people type them into the workbook (lib/sheet_dates.c): what
+ * Dates as people type them into the workbook (lib/base/sheet_dates.c): what
  * parses is a real date, and formats and parses back to the same day.
  */
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * The Sheets response parsers (lib/sheets_codec.c) through their public
+ * The Sheets response parsers (lib/sheets/sheets_codec.c) through their public
  * entry points only, so the file stays thin when the parsing behind them
  * changes.  The first byte picks the response kind.  The body gets the NUL
  * after it that the HTTP client guarantees (http_client.h) and today's

@@ -1,6 +1,6 @@
 /*
  * Publishing occupation events from a test the way the server does
- * (lib/event_log.c on a lib/redis_pool.c pool), waiting for each id.
+ * (lib/redis/event_log.c on a lib/redis/redis_pool.c pool), waiting for each id.
  */
 #ifndef ZEUES_EVENT_PUBLISHER_H
 #define ZEUES_EVENT_PUBLISHER_H

@@ -1,6 +1,6 @@
 /*
  * Whether a response body is what a client can trust: one complete JSON
- * value, its bytes strict UTF-8 (lib/utf8.h, stricter than yajl), and
+ * value, its bytes strict UTF-8 (lib/base/utf8.h, stricter than yajl), and
  * every string and key strict UTF-8 after unescaping too, so a "\udc00"
  * escape (a lone surrogate) does not pass for text.
  */

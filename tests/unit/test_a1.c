@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/a1.c: column letters, sheet quoting, range formatting
+ * Unit tests for lib/sheets/a1.c: column letters, sheet quoting, range formatting
  * and parsing.
  */
 #include <setjmp.h>

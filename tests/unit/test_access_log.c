@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/access_log.c: both formats carry every field, the
+ * Unit tests for lib/http/access_log.c: both formats carry every field, the
  * occupation fields only when asked, and no client-supplied value (path,
  * tag, request id) can add a line, break the quoting or put invalid UTF-8
  * or a control character into the log.

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/api_error.c against api.md §1: each code's HTTP
+ * Unit tests for lib/http/api_error.c against api.md §1: each code's HTTP
  * status and Retry-After, out-of-range values as 500 INTERNAL_ERROR, and
  * the body shape parsed back with yajl_tree: detail, error, message,
  * success, data in that order, message == detail, success false, data

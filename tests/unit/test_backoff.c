@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/backoff.c: the delay for retry `attempt` lies in
+ * Unit tests for lib/base/backoff.c: the delay for retry `attempt` lies in
  * [base/2, min(cap, base * 2^attempt)], both ends included, with the
  * randomness injected so each end can be hit exactly; out-of-range random
  * values fall back to the floor; the default source stays in [0, 1).

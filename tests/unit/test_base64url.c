@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/base64url.c.
+ * Unit tests for lib/base/base64url.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/bearer_token.c: OPS_TOKEN's shape and the check. */
+/* Unit tests for lib/http/bearer_token.c: OPS_TOKEN's shape and the check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/config.c: defaults, every integer setting's range and
+ * Unit tests for lib/config/config.c: defaults, every integer setting's range and
  * unit, words, LOG_LEVEL, ALLOWED_ORIGINS, REDIS_URL, the one-line errors
  * naming the variable, and the worker budget arithmetic of
  * config_worker_command_share().  The environment is a fake getenv over a

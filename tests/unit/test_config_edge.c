@@ -1,5 +1,5 @@
 /*
- * Unit tests for the edge settings of lib/config.c (issue 9): OPS_TOKEN,
+ * Unit tests for the edge settings of lib/config/config.c (issue 9): OPS_TOKEN,
  * ACCESS_LOG, LOG_FORMAT, and "*" in ALLOWED_ORIGINS told apart from a
  * listed origin.  Kept apart from test_config.c so each stays one concept.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/event_id.c: the strict "<ms>-<seq>" form Redis
+ * Unit tests for lib/base/event_id.c: the strict "<ms>-<seq>" form Redis
  * writes, the 64-bit limits, formatting back, and the order.
  */
 #include <setjmp.h>

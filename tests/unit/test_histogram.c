@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/histogram.c: the bounds (microseconds, ascending),
+ * Unit tests for lib/base/histogram.c: the bounds (microseconds, ascending),
  * which bucket an observation lands in (upper bounds inclusive, +Inf last),
  * sum and count, merging, and quantiles as bucket upper bounds.
  */

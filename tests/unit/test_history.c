@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/history.c: sessions opened by TOMAR and closed by
+ * Unit tests for lib/floor/history.c: sessions opened by TOMAR and closed by
  * the same operation's PAUSAR/COMPLETAR/CANCELAR, rows out of order, a
  * worker taking a spool back, an unlogged end, rows that cannot be read,
  * durations with days and across a DST change, and the JSON of GET

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/http_client.c against a small HTTP/1.1 server that
+ * Unit tests for lib/sheets/http_client.c against a small HTTP/1.1 server that
  * runs in this process, on 127.0.0.1, driven by the same poll loop as the
  * client (tests/support/poll_loop.h).
  *

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/http_head.c: the head is cut where Kore cuts it, a
+ * Unit tests for lib/http/http_head.c: the head is cut where Kore cuts it, a
  * field is found by its name in any case, the declared body is read only
  * for POST/PUT/PATCH, strict digits, saturating, repeated lengths left to
  * Kore, and nothing is read past the length given (each input is copied

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/http_stats.c: route names, the status slots (each
+ * Unit tests for lib/http/http_stats.c: route names, the status slots (each
  * listed status its own slot, everything else in the last "other" slot,
  * and back), and http_stats_count() filling the right counter and the
  * route's latency histogram.

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/json_fields.c and the wiping allocator under it.
+ * Unit tests for lib/base/json_fields.c and the wiping allocator under it.
  */
 #include <setjmp.h>
 #include <stdarg.h>

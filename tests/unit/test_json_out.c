@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/json_out.c: the key/value helpers, string escaping
+ * Unit tests for lib/base/json_out.c: the key/value helpers, string escaping
  * (quotes, backslash, newlines and every other control character; '/' and
  * UTF-8 passed through), invalid UTF-8 refused by the generator and not
  * breaking the document around it, non-finite doubles as null, and one

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/json_tree.c.
+ * Unit tests for lib/base/json_tree.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/jwt.c: the assertion is built, signed with a key made
+ * Unit tests for lib/sheets/jwt.c: the assertion is built, signed with a key made
  * here, and checked with that key's public half.
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/lock_token.c: tokens are 32 hex digits and differ,
+ * Unit tests for lib/base/lock_token.c: tokens are 32 hex digits and differ,
  * the value's session and token fields, and which presented tokens prove
  * a lock - the exact token only; a lock without one accepts any caller.
  */

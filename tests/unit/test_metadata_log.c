@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/metadata_log.c: the ranges each read asks for, rows
+ * Unit tests for lib/floor/metadata_log.c: the ranges each read asks for, rows
  * indexed by tag, a row read twice kept once, rows landing out of order
  * around an empty reserved row, an empty row given up after gap_ms, and a
  * header without TAG_SPOOL refused without change.

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/metrics_text.c, the Prometheus text of /metrics.
+ * Unit tests for lib/http/metrics_text.c, the Prometheus text of /metrics.
  * A stats region with two workers is filled with known figures and the
  * rendered text is checked as a whole (every family a HELP line then its
  * TYPE line, names zeues_*, counters *_total, label syntax, numeric

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/oauth_token.c.
+ * Unit tests for lib/sheets/oauth_token.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/occupation_error.c: every code of api.md §1 with its
+ * Unit tests for lib/floor/occupation_error.c: every code of api.md §1 with its
  * status and Retry-After, agreement with api_error.c on the codes both
  * have (status, Retry-After and the very bytes of the body), and no code
  * without a status.

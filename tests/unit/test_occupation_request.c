@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/occupation_request.c: valid bodies of every kind,
+ * Unit tests for lib/floor/occupation_request.c: valid bodies of every kind,
  * each field's type and limits, strict UTF-8 (what yajl lets through
  * included), control characters in tags, duplicate keys, nesting, the
  * 422 body, and a fuzz run: tens of thousands of generated and mutated

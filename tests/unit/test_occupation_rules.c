@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/occupation_rules.c.
+ * Unit tests for lib/floor/occupation_rules.c.
  *
  * A "floor" is one spool row plus its Redis lock; act() decides a request
  * the way a route would and, when it is allowed, applies exactly the cells

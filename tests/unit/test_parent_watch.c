@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/parent_watch.c: a process armed with its parent is
+ * Unit tests for lib/base/parent_watch.c: a process armed with its parent is
  * killed when that parent exits, and parent_watch_orphaned() tells a
  * process whose recorded parent is no longer its parent.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/percent_encode.c.
+ * Unit tests for lib/base/percent_encode.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

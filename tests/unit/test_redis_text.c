@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/redis_text.c: looking up a field of an INFO reply
+ * Unit tests for lib/redis/redis_text.c: looking up a field of an INFO reply
  * (\r\n lines, sections, whole field names only, buffer limits) and
  * counting CLIENT LIST lines, in total and by client name prefix.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/redis_url.c: redis://[[user]:password@]host[:port][/db]
+ * Unit tests for lib/redis/redis_url.c: redis://[[user]:password@]host[:port][/db]
  * with host names, IPv4 and bracketed IPv6, the limits of every part, the
  * errors (one line, never the password), scrubbing of the password on
  * failure, and the redacted form that logs see.

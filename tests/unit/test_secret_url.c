@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/secret_url.c: https:// anywhere, plain http:// only
+ * Unit tests for lib/base/secret_url.c: https:// anywhere, plain http:// only
  * to a loopback host (127.0.0.0/8, ::1, localhost), and nothing that
  * merely looks like one (userinfo, look-alike names, other schemes).
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/service_account.c.
+ * Unit tests for lib/sheets/service_account.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheet_chunks.c: whole reads, pieces of whole rows
+ * Unit tests for lib/sheets/sheet_chunks.c: whole reads, pieces of whole rows
  * inside the grid placed where they belong, pieces sized from the bytes
  * the last one cost, halving down to a row remembered as bad.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheet_dates.c: every spelling Sheets may hand back,
+ * Unit tests for lib/base/sheet_dates.c: every spelling Sheets may hand back,
  * impossible dates refused, the strict API date, the written formats, the
  * calendar arithmetic against a day-by-day walk, and local time in
  * America/Santiago (summer -03:00, winter -04:00, the April and

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheet_table.c.  Tables are built the way the adapter
+ * Unit tests for lib/sheets/sheet_table.c.  Tables are built the way the adapter
  * builds them: from a parsed values.batchGet response.
  */
 #include <setjmp.h>

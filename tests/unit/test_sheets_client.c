@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheets_client.c against a scripted fake of Google in
+ * Unit tests for lib/sheets/sheets_client.c against a scripted fake of Google in
  * this process: a token endpoint that verifies the RS256 assertion with
  * the test key's public half, and a Sheets endpoint that answers from a
  * queue of canned responses and records every request it got.

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheets_codec.c: request bodies are compared byte for
+ * Unit tests for lib/sheets/sheets_codec.c: request bodies are compared byte for
  * byte; responses are shaped like the API's (notes/google-sheets-v4.md).
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheets_data_filter.c: the batchGetByDataFilter body
+ * Unit tests for lib/sheets/sheets_data_filter.c: the batchGetByDataFilter body
  * byte for byte, and its answers put back in request order whatever order
  * they come in, with every range answered or a clear error.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sheets_error.c.
+ * Unit tests for lib/sheets/sheets_error.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

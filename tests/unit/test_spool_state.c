@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/spool_state.c: the state table of data.md §5 row by
+ * Unit tests for lib/floor/spool_state.c: the state table of data.md §5 row by
  * row, how the occupied operation is found (Estado_Detalle when it agrees
  * with the dates, else the dates, else unknown), the Estado_Detalle texts
  * exactly as data.md spells them, cycles, the iniciar/completar lists,

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/spool_tag.c: the one rule for a spool tag (issue 9),
+ * Unit tests for lib/base/spool_tag.c: the one rule for a spool tag (issue 9),
  * its trimming, and the lock-key form: ASCII tags keep their old keys,
  * any other valid tag gets a key, and keys decode back to exactly the tag
  * (a random round trip), while keys nobody of ours wrote do not decode.

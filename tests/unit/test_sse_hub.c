@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sse_hub.c with a fake host: connections are byte
+ * Unit tests for lib/http/sse_hub.c with a fake host: connections are byte
  * buffers whose unsent count the test sets, history fetches are completed
  * by hand, and the clock is a variable.  Covered: fan-out, the tag
  * filter, slow, stalled and failing clients dropped while the others get

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/sse_wire.c: the exact bytes of each frame, refusal
+ * Unit tests for lib/http/sse_wire.c: the exact bytes of each frame, refusal
  * of anything that would break framing, exact-fit buffers, and strict
  * Last-Event-ID parsing.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/strbuf.c: formatted appends, growth past the first
+ * Unit tests for lib/base/strbuf.c: formatted appends, growth past the first
  * allocation, the hard limit (text plus its NUL must fit; an append that
  * does not fit is dropped whole and the overflow is sticky), and reuse
  * after strbuf_free().

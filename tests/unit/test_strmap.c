@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/strmap.c, checked against a plain array as the model.
+ * Unit tests for lib/base/strmap.c, checked against a plain array as the model.
  */
 #include <setjmp.h>
 #include <stdarg.h>

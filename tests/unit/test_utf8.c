@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/utf8.c: the forms yajl lets through (overlongs,
+ * Unit tests for lib/base/utf8.c: the forms yajl lets through (overlongs,
  * surrogates, > U+10FFFF) are refused, every valid boundary decodes, and
  * a bounded copy never ends in half a character.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/uuid4.c: the canonical lower-case 8-4-4-4-12 form,
+ * Unit tests for lib/base/uuid4.c: the canonical lower-case 8-4-4-4-12 form,
  * the version (4) and RFC 4122 variant (10xx) nibbles, that the other
  * nibbles really vary, uniqueness over 1000 ids, and uuid4_valid().
  */

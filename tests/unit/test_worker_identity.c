@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/worker_identity.c: the "MR(93)" label with accents
+ * Unit tests for lib/floor/worker_identity.c: the "MR(93)" label with accents
  * (precomposed and combining), the id read back, role names and Activo
  * cells as people type them, the role table of data.md §3, and a worker
  * found in Trabajadores + Roles the way the adapter reads them.

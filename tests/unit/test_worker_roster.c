@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/worker_roster.c, on tables built the way the cache
+ * Unit tests for lib/floor/worker_roster.c, on tables built the way the cache
  * builds them: from a parsed values.batchGet response.
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/worker_stats.c: the shared region (size limits,
+ * Unit tests for lib/http/worker_stats.c: the shared region (size limits,
  * zeroed, really shared with a forked child), claiming a slot (counters
  * kept across a restart, restarts counted, other slots untouched), and
  * pool_totals_sum(): only slots in use, open = command + subscriber, and
