@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,58 +345,4 @@ http_reply_json(const struct http_reply *r)
 	if (r->body == NULL)
 		return (NULL);
 	return (yajl_tree_parse(r->body, err, sizeof(err)));
-}
-
-static yajl_val
-jpath_vat(yajl_val v, va_list ap)
-{
-	const char	*key;
-	size_t		 i;
-
-	while (v != NULL && (key = va_arg(ap, const char *)) != NULL) {
-		if (!YAJL_IS_OBJECT(v))
-			return (NULL);
-		for (i = 0; i < v->u.object.len; i++) {
-			if (strcmp(v->u.object.keys[i], key) == 0)
-				break;
-		}
-		v = i < v->u.object.len ? v->u.object.values[i] : NULL;
-	}
-	return (v);
-}
-
-yajl_val
-jpath(yajl_val root, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, root);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (v);
-}
-
-const char *
-jpath_str(yajl_val root, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, root);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL);
-}
-
-long long
-jpath_int(yajl_val root, long long def, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, def);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : def);
 }
