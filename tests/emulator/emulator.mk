@@ -25,7 +25,7 @@ EMU_TEST_OBJ	:= $(EMU_TEST_SRC:%.c=$(BUILD)/%.o)
 # way every other test does (tests/support); the emulator itself shares
 # nothing with lib/ or tests/support.
 EMU_TEST_SUPPORT := $(addprefix $(BUILD)/tests/support/, \
-		   emulator.o harness.o json_path.o server.o)
+		   emulator.o harness.o http_easy.o json_path.o server.o)
 
 # Every module object sees KORE_FEATURES: struct http_request's layout
 # depends on them.

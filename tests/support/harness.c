@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "harness.h"
+#include "http_easy.h"
 
 extern char	**environ;
 
@@ -234,49 +235,22 @@ harness_redis_clients(int port, const char *prefix)
 	return (n);
 }
 
-struct growbuf {
-	char	*p;
-	size_t	 len;
-};
-
-static size_t
-growbuf_write(char *data, size_t size, size_t n, void *arg)
-{
-	struct growbuf	*b = arg;
-	size_t		 add = size * n;
-	char		*np;
-
-	if ((np = realloc(b->p, b->len + add + 1)) == NULL)
-		return (0);
-	b->p = np;
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = '\0';
-	return (add);
-}
-
 int
 http_request(const char *method, const char *url, const char *const *headers,
     const char *body, size_t bodylen, long timeout_ms, struct http_reply *out)
 {
 	CURL			*h;
 	struct curl_slist	*hl = NULL;
-	struct growbuf		 b = { NULL, 0 }, hb = { NULL, 0 };
+	struct http_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
 	CURLcode		 rc;
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
-	if ((h = curl_easy_init()) == NULL)
+	if ((h = http_easy(method, url, timeout_ms, &b)) == NULL)
 		return (-1);
 	for (i = 0; headers != NULL && headers[i] != NULL; i++)
 		hl = curl_slist_append(hl, headers[i]);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, growbuf_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, growbuf_write);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_buf_write);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &hb);
 	if (hl != NULL)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
