@@ -687,30 +687,22 @@ redis_errors_outside(void)
 	return (n);
 }
 
+/* 1. The window. */
 static void
-verdict(void)
+verdict_window(void)
 {
-	long	tmc, outside, acked = 0, amb = 0;
-	size_t	i;
-	int	k, fails = 0, na = 0, occ_na;
-	double	growth;
-
-	for (i = 0; i < fl.nmuts; i++) {
-		if (fl.muts[i].status == 200)
-			acked++;
-		if (fl.muts[i].ambiguous)
-			amb++;
-	}
-	fin.acked_total = acked;
-	occ_na = fin.occupation_missing || acked == 0;
-
-	/* 1. The window. */
 	crit("2-hour window", fin.load_seconds + 0.5 >= opt.min_duration ?
 	    V_PASS : V_NA, "%.0f s of load (the plan asks for at least %.0f "
 	    "s before success is declared)", fin.load_seconds,
 	    opt.min_duration);
+}
 
-	/* 2. Redis connection errors. */
+/* 2. Redis connection errors. */
+static void
+verdict_redis(void)
+{
+	long	tmc, outside;
+
 	pthread_mutex_lock(&st.lock);
 	tmc = (long)(st.tmc_responses + st.tmc_health) + st.ntmc_lines;
 	pthread_mutex_unlock(&st.lock);
@@ -727,8 +719,12 @@ verdict(void)
 	    fin.rejected_delta : 0, opt.chaos ? "outside the outages" :
 	    "(no outage was caused)", outside, fin.log_redis_err,
 	    opt.chaos ? " (expected during outages, not counted)" : "");
+}
 
-	/* 3. Utilization. */
+/* 3. Utilization. */
+static void
+verdict_utilization(void)
+{
 	if (fin.budget <= 0)
 		crit("utilization < 75 %", V_NA, "the server's "
 		    "/api/redis-connection-stats never answered");
@@ -741,8 +737,12 @@ verdict(void)
 		    "%.0f %%", fin.util_peak, fin.budget,
 		    fin.util_peak_backend, fin.util_avg, fin.util_avg_backend,
 		    opt.util_limit);
+}
 
-	/* 4. Health. */
+/* 4. Health. */
+static void
+verdict_health(void)
+{
 	crit("health truthful", fin.health_polls == 0 ? V_NA :
 	    fin.health_false_alarm == 0 && fin.health_missed == 0 &&
 	    fin.outages_late == 0 ? V_PASS : V_FAIL,
@@ -756,8 +756,14 @@ verdict(void)
 	    fin.health_false_alarm, fin.health_missed, window_of(0),
 	    window_of(1), fin.health_not_200, fin.health_sheets_busy,
 	    opt.chaos ? "; see the outage table" : "");
+}
 
-	/* 5. Leak. */
+/* 5. Leak: connections of the last quarter against the first. */
+static void
+verdict_leak(void)
+{
+	double	growth;
+
 	if (fin.q1_mean < 0 || fin.q4_mean < 0)
 		crit("no connection growth", V_NA, "not enough samples in "
 		    "the first and last quarters");
@@ -769,8 +775,12 @@ verdict(void)
 		    "%+.2f, tolerance %.0f)", fin.q1_mean, fin.q4_mean,
 		    growth, opt.leak_tolerance);
 	}
+}
 
-	/* 6. Metadata. */
+/* 6. Metadata: an audit row for every acknowledged mutation. */
+static void
+verdict_metadata(long acked, long amb, int occ_na)
+{
 	if (!fin.wb_ok)
 		crit("every Metadata row accounted for", V_NA, "no workbook "
 		    "view (--emulator-url or --workbook)%s",
@@ -791,15 +801,23 @@ verdict(void)
 		    "ambiguous)", acked, fin.meta_rows1 - fin.meta_rows0,
 		    fin.meta_rows0, fin.meta_rows1, fin.meta_matched,
 		    fin.meta_missing, fin.meta_extra, amb);
+}
 
-	/* 7. No 500s, no double grants. */
+/* 7. No 500s, no double grants. */
+static void
+verdict_no_500(void)
+{
 	crit("no 500 and no double grant", st.resp_500 == 0 &&
 	    st.double_grants == 0 ? V_PASS : V_FAIL,
 	    "%llu answers 500 INTERNAL_ERROR; %llu spools granted to two "
 	    "tablets at once", (unsigned long long)st.resp_500,
 	    (unsigned long long)st.double_grants);
+}
 
-	/* 8. Live boards. */
+/* 8. Live boards. */
+static void
+verdict_boards(int occ_na)
+{
 	if (!sse_route_seen())
 		crit("live boards got every change", V_NA, "%s",
 		    fin.sse_missing ? "GET /api/sse/stream answered 404 "
@@ -816,41 +834,50 @@ verdict(void)
 		    "(within the run)%s", fin.acked_seen, fin.acked_total,
 		    fin.acked_unseen, opt.chaos ? " (informational under "
 		    "chaos)" : "");
+}
 
-	/* 9. Chaos. */
-	if (opt.chaos) {
-		if (!fin.wb_ok || occ_na)
-			crit("no acknowledged mutation lost", V_NA, "%s",
-			    !fin.wb_ok ? "no workbook view" :
-			    "no mutation was acknowledged");
-		else
-			crit("no acknowledged mutation lost",
-			    fin.meta_missing == 0 && fin.lost_state == 0 ?
-			    V_PASS : V_FAIL, "%ld acknowledged changes without "
-			    "their audit row; %ld spools whose row contradicts "
-			    "their last acknowledged change", fin.meta_missing,
-			    fin.lost_state);
-		if (!fin.locks_ok)
-			crit("no stale lock after recovery", V_NA, "%s",
-			    opt.redis_url[0] == '\0' ? "no --redis-url" :
-			    "no workbook view");
-		else
-			crit("no stale lock after recovery",
-			    fin.stale_locks == 0 && fin.orphan_touched == 0 ?
-			    V_PASS : V_FAIL, "%ld locks; %ld stale (no "
-			    "matching Ocupado_Por), %ld spools the tool "
-			    "touched occupied without a lock, after %.0f s of "
-			    "settling (%ld other occupied spools without a "
-			    "lock, left as they were)", fin.locks,
-			    fin.stale_locks, fin.orphan_touched,
-			    fin.settle_seconds, fin.orphan_other);
-		crit("health showed each outage in time", chs.nout == 0 ? V_NA :
-		    fin.outages_late == 0 ? V_PASS : V_FAIL,
-		    "%d outages: %ld shown within their window, %ld late or "
-		    "never, %ld too short to require it; %d chaos command "
-		    "failures", chs.nout, fin.outages_detected,
-		    fin.outages_late, fin.outages_short, chs.failures);
-	}
+/* 9. Chaos: nothing lost, no stale lock, every outage shown. */
+static void
+verdict_chaos(int occ_na)
+{
+	if (!fin.wb_ok || occ_na)
+		crit("no acknowledged mutation lost", V_NA, "%s",
+		    !fin.wb_ok ? "no workbook view" :
+		    "no mutation was acknowledged");
+	else
+		crit("no acknowledged mutation lost",
+		    fin.meta_missing == 0 && fin.lost_state == 0 ?
+		    V_PASS : V_FAIL, "%ld acknowledged changes without "
+		    "their audit row; %ld spools whose row contradicts "
+		    "their last acknowledged change", fin.meta_missing,
+		    fin.lost_state);
+	if (!fin.locks_ok)
+		crit("no stale lock after recovery", V_NA, "%s",
+		    opt.redis_url[0] == '\0' ? "no --redis-url" :
+		    "no workbook view");
+	else
+		crit("no stale lock after recovery",
+		    fin.stale_locks == 0 && fin.orphan_touched == 0 ?
+		    V_PASS : V_FAIL, "%ld locks; %ld stale (no "
+		    "matching Ocupado_Por), %ld spools the tool "
+		    "touched occupied without a lock, after %.0f s of "
+		    "settling (%ld other occupied spools without a "
+		    "lock, left as they were)", fin.locks,
+		    fin.stale_locks, fin.orphan_touched,
+		    fin.settle_seconds, fin.orphan_other);
+	crit("health showed each outage in time", chs.nout == 0 ? V_NA :
+	    fin.outages_late == 0 ? V_PASS : V_FAIL,
+	    "%d outages: %ld shown within their window, %ld late or "
+	    "never, %ld too short to require it; %d chaos command "
+	    "failures", chs.nout, fin.outages_detected,
+	    fin.outages_late, fin.outages_short, chs.failures);
+}
+
+/* FAILED if a criterion failed, else INCOMPLETE if one was not evaluated. */
+static void
+verdict_sum(void)
+{
+	int	k, fails = 0, na = 0;
 
 	for (k = 0; k < fin.ncrit; k++) {
 		if (fin.crit[k].state == V_FAIL)
@@ -868,6 +895,35 @@ verdict(void)
 		snprintf(fin.verdict, sizeof(fin.verdict), "PASSED");
 		fin.exit_code = 0;
 	}
+}
+
+static void
+verdict(void)
+{
+	long	acked = 0, amb = 0;
+	size_t	i;
+	int	occ_na;
+
+	for (i = 0; i < fl.nmuts; i++) {
+		if (fl.muts[i].status == 200)
+			acked++;
+		if (fl.muts[i].ambiguous)
+			amb++;
+	}
+	fin.acked_total = acked;
+	occ_na = fin.occupation_missing || acked == 0;
+
+	verdict_window();
+	verdict_redis();
+	verdict_utilization();
+	verdict_health();
+	verdict_leak();
+	verdict_metadata(acked, amb, occ_na);
+	verdict_no_500();
+	verdict_boards(occ_na);
+	if (opt.chaos)
+		verdict_chaos(occ_na);
+	verdict_sum();
 }
 
 void

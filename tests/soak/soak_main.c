@@ -203,183 +203,196 @@ static const struct option longopts[] = {
 
 static int	table_set;
 
+/* Options with a text value; 1 when c is one of them. */
 static int
-parse(int argc, char **argv)
+set_text(int c)
+{
+	switch (c) {
+	case O_BASE:
+		copy(opt.base_url, sizeof(opt.base_url), optarg,
+		    "--base-url");
+		break;
+	case O_REDIS:
+		copy(opt.redis_url, sizeof(opt.redis_url), optarg,
+		    "--redis-url");
+		break;
+	case O_INSTANCE:
+		copy(opt.instance, sizeof(opt.instance), optarg,
+		    "--instance");
+		break;
+	case O_EMU:
+		copy(opt.emulator_url, sizeof(opt.emulator_url),
+		    optarg, "--emulator-url");
+		break;
+	case O_WB:
+		copy(opt.workbook_file, sizeof(opt.workbook_file),
+		    optarg, "--workbook");
+		break;
+	case O_LOG:
+		copy(opt.server_log, sizeof(opt.server_log), optarg,
+		    "--server-log");
+		break;
+	case O_OUT:
+		copy(opt.out_dir, sizeof(opt.out_dir), optarg,
+		    "--out-dir");
+		break;
+	case O_NAME:
+		copy(opt.name, sizeof(opt.name), optarg, "--name");
+		break;
+	case O_RSTOP:
+		copy(opt.redis_stop_cmd, sizeof(opt.redis_stop_cmd),
+		    optarg, "--redis-stop-cmd");
+		break;
+	case O_RSTART:
+		copy(opt.redis_start_cmd, sizeof(opt.redis_start_cmd),
+		    optarg, "--redis-start-cmd");
+		break;
+	case O_SSTOP:
+		copy(opt.sheets_stop_cmd, sizeof(opt.sheets_stop_cmd),
+		    optarg, "--sheets-stop-cmd");
+		break;
+	case O_SSTART:
+		copy(opt.sheets_start_cmd,
+		    sizeof(opt.sheets_start_cmd), optarg,
+		    "--sheets-start-cmd");
+		break;
+	default:
+		return (0);
+	}
+	return (1);
+}
+
+/* Options with a number or a range; *bad is set on a bad value. */
+static int
+set_number(int c, int *bad)
 {
 	double	v;
-	int	c, bad = 0;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_BASE:
-			copy(opt.base_url, sizeof(opt.base_url), optarg,
-			    "--base-url");
-			break;
-		case O_REDIS:
-			copy(opt.redis_url, sizeof(opt.redis_url), optarg,
-			    "--redis-url");
-			break;
-		case O_INSTANCE:
-			copy(opt.instance, sizeof(opt.instance), optarg,
-			    "--instance");
-			break;
-		case O_EMU:
-			copy(opt.emulator_url, sizeof(opt.emulator_url),
-			    optarg, "--emulator-url");
-			break;
-		case O_WB:
-			copy(opt.workbook_file, sizeof(opt.workbook_file),
-			    optarg, "--workbook");
-			break;
-		case O_LOG:
-			copy(opt.server_log, sizeof(opt.server_log), optarg,
-			    "--server-log");
-			break;
-		case O_OUT:
-			copy(opt.out_dir, sizeof(opt.out_dir), optarg,
-			    "--out-dir");
-			break;
-		case O_NAME:
-			copy(opt.name, sizeof(opt.name), optarg, "--name");
-			break;
-		case O_DUR:
-			bad |= num(optarg, &opt.duration);
-			break;
-		case O_SAMPLE:
-			bad |= num(optarg, &opt.sample_interval);
-			break;
-		case O_PROBE:
-			bad |= num(optarg, &opt.probe_interval);
-			break;
-		case O_MIND:
-			bad |= num(optarg, &opt.min_duration);
-			break;
-		case O_TABLE:
-			bad |= num(optarg, &opt.table_every);
-			table_set = 1;
-			break;
-		case O_TABLETS:
-			bad |= num(optarg, &v);
-			opt.tablets = (int)v;
-			break;
-		case O_SSE:
-			bad |= num(optarg, &v);
-			opt.sse_clients = (int)v;
-			break;
-		case O_OPS:
-			bad |= num(optarg, &v);
-			opt.operators = (int)v;
-			break;
-		case O_OPINT:
-			bad |= num(optarg, &opt.operator_interval);
-			break;
-		case O_THINK:
-			bad |= range(optarg, &opt.think_min, &opt.think_max);
-			break;
-		case O_WORK:
-			bad |= range(optarg, &opt.work_min, &opt.work_max);
-			break;
-		case O_LIST:
-			bad |= num(optarg, &opt.list_refresh);
-			break;
-		case O_COMPLETE:
-			bad |= num(optarg, &opt.complete_ratio);
-			break;
-		case O_CONT:
-			bad |= num(optarg, &opt.contention);
-			break;
-		case O_VIS:
-			bad |= num(optarg, &opt.sse_visible_mean);
-			break;
-		case O_HID:
-			bad |= range(optarg, &opt.sse_hidden_min,
-			    &opt.sse_hidden_max);
-			break;
-		case O_RTO:
-			bad |= num(optarg, &opt.request_timeout);
-			break;
-		case O_DRAIN:
-			bad |= num(optarg, &opt.drain_timeout);
-			break;
-		case O_SETTLE:
-			bad |= num(optarg, &opt.settle_timeout);
-			break;
-		case O_UTIL:
-			bad |= num(optarg, &opt.util_limit);
-			break;
-		case O_LEAK:
-			bad |= num(optarg, &opt.leak_tolerance);
-			break;
-		case O_RPI:
-			bad |= num(optarg, &opt.redis_probe_interval);
-			break;
-		case O_SPI:
-			bad |= num(optarg, &opt.sheets_probe_interval);
-			break;
-		case O_CHAOS:
-			opt.chaos = 1;
-			break;
-		case O_CFIRST:
-			bad |= num(optarg, &opt.chaos_first);
-			break;
-		case O_CGAP:
-			bad |= range(optarg, &opt.chaos_gap_min,
-			    &opt.chaos_gap_max);
-			break;
-		case O_CDOWN:
-			bad |= range(optarg, &opt.chaos_down_min,
-			    &opt.chaos_down_max);
-			break;
-		case O_RSTOP:
-			copy(opt.redis_stop_cmd, sizeof(opt.redis_stop_cmd),
-			    optarg, "--redis-stop-cmd");
-			break;
-		case O_RSTART:
-			copy(opt.redis_start_cmd, sizeof(opt.redis_start_cmd),
-			    optarg, "--redis-start-cmd");
-			break;
-		case O_SSTOP:
-			copy(opt.sheets_stop_cmd, sizeof(opt.sheets_stop_cmd),
-			    optarg, "--sheets-stop-cmd");
-			break;
-		case O_SSTART:
-			copy(opt.sheets_start_cmd,
-			    sizeof(opt.sheets_start_cmd), optarg,
-			    "--sheets-start-cmd");
-			break;
-		case O_RO:
-			opt.read_only = 1;
-			break;
-		case O_REMOTE:
-			opt.allow_remote_writes = 1;
-			break;
-		case O_SEED:
-			opt.seed = strtoul(optarg, NULL, 10);
-			break;
-		case O_NOPLOT:
-			opt.no_plot = 1;
-			break;
-		case O_QUIET:
-			opt.quiet = 1;
-			break;
-		case O_HELP:
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			return (-1);
-		}
-		if (bad) {
-			fprintf(stderr, "zeues-soak: bad value for option: "
-			    "%s\n", optarg);
-			return (-1);
-		}
+	switch (c) {
+	case O_DUR:
+		*bad |= num(optarg, &opt.duration);
+		break;
+	case O_SAMPLE:
+		*bad |= num(optarg, &opt.sample_interval);
+		break;
+	case O_PROBE:
+		*bad |= num(optarg, &opt.probe_interval);
+		break;
+	case O_MIND:
+		*bad |= num(optarg, &opt.min_duration);
+		break;
+	case O_TABLE:
+		*bad |= num(optarg, &opt.table_every);
+		table_set = 1;
+		break;
+	case O_TABLETS:
+		*bad |= num(optarg, &v);
+		opt.tablets = (int)v;
+		break;
+	case O_SSE:
+		*bad |= num(optarg, &v);
+		opt.sse_clients = (int)v;
+		break;
+	case O_OPS:
+		*bad |= num(optarg, &v);
+		opt.operators = (int)v;
+		break;
+	case O_OPINT:
+		*bad |= num(optarg, &opt.operator_interval);
+		break;
+	case O_THINK:
+		*bad |= range(optarg, &opt.think_min, &opt.think_max);
+		break;
+	case O_WORK:
+		*bad |= range(optarg, &opt.work_min, &opt.work_max);
+		break;
+	case O_LIST:
+		*bad |= num(optarg, &opt.list_refresh);
+		break;
+	case O_COMPLETE:
+		*bad |= num(optarg, &opt.complete_ratio);
+		break;
+	case O_CONT:
+		*bad |= num(optarg, &opt.contention);
+		break;
+	case O_VIS:
+		*bad |= num(optarg, &opt.sse_visible_mean);
+		break;
+	case O_HID:
+		*bad |= range(optarg, &opt.sse_hidden_min,
+		    &opt.sse_hidden_max);
+		break;
+	case O_RTO:
+		*bad |= num(optarg, &opt.request_timeout);
+		break;
+	case O_DRAIN:
+		*bad |= num(optarg, &opt.drain_timeout);
+		break;
+	case O_SETTLE:
+		*bad |= num(optarg, &opt.settle_timeout);
+		break;
+	case O_UTIL:
+		*bad |= num(optarg, &opt.util_limit);
+		break;
+	case O_LEAK:
+		*bad |= num(optarg, &opt.leak_tolerance);
+		break;
+	case O_RPI:
+		*bad |= num(optarg, &opt.redis_probe_interval);
+		break;
+	case O_SPI:
+		*bad |= num(optarg, &opt.sheets_probe_interval);
+		break;
+	case O_CFIRST:
+		*bad |= num(optarg, &opt.chaos_first);
+		break;
+	case O_CGAP:
+		*bad |= range(optarg, &opt.chaos_gap_min,
+		    &opt.chaos_gap_max);
+		break;
+	case O_CDOWN:
+		*bad |= range(optarg, &opt.chaos_down_min,
+		    &opt.chaos_down_max);
+		break;
+	case O_SEED:
+		opt.seed = strtoul(optarg, NULL, 10);
+		break;
+	default:
+		return (0);
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return (-1);
+	return (1);
+}
+
+/* Options without a value. */
+static int
+set_flag(int c)
+{
+	switch (c) {
+	case O_CHAOS:
+		opt.chaos = 1;
+		break;
+	case O_RO:
+		opt.read_only = 1;
+		break;
+	case O_REMOTE:
+		opt.allow_remote_writes = 1;
+		break;
+	case O_NOPLOT:
+		opt.no_plot = 1;
+		break;
+	case O_QUIET:
+		opt.quiet = 1;
+		break;
+	default:
+		return (0);
 	}
-	/* Bounds: every loop of the tool is bounded by these. */
+	return (1);
+}
+
+/* Bounds: every loop of the tool is bounded by these. */
+static int
+in_range(void)
+{
 	if (opt.duration <= 0 || opt.duration > 7 * 86400 ||
 	    opt.sample_interval < 0.5 || opt.probe_interval < 0.2 ||
 	    opt.tablets < 0 || opt.tablets > 5000 || opt.sse_clients < 0 ||
@@ -393,6 +406,43 @@ parse(int argc, char **argv)
 		    "(see --help)\n");
 		return (-1);
 	}
+	return (0);
+}
+
+/* Drops trailing slashes, keeping at least "http(s)://x". */
+static void
+trim_slashes(char *url)
+{
+	while (strlen(url) > 8 && url[strlen(url) - 1] == '/')
+		url[strlen(url) - 1] = '\0';
+}
+
+static int
+parse(int argc, char **argv)
+{
+	int	c, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == O_HELP) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!set_text(c) && !set_number(c, &bad) && !set_flag(c)) {
+			usage(stderr);
+			return (-1);
+		}
+		if (bad) {
+			fprintf(stderr, "zeues-soak: bad value for option: "
+			    "%s\n", optarg);
+			return (-1);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return (-1);
+	}
+	if (in_range() == -1)
+		return (-1);
 	/* A short run still gets a few table rows. */
 	if (!table_set && opt.duration < 4 * opt.table_every)
 		opt.table_every = opt.duration / 4 > opt.sample_interval ?
@@ -402,12 +452,8 @@ parse(int argc, char **argv)
 		fprintf(stderr, "zeues-soak: --base-url must be http(s)://\n");
 		return (-1);
 	}
-	while (strlen(opt.base_url) > 8 &&
-	    opt.base_url[strlen(opt.base_url) - 1] == '/')
-		opt.base_url[strlen(opt.base_url) - 1] = '\0';
-	while (strlen(opt.emulator_url) > 8 &&
-	    opt.emulator_url[strlen(opt.emulator_url) - 1] == '/')
-		opt.emulator_url[strlen(opt.emulator_url) - 1] = '\0';
+	trim_slashes(opt.base_url);
+	trim_slashes(opt.emulator_url);
 	return (0);
 }
 

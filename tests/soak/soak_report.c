@@ -434,16 +434,12 @@ code_block(FILE *fp, const struct note_line *lines, int n, const char *none)
 	fprintf(fp, "```\n\n");
 }
 
+/* The title, the verdict in one line and when the run was. */
 static void
-report_md(int argc, char **argv)
+report_title(FILE *fp)
 {
-	FILE	*fp;
-	char	 t1[64], t2[64], rr[SOAK_URL_MAX];
-	int	 i;
-	size_t	 k;
+	char	 t1[64];
 
-	if ((fp = fopen(path_md, "w")) == NULL)
-		return;
 	fprintf(fp, "# ZEUES soak report — %s\n\n", opt.name);
 	fprintf(fp, "**Verdict: %s**", fin.verdict);
 	if (fin.exit_code == 3)
@@ -457,6 +453,14 @@ report_md(int argc, char **argv)
 	fprintf(fp, "\n\n%s, %.0f s of load%s.\n\n",
 	    utc(fin.started_wall, t1, sizeof(t1)), fin.load_seconds,
 	    opt.chaos ? ", with chaos" : "");
+}
+
+/* The settings of the run and its command line (Redis password hidden). */
+static void
+report_config(FILE *fp, int argc, char **argv)
+{
+	char	 rr[SOAK_URL_MAX];
+	int	 i;
 
 	redacted_redis(rr, sizeof(rr));
 	fprintf(fp, "## Configuration\n\n| setting | value |\n|---|---|\n");
@@ -501,6 +505,13 @@ report_md(int argc, char **argv)
 			fprintf(fp, "%s%s", i ? " " : "", argv[i]);
 	}
 	fprintf(fp, "` |\n\n");
+}
+
+/* One row a criterion, and why routes the server lacks left some out. */
+static void
+report_verdict(FILE *fp)
+{
+	int	 i;
 
 	fprintf(fp, "## Verdict against the plan\n\n| criterion | result | "
 	    "detail |\n|---|---|---|\n");
@@ -519,6 +530,13 @@ report_md(int argc, char **argv)
 		    "NOT_FOUND** (%llu times): the live-board checks were "
 		    "not evaluated.\n\n",
 		    (unsigned long long)st.resp_404_missing[RT_SSE]);
+}
+
+/* The samples table, utilization and the plot. */
+static void
+report_samples(FILE *fp)
+{
+	char	 t1[64];
 
 	fprintf(fp, "## Samples\n\nT+0, every %.0f %s, the last and the "
 	    "peak (all %zu samples are in `%s-samples.jsonl`).\n\n",
@@ -540,7 +558,12 @@ report_md(int argc, char **argv)
 		    base(path_png));
 	else
 		fprintf(fp, "(%s)\n\n", plot_note);
+}
 
+/* Connection errors and other Redis errors, with their lines. */
+static void
+report_redis_errors(FILE *fp)
+{
 	fprintf(fp, "## Redis errors\n\n");
 	fprintf(fp, "- \"Too many connections\" / \"max number of "
 	    "clients\": **%llu** in responses and health, **%ld** in the "
@@ -562,6 +585,15 @@ report_md(int argc, char **argv)
 	if (smp.errorstats1[0] != '\0')
 		fprintf(fp, "INFO errorstats at the end:\n\n```\n%s```\n\n",
 		    smp.errorstats1);
+}
+
+/* Latency by route, errors by status and code. */
+static void
+report_traffic(FILE *fp)
+{
+	char	 t1[64], t2[64];
+	int	 i;
+	size_t	 k;
 
 	fprintf(fp, "## Traffic\n\n| route | responses | 404 NOT_FOUND | "
 	    "p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
@@ -590,6 +622,12 @@ report_md(int argc, char **argv)
 		    tplus(st.errs[k].last_t, t2, sizeof(t2)));
 	if (st.nerrs == 0)
 		fprintf(fp, "| (none) ||||||\n");
+}
+
+/* Mutations by outcome, and the server's own count of requests. */
+static void
+report_mutations(FILE *fp)
+{
 	fprintf(fp, "\nMutations: TOMAR %llu sent / %llu acknowledged, "
 	    "PAUSAR %llu / %llu, COMPLETAR %llu / %llu; 409 SPOOL_OCCUPIED "
 	    "%llu, 410 LOCK_EXPIRED %llu, ambiguous (5xx or no answer) %llu, "
@@ -616,7 +654,12 @@ report_md(int argc, char **argv)
 		    st.resp[RT_METRICS]), (unsigned long long)st.cancelled,
 		    fin.srv_mut_routes_seen ? "" : " It has no counter for "
 		    "the occupation routes yet.");
+}
 
+/* The live boards. */
+static void
+report_sse(FILE *fp)
+{
 	fprintf(fp, "\n## Live boards (SSE)\n\n");
 	fprintf(fp, "- Streams opened %llu (%llu with Last-Event-ID), failed "
 	    "attempts %llu, closed for hidden tabs %llu, stalled %llu.\n",
@@ -642,6 +685,13 @@ report_md(int argc, char **argv)
 	    (unsigned long long)st.sse_event_before_ack);
 	fprintf(fp, "- Acknowledged changes seen by a board: %ld of %ld.\n\n",
 	    fin.acked_seen, fin.acked_total);
+}
+
+/* What the workbook and the locks showed after the run. */
+static void
+report_audit(FILE *fp)
+{
+	int	 i;
 
 	fprintf(fp, "## Audit rows and locks\n\n");
 	if (fin.wb_ok)
@@ -673,6 +723,13 @@ report_md(int argc, char **argv)
 		fprintf(fp, "```\n");
 	}
 	fprintf(fp, "\n");
+}
+
+/* One row an outage. */
+static void
+report_chaos(FILE *fp)
+{
+	int	 i;
 
 	if (opt.chaos) {
 		fprintf(fp, "## Chaos\n\n| # | stopped | down at | back at | "
@@ -699,7 +756,12 @@ report_md(int argc, char **argv)
 			    "--chaos-first) ||||||||\n");
 		fprintf(fp, "\n");
 	}
+}
 
+/* Health polls. */
+static void
+report_health(FILE *fp)
+{
 	fprintf(fp, "## Health\n\n%ld polls of /api/health; %ld false "
 	    "alarms (unhealthy, degraded or no 200 answer while both "
 	    "dependencies were up), %ld missed (healthy while one was "
@@ -707,6 +769,14 @@ report_md(int argc, char **argv)
 	    "answer at all (the route must always answer 200).\n\n",
 	    fin.health_polls, fin.health_false_alarm, fin.health_missed,
 	    fin.health_not_200);
+}
+
+/* Incidents, under the lock: the sampler may still add one. */
+static void
+report_incidents(FILE *fp)
+{
+	char	 t1[64];
+	int	 i;
 
 	fprintf(fp, "## Incidents\n\n");
 	pthread_mutex_lock(&st.lock);
@@ -719,10 +789,37 @@ report_md(int argc, char **argv)
 		fprintf(fp, "- … and %llu more.\n",
 		    (unsigned long long)st.incidents_dropped);
 	pthread_mutex_unlock(&st.lock);
+}
 
+/* The other files of the run. */
+static void
+report_files(FILE *fp)
+{
 	fprintf(fp, "\n## Files\n\n- samples (JSON lines, one per sample): "
 	    "`%s-samples.jsonl`\n- totals and verdict: `%s`\n- plot: %s\n",
 	    opt.name, base(path_json), plot_ok ? base(path_png) : "(none)");
+}
+
+static void
+report_md(int argc, char **argv)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path_md, "w")) == NULL)
+		return;
+	report_title(fp);
+	report_config(fp, argc, argv);
+	report_verdict(fp);
+	report_samples(fp);
+	report_redis_errors(fp);
+	report_traffic(fp);
+	report_mutations(fp);
+	report_sse(fp);
+	report_audit(fp);
+	report_chaos(fp);
+	report_health(fp);
+	report_incidents(fp);
+	report_files(fp);
 	fclose(fp);
 }
 
