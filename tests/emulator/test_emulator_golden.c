@@ -61,7 +61,7 @@ struct golden {
 	char			token[256];
 	struct sa_identity	id;
 	int			port;
-	pid_t			pid;		/* the emulator, 0 when stopped */
+	pid_t			pid;		/* 0 when stopped */
 };
 
 static struct golden	g;

@@ -32,7 +32,7 @@ struct emulator_launch {
 	const char		*workbook;
 	const char		*key;
 	const char		*state_dir;
-	const char		*module;	/* NULL: run-emulator.sh's own */
+	const char		*module;	/* NULL: the script's default */
 	const char *const	*flags;		/* NULL-terminated, or NULL */
 	const char		*log;
 	int			 timeout_ms;
