@@ -559,8 +559,8 @@ sheets_busy_at(struct soak *sk, double t)
 
 	pthread_mutex_lock(&st->lock);
 	for (i = 0; i < st->nsheets_err_t && !busy; i++)
-		busy = st->sheets_err_t[i] >= t - w && st->sheets_err_t[i] <= t
-		    + w;
+		busy = st->sheets_err_t[i] >= t - w &&
+		    st->sheets_err_t[i] <= t + w;
 	pthread_mutex_unlock(&st->lock);
 	return (busy);
 }
@@ -742,8 +742,8 @@ verdict_redis(struct soak *sk)
 	pthread_mutex_lock(&st->lock);
 	tmc = (long)(st->tmc_responses + st->tmc_health) + st->ntmc_lines;
 	pthread_mutex_unlock(&st->lock);
-	tmc += fin->log_tmc + (fin->rejected_delta > 0 ? fin->rejected_delta
-	    : 0);
+	tmc += fin->log_tmc + (fin->rejected_delta > 0 ?
+	    fin->rejected_delta : 0);
 	outside = opt->chaos ? redis_errors_outside(sk) :
 	    (long)st->redis_errors_seen;
 	crit(sk, "zero Redis connection errors", tmc == 0 && outside == 0 &&
@@ -769,8 +769,8 @@ verdict_utilization(struct soak *sk)
 		crit(sk, "utilization < 75 %", V_NA, "the server's "
 		    "/api/redis-connection-stats never answered");
 	else
-		crit(sk, "utilization < 75 %", fin->util_peak
-		    < opt->util_limit &&
+		crit(sk, "utilization < 75 %",
+		    fin->util_peak < opt->util_limit &&
 		    fin->util_peak_backend < opt->util_limit ? V_PASS : V_FAIL,
 		    "peak %.1f %% (Redis's count of this service's "
 		    "connections over the budget of %d), %.1f %% by the "
@@ -1022,8 +1022,8 @@ final_checks_end(struct soak *sk)
 			continue;
 		if (fl->muts[i].seen)
 			fin->acked_seen++;
-		else if (fl->muts[i].t_ack < fin->load_t0 + fin->load_seconds
-		    - 5)
+		else if (fl->muts[i].t_ack <
+		    fin->load_t0 + fin->load_seconds - 5)
 			fin->acked_unseen++;
 	}
 

@@ -501,43 +501,36 @@ on_signal(int sig)
 	atomic_store(&soak_interrupted, 1);
 }
 
-int
-main(int argc, char **argv)
+/* Refuses to write to a server that is not ours; 0, or -1 (said why). */
+static int
+refuse_unsafe(struct soak *sk)
 {
-	static struct soak	 run = {
-		.st = { .lock = PTHREAD_MUTEX_INITIALIZER },
-		.smp = { .lock = PTHREAD_MUTEX_INITIALIZER },
-		.chs = { .lock = PTHREAD_MUTEX_INITIALIZER },
-	};
-	struct soak		*sk = &run;
 	struct soak_opts	*opt = &sk->opt;
-	struct soak_stats	*st = &sk->st;
-	struct floor_model	*fl = &sk->fl;
-	struct sampler		*smp = &sk->smp;
-	struct soak_final	*fin = &sk->fin;
-	struct sigaction	 sa;
-	char			 path[SOAK_URL_MAX + 200];
-	time_t			 now;
-	struct tm		 tm;
-	double			 t0;
-	int			 rc;
 
-	defaults(sk);
-	if (parse(sk, argc, argv) == -1)
-		return (2);
 	if (!opt->read_only && !opt->allow_remote_writes &&
 	    !loopback(opt->base_url)) {
 		fprintf(stderr, "zeues-soak: %s is not a loopback address: the "
 		    "tablets would take, pause and complete real spools. "
 		    "Pass --allow-remote-writes (a staging copy of the "
 		    "workbook!) or --read-only.\n", opt->base_url);
-		return (2);
+		return (-1);
 	}
 	if (opt->chaos && !loopback(opt->base_url) &&
 	    !opt->allow_remote_writes) {
 		fprintf(stderr, "zeues-soak: --chaos is for a private stack\n");
-		return (2);
+		return (-1);
 	}
+	return (0);
+}
+
+/* The run's name (soak-<UTC time>[-chaos] unless given) and its folder. */
+static int
+name_and_folder(struct soak *sk)
+{
+	struct soak_opts	*opt = &sk->opt;
+	time_t			 now;
+	struct tm		 tm;
+
 	if (opt->name[0] == '\0') {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
@@ -550,16 +543,33 @@ main(int argc, char **argv)
 	if (mkdir(opt->out_dir, 0755) == -1 && errno != EEXIST) {
 		fprintf(stderr, "zeues-soak: %s: %s\n", opt->out_dir,
 		    strerror(errno));
-		return (2);
+		return (-1);
 	}
+	return (0);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	soak_now();
+}
+
+/*
+ * Baselines, the floor, the engine, the sampler and chaos: 0, or -1 when
+ * the run cannot start (said why).
+ */
+static int
+start_run(struct soak *sk)
+{
+	struct soak_opts	*opt = &sk->opt;
+	struct soak_stats	*st = &sk->st;
+	char			 path[SOAK_URL_MAX + 200];
 
 	/* Baselines; the first request also tells whether the server is up. */
 	final_checks_begin(sk);
@@ -567,23 +577,35 @@ main(int argc, char **argv)
 		fprintf(stderr, "zeues-soak: %s does not answer\n",
 		    opt->base_url);
 		curl_global_cleanup();
-		return (2);
+		return (-1);
 	}
 	floor_load(sk);
 	if (engine_init() == -1 || load_init(sk) == -1) {
 		fprintf(stderr, "zeues-soak: out of memory\n");
-		return (2);
+		return (-1);
 	}
 	snprintf(path, sizeof(path), "%s/%s-samples.jsonl", opt->out_dir,
 	    opt->name);
 	if (sampler_start(sk, path) == -1) {
 		fprintf(stderr, "zeues-soak: cannot write %s\n", path);
-		return (2);
+		return (-1);
 	}
 	if (chaos_start(sk) == -1) {
 		sampler_stop(sk);
-		return (2);
+		return (-1);
 	}
+	return (0);
+}
+
+/* The load for --duration, then the drain and the final checks. */
+static void
+run_load(struct soak *sk)
+{
+	struct soak_opts	*opt = &sk->opt;
+	struct floor_model	*fl = &sk->fl;
+	struct soak_final	*fin = &sk->fin;
+	double			 t0;
+
 	soak_log(sk, "load: %d tablets, %d boards, %d operators for %.0f s "
 	    "against %s%s", fl->nworkers && fl->nspools && !opt->read_only ?
 	    opt->tablets : 0, opt->sse_clients, opt->operators, opt->duration,
@@ -603,16 +625,45 @@ main(int argc, char **argv)
 	sampler_stop(sk);
 	soak_log(sk, "final checks");
 	final_checks_end(sk);
-	rc = report_write(sk, argc, argv);
+}
+
+static void
+finish(struct soak *sk)
+{
 	load_fini(sk);
 	engine_fini();
-	free(fl->workers);
-	free(fl->spools);
-	free(fl->muts);
-	free(smp->samples);
-	free(smp->health);
-	free(st->redis_err_t);
-	free(st->sheets_err_t);
+	free(sk->fl.workers);
+	free(sk->fl.spools);
+	free(sk->fl.muts);
+	free(sk->smp.samples);
+	free(sk->smp.health);
+	free(sk->st.redis_err_t);
+	free(sk->st.sheets_err_t);
 	curl_global_cleanup();
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct soak	 run = {
+		.st = { .lock = PTHREAD_MUTEX_INITIALIZER },
+		.smp = { .lock = PTHREAD_MUTEX_INITIALIZER },
+		.chs = { .lock = PTHREAD_MUTEX_INITIALIZER },
+	};
+	struct soak		*sk = &run;
+	int			 rc;
+
+	defaults(sk);
+	if (parse(sk, argc, argv) == -1 || refuse_unsafe(sk) == -1 ||
+	    name_and_folder(sk) == -1)
+		return (2);
+	catch_signals();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	soak_now();
+	if (start_run(sk) == -1)
+		return (2);
+	run_load(sk);
+	rc = report_write(sk, argc, argv);
+	finish(sk);
 	return (rc);
 }

@@ -167,30 +167,14 @@ plot(struct soak *sk)
 
 /* ------------------------------------------------------------------ */
 
+/* The run: name, verdict, configuration, criteria, missing routes. */
 static void
-totals_json(struct soak *sk)
+totals_run(FILE *fp, struct soak *sk)
 {
 	struct soak_opts	*opt = &sk->opt;
-	struct soak_stats	*st = &sk->st;
-	struct floor_model	*fl = &sk->fl;
-	struct sampler		*smp = &sk->smp;
-	struct chaos		*chs = &sk->chs;
 	struct soak_final	*fin = &sk->fin;
-	FILE			*fp;
 	int			 i;
-	size_t			 k;
-	uint64_t		 total = 0, non_api = 0;
 
-	if ((fp = fopen(path_json, "w")) == NULL)
-		return;
-	pthread_mutex_lock(&st->lock);
-	/* Error answers without an api.md body: Kore's own (408, ...). */
-	for (k = 0; k < st->nerrs; k++)
-		if (st->errs[k].status >= 400 && st->errs[k].code[0] == '\0')
-			non_api += st->errs[k].n;
-	for (i = 0; i < RT_COUNT; i++)
-		if (i != RT_METRICS)
-			total += st->resp[i];
 	fprintf(fp, "{\n  \"name\": ");
 	json_str(fp, opt->name);
 	fprintf(fp, ",\n  \"verdict\": \"%s\",\n  \"exit_code\": %d,\n",
@@ -220,6 +204,24 @@ totals_json(struct soak *sk)
 	    "\"lists\": %s},\n", fin->occupation_missing ? "true" : "false",
 	    fin->sse_missing ? "true" : "false",
 	    fin->lists_missing ? "true" : "false");
+}
+
+/* Requests by route and errors by status and code (st locked). */
+static void
+totals_requests(FILE *fp, struct soak *sk)
+{
+	struct soak_stats	*st = &sk->st;
+	int			 i;
+	size_t			 k;
+	uint64_t		 total = 0, non_api = 0;
+
+	/* Error answers without an api.md body: Kore's own (408, ...). */
+	for (k = 0; k < st->nerrs; k++)
+		if (st->errs[k].status >= 400 && st->errs[k].code[0] == '\0')
+			non_api += st->errs[k].n;
+	for (i = 0; i < RT_COUNT; i++)
+		if (i != RT_METRICS)
+			total += st->resp[i];
 	fprintf(fp, "  \"requests\": {\"total_excluding_metrics\": %llu, "
 	    "\"2xx\": %llu, \"4xx\": %llu, \"5xx\": %llu, \"500\": %llu, "
 	    "\"transport_errors\": %llu, \"cancelled_unanswered\": %llu, "
@@ -251,6 +253,16 @@ totals_json(struct soak *sk)
 		    (unsigned long long)st->errs[k].n);
 	}
 	fprintf(fp, "\n  ],\n");
+}
+
+/* Mutations and live boards (st locked). */
+static void
+totals_mutations(FILE *fp, struct soak *sk)
+{
+	struct soak_stats	*st = &sk->st;
+	struct floor_model	*fl = &sk->fl;
+	struct soak_final	*fin = &sk->fin;
+
 	fprintf(fp, "  \"mutations\": {\"sent\": {\"TOMAR\": %llu, \"PAUSAR\": "
 	    "%llu, \"COMPLETAR\": %llu}, \"acknowledged\": {\"TOMAR\": %llu, "
 	    "\"PAUSAR\": %llu, \"COMPLETAR\": %llu}, \"acknowledged_total\": "
@@ -287,10 +299,21 @@ totals_json(struct soak *sk)
 	    (unsigned long long)st->sse_out_of_order,
 	    (unsigned long long)st->sse_parse_errors,
 	    (unsigned long long)st->sse_stalls,
-	    lh_quantile_ms(&st->sse_lag, 0.5), lh_quantile_ms(&st->sse_lag,
-	    0.99), lh_quantile_ms(&st->sse_deliver, 0.5),
+	    lh_quantile_ms(&st->sse_lag, 0.5),
+	    lh_quantile_ms(&st->sse_lag, 0.99),
+	    lh_quantile_ms(&st->sse_deliver, 0.5),
 	    lh_quantile_ms(&st->sse_deliver, 0.99), fin->acked_seen,
 	    fin->acked_unseen);
+}
+
+/* Redis connection errors (st locked). */
+static void
+totals_redis(FILE *fp, struct soak *sk)
+{
+	struct soak_stats	*st = &sk->st;
+	struct sampler		*smp = &sk->smp;
+	struct soak_final	*fin = &sk->fin;
+
 	fprintf(fp, "  \"redis\": {\"too_many_connections\": %llu, "
 	    "\"tmc_lines\": %d, \"rejected_connections_delta\": %ld, "
 	    "\"errorstat_delta\": %ld, \"redis_unavailable_answers\": %llu, "
@@ -300,7 +323,15 @@ totals_json(struct soak *sk)
 	    st->ntmc_lines, fin->rejected_delta, fin->errorstat_delta,
 	    (unsigned long long)st->redis_errors_seen, fin->log_tmc,
 	    fin->log_redis_err, smp->redis_maxclients);
-	pthread_mutex_unlock(&st->lock);
+}
+
+/* Utilization, health, Metadata, locks, the server's metrics. */
+static void
+totals_checks(FILE *fp, struct soak *sk)
+{
+	struct sampler		*smp = &sk->smp;
+	struct soak_final	*fin = &sk->fin;
+
 	fprintf(fp, "  \"utilization\": {\"budget\": %d, \"peak_percent\": "
 	    "%.1f, \"avg_percent\": %.1f, \"peak_percent_server\": %.1f, "
 	    "\"avg_percent_server\": %.1f, \"first_quarter_mean\": %.2f, "
@@ -328,13 +359,23 @@ totals_json(struct soak *sk)
 	    fin->metrics_ok ? "true" : "false", fin->srv_req_delta,
 	    fin->srv_mut_ok_delta[0], fin->srv_mut_ok_delta[1],
 	    fin->srv_mut_ok_delta[2]);
+}
+
+/* The emulator's counters, the outages, the other files. */
+static void
+totals_dependencies(FILE *fp, struct soak *sk)
+{
+	struct sampler	*smp = &sk->smp;
+	struct chaos	*chs = &sk->chs;
+	int		 i;
+
 	pthread_mutex_lock(&smp->lock);
 	fprintf(fp, "  \"emulator\": {\"read\": %s, \"reads\": %ld, "
 	    "\"writes\": %ld, \"429\": %ld, \"5xx\": %ld},\n",
-	    smp->have_emu0 ? "true" : "false", smp->emu_reads1
-	    - smp->emu_reads0,
-	    smp->emu_writes1 - smp->emu_writes0, smp->emu_429_1
-	    - smp->emu_429_0, smp->emu_5xx1 - smp->emu_5xx0);
+	    smp->have_emu0 ? "true" : "false",
+	    smp->emu_reads1 - smp->emu_reads0,
+	    smp->emu_writes1 - smp->emu_writes0,
+	    smp->emu_429_1 - smp->emu_429_0, smp->emu_5xx1 - smp->emu_5xx0);
 	pthread_mutex_unlock(&smp->lock);
 	fprintf(fp, "  \"outages\": [");
 	for (i = 0; i < chs->nout; i++) {
@@ -353,6 +394,23 @@ totals_json(struct soak *sk)
 	fprintf(fp, ", \"plot\": ");
 	json_str(fp, plot_ok ? base(path_png) : NULL);
 	fprintf(fp, "}\n}\n");
+}
+
+static void
+totals_json(struct soak *sk)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path_json, "w")) == NULL)
+		return;
+	totals_run(fp, sk);
+	pthread_mutex_lock(&sk->st.lock);
+	totals_requests(fp, sk);
+	totals_mutations(fp, sk);
+	totals_redis(fp, sk);
+	pthread_mutex_unlock(&sk->st.lock);
+	totals_checks(fp, sk);
+	totals_dependencies(fp, sk);
 	fclose(fp);
 }
 
