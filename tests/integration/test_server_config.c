@@ -88,6 +88,13 @@ test_bad_configuration_refused_with_one_line(void **state)
 		{ { "LOG_LEVEL=loud", NULL }, "LOG_LEVEL" },
 		{ { "MAX_BODY_BYTES=1", NULL }, "MAX_BODY_BYTES" },
 		{ { "ENVIRONMENT=pro duction", NULL }, "ENVIRONMENT" },
+		/* Kore's limits and the clock are checked like the rest. */
+		{ { "HTTP_HEADER_TIMEOUT=ten", NULL },
+		    "configuration error: HTTP_HEADER_TIMEOUT: 'ten'" },
+		{ { "WORKER_MAX_CONNECTIONS=0", NULL },
+		    "configuration error: WORKER_MAX_CONNECTIONS: '0'" },
+		{ { "TIMEZONE=Mars/Olympus_Mons", NULL },
+		    "configuration error: TIMEZONE:" },
 		/* Secrets never travel over plain http off the machine. */
 		{ { "SHEETS_API_BASE_URL=http://sheets.googleapis.com", NULL },
 		    "SHEETS_API_BASE_URL: 'http://sheets.googleapis.com' would "
@@ -118,7 +125,7 @@ test_bad_configuration_refused_with_one_line(void **state)
 		log = slurp(s.log);
 		assert_true(status != -1);
 		assert_true(WIFEXITED(status));
-		assert_int_not_equal(WEXITSTATUS(status), 0);
+		assert_int_equal(WEXITSTATUS(status), 2);
 		assert_int_equal(count_lines_with(log, "configuration error"),
 		    1);
 		assert_non_null(strstr(log, cases[i].must_mention));
