@@ -11,6 +11,7 @@
 
 #include "bearer_token.h"
 #include "json_out.h"
+#include "nelem.h"
 #include "stat_counter.h"
 #include "zeues.h"
 
@@ -27,7 +28,7 @@ method_list(int allowed, char *buf, size_t len)
 	int	n;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+	for (i = 0; i < NELEM(methods); i++) {
 		if (!(allowed & methods[i].bit))
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "",

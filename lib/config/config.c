@@ -6,6 +6,7 @@
 
 #include "access_log.h"
 #include "config.h"
+#include "nelem.h"
 
 struct int_setting {
 	const char	*name;
@@ -89,7 +90,7 @@ load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		cfg->log_level = LOG_LEVEL_INFO;
 		return (0);
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < NELEM(names); i++) {
 		if (strcasecmp(raw, names[i]) == 0) {
 			cfg->log_level = (enum log_level)i;
 			return (0);
@@ -354,7 +355,7 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 
 	memset(cfg, 0, sizeof(*cfg));
 
-	for (i = 0; i < (int)(sizeof(ints) / sizeof(ints[0])); i++) {
+	for (i = 0; i < (int)NELEM(ints); i++) {
 		if (load_int(&ints[i], get, err, errlen) == -1)
 			return (-1);
 	}

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "nelem.h"
 #include "server.h"
 
 static char *
@@ -112,7 +113,7 @@ test_bad_configuration_refused_with_one_line(void **state)
 	int			 status;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		memset(&s, 0, sizeof(s));
 		s.redis_port = harness_free_port();
 		for (k = 0; cases[i].env[k] != NULL; k++)
@@ -166,7 +167,7 @@ test_password_reaches_redis_only(void **state)
 	env[0] = redis_url;
 	env[1] = NULL;
 	assert_int_equal(test_server_start(&s, env), 0);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+	for (i = 0; i < NELEM(paths); i++) {
 		snprintf(url, sizeof(url), "%s%s", s.base, paths[i]);
 		assert_int_equal(http_get(url, 5000, &r), 0);
 		assert_int_equal(r.status, 200);
