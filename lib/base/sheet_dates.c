@@ -18,8 +18,6 @@
 #define SERIAL_MAX		2958465LL
 #define SECONDS_PER_DAY		86400
 
-static char	zone[ZONE_NAME_MAX];
-
 static int
 is_leap(int y)
 {
@@ -370,14 +368,7 @@ zone_init(const char *name, char *err, size_t errsz)
 		return (-1);
 	}
 	tzset();
-	(void)snprintf(zone, sizeof(zone), "%s", name);
 	return (0);
-}
-
-const char *
-zone_name(void)
-{
-	return (zone);
 }
 
 int

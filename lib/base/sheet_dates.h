@@ -93,8 +93,6 @@ void	iso_timestamp_format(const struct zoned_time *,
 int		 zone_init(const char *name, char *err, size_t errsz);
 /* What zone_init() refuses, checked without changing the process's zone. */
 int		 zone_check(const char *name, char *err, size_t errsz);
-/* The zone zone_init() set, or "" before it ran. */
-const char	*zone_name(void);
 
 /* The local time of an instant; -1 only if the time cannot be converted. */
 int	zone_from_epoch(time_t t, struct zoned_time *out);
