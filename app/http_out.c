@@ -192,9 +192,10 @@ allowed_data(yajl_gen g, void *arg)
 
 #ifdef ZEUES_TEST_LEAKY_REDIS
 /*
- * Test builds only (make leaky): the old backend's defect, one Redis
- * connection per request that is never closed, so the soak test can show
- * that its verdict catches it.  Never compiled into the real server.
+ * Test builds only (make build/leaky/zeues.so): the old backend's
+ * defect, one Redis connection per request that is never closed, so the
+ * soak test can show that its verdict catches it.  Never compiled into
+ * the real server.
  */
 static void
 leak_a_connection(void)
