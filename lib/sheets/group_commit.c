@@ -16,28 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "a1.h"
+#include "audit_rows.h"
 #include "backoff.h"
 #include "group_commit.h"
+#include "group_commit_verify.h"
+#include "group_commit_write.h"
+#include "redis_script.h"
 #include "sheet_table.h"
 
-#define RANGE_MAX	(A1_SHEET_NAME_SIZE + 40)
-#define COUNTER_MAX	(sizeof("zeues:metadata_rows::") + 128 + \
-			    A1_SHEET_NAME_SIZE)
 #define HEADER_MAX	128
 #define TAG_MAX		256
 #define WRITES_MAX	256
-/* Rows of one sheet this close together are verified as one span. */
-#define CLUSTER_GAP	32
-
-/* KEYS[1] the counter; ARGV[1] how many rows.  -1 until it is started. */
-static const char	reserve_script[] =
-    "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-    "return redis.call('INCRBY', KEYS[1], ARGV[1])\n";
-
-static char		reserve_sha[SHA_DIGEST_LENGTH * 2 + 1];
 
 /* How each audit column is sent (A = ID and D = TAG_SPOOL included). */
 static const enum sheets_cell_kind	audit_kind[GC_AUDIT_COLUMNS] = {
@@ -67,7 +57,7 @@ struct gc_ticket {
 	size_t			 nwrites;
 	long			*cols;		/* of writes, at the last read */
 	long			 ver_col;
-	char			*audit[GC_AUDIT_COLUMNS];
+	struct sheets_cell	 audit[GC_AUDIT_COLUMNS];	/* own texts */
 	char			 version[UUID4_STRLEN];
 	char			 id[UUID4_STRLEN];
 	unsigned int		 meta_row;	/* 0 until reserved */
@@ -76,28 +66,6 @@ struct gc_ticket {
 };
 
 /* What a sheet's header row said at the last read. */
-struct gc_sheet {
-	char			*name;
-	struct sheet_table	*hdr;		/* NULL until read */
-	struct gc_sheet		*next;
-};
-
-enum plan_kind {
-	PLAN_HEADER,
-	PLAN_KEYS,
-	PLAN_VERSIONS,
-};
-
-/* One range of a verification read. */
-struct plan_range {
-	struct gc_sheet	*sh;
-	enum plan_kind	 kind;
-	unsigned int	 first;
-	unsigned int	 last;
-	long		 col;			/* KEYS, VERSIONS: 0-based */
-	char		 a1[RANGE_MAX];
-};
-
 enum batch_step {
 	STEP_IDLE,
 	STEP_LIMIT,		/* waiting for the limiter */
@@ -135,8 +103,7 @@ struct gc_batch {
 	int			 evaled;	/* reserve script sent whole */
 	unsigned int		 grow_by;
 	unsigned int		 reserve_n;
-	struct plan_range	*plan;
-	size_t			 nplan;
+	struct gc_plan		 plan;		/* of the last verification */
 };
 
 TAILQ_HEAD(batch_list, gc_batch);
@@ -146,7 +113,7 @@ struct group_commit {
 	char				 metadata_sheet[A1_SHEET_NAME_SIZE];
 	char				 key_header[HEADER_MAX];
 	char				 version_header[HEADER_MAX];
-	char				 counter[COUNTER_MAX];
+	char				 counter[AUDIT_ROWS_KEY_SIZE];
 	struct sheets_client		*sc;
 	struct redis_pool		*pool;
 	struct sheets_limiter		*lim;
@@ -226,19 +193,6 @@ same_header(const char *a, const char *b)
 }
 
 /* Compares a key cell with a tag, ignoring spaces around the cell. */
-static int
-key_matches(const char *cell, const char *tag)
-{
-	size_t	len;
-
-	while (*cell == ' ' || *cell == '\t')
-		cell++;
-	len = strlen(cell);
-	while (len > 0 && (cell[len - 1] == ' ' || cell[len - 1] == '\t'))
-		len--;
-	return (len == strlen(tag) && strncmp(cell, tag, len) == 0);
-}
-
 /* Tickets ------------------------------------------------------------ */
 
 static void
@@ -258,7 +212,7 @@ ticket_free(struct gc_ticket *m)
 	free(m->writes);
 	free(m->cols);
 	for (i = 0; i < GC_AUDIT_COLUMNS; i++)
-		free(m->audit[i]);
+		free((char *)m->audit[i].text);
 	free(m);
 }
 
@@ -371,8 +325,9 @@ ticket_new(struct group_commit *gc, const struct gc_change *c,
 	audit[9] = a->metadata_json;
 	audit[10] = a->n_union;
 	for (i = 0; i < GC_AUDIT_COLUMNS; i++) {
-		if ((m->audit[i] = strdup(audit[i] != NULL ? audit[i] : "")) ==
-		    NULL)
+		m->audit[i].kind = audit_kind[i];
+		if ((m->audit[i].text = strdup(audit[i] != NULL ? audit[i] :
+		    "")) == NULL)
 			goto fail;
 	}
 	return (m);
@@ -570,7 +525,7 @@ batch_free(struct gc_batch *b)
 	for (i = 0; i < b->n; i++)
 		ticket_free(b->m[i]);
 	free(b->m);
-	free(b->plan);
+	gc_plan_free(&b->plan);
 	free(b);
 }
 
@@ -707,178 +662,35 @@ sheet_get(struct group_commit *gc, const char *name)
 	return (sh);
 }
 
-static long
-sheet_col(const struct gc_sheet *sh, const char *header)
-{
-	return (sh->hdr != NULL ? sheet_table_column(sh->hdr, header) : -1);
-}
-
-/* Verification ------------------------------------------------------- */
-
-static int
-cmp_uint(const void *a, const void *b)
-{
-	unsigned int	x = *(const unsigned int *)a;
-	unsigned int	y = *(const unsigned int *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
-static int
-plan_push(struct gc_batch *b, size_t cap, struct gc_sheet *sh,
-    enum plan_kind kind, unsigned int first, unsigned int last, long col)
-{
-	struct plan_range	*p;
-	struct a1_area		 area;
-
-	if (b->nplan == cap)
-		return (-1);
-	p = &b->plan[b->nplan];
-	p->sh = sh;
-	p->kind = kind;
-	p->first = first;
-	p->last = last;
-	p->col = col;
-	if (kind == PLAN_HEADER) {
-		area.first_col = area.last_col = 0;
-		area.first_row = area.last_row = 1;
-	} else {
-		area.first_col = area.last_col = (unsigned int)col + 1;
-		area.first_row = first;
-		area.last_row = last;
-	}
-	if (a1_format_range(p->a1, sizeof(p->a1), sh->name, &area) == -1)
-		return (-1);
-	b->nplan++;
-	return (0);
-}
-
-/*
- * The ranges of one sheet: its header row, then the key and version
- * columns over each run of nearby target rows (or one run for all when
- * gap is 0).
- */
-static int
-plan_sheet(struct gc_batch *b, size_t cap, struct gc_sheet *sh,
-    unsigned int *rows, unsigned int gap)
-{
-	struct group_commit	*gc = b->gc;
-	long			 kc, vc;
-	size_t			 i, n = 0;
-	unsigned int		 first;
-
-	if (plan_push(b, cap, sh, PLAN_HEADER, 1, 1, -1) == -1)
-		return (-1);
-	kc = sheet_col(sh, gc->key_header);
-	vc = sheet_col(sh, gc->version_header);
-	if (kc < 0 || vc < 0)
-		return (0);		/* learn the header first */
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state != M_DONE &&
-		    strcmp(b->m[i]->sheet, sh->name) == 0)
-			rows[n++] = b->m[i]->row;
-	}
-	qsort(rows, n, sizeof(*rows), cmp_uint);
-	for (i = 0; i < n; ) {
-		first = rows[i];
-		while (i + 1 < n && (gap == 0 || rows[i + 1] - rows[i] <= gap))
-			i++;
-		if (plan_push(b, cap, sh, PLAN_KEYS, first, rows[i], kc) ==
-		    -1 || plan_push(b, cap, sh, PLAN_VERSIONS, first, rows[i],
-		    vc) == -1)
-			return (-1);
-		i++;
-	}
-	return (0);
-}
+/* Verification (the pure part: group_commit_verify.c) ---------------- */
 
 /* Plans the verification read of every live member. */
 static int
 plan_build(struct gc_batch *b, char *err, size_t errsz)
 {
 	struct group_commit	*gc = b->gc;
-	struct gc_sheet		**seen = NULL, *sh;
-	unsigned int		*rows = NULL;
-	size_t			 cap = gc->cfg.max_ranges, nseen = 0, i, k;
-	unsigned int		 gap;
+	struct gc_target	*t;
+	size_t			 i, nt = 0;
 	int			 rc = -1;
 
-	free(b->plan);
-	b->nplan = 0;
-	if ((b->plan = calloc(cap, sizeof(*b->plan))) == NULL ||
-	    (seen = calloc(b->n, sizeof(*seen))) == NULL ||
-	    (rows = calloc(b->n, sizeof(*rows))) == NULL) {
+	if ((t = calloc(b->n + 1, sizeof(*t))) == NULL) {
 		snprintf(err, errsz, "out of memory");
-		goto out;
+		return (-1);
 	}
 	for (i = 0; i < b->n; i++) {
 		if (b->m[i]->state == M_DONE)
 			continue;
-		if ((sh = sheet_get(gc, b->m[i]->sheet)) == NULL) {
+		if ((t[nt].sh = sheet_get(gc, b->m[i]->sheet)) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			goto out;
 		}
-		for (k = 0; k < nseen && seen[k] != sh; k++)
-			;
-		if (k == nseen)
-			seen[nseen++] = sh;
+		t[nt++].row = b->m[i]->row;
 	}
-	/* Spans around nearby rows; one span per sheet if that is too many. */
-	for (gap = CLUSTER_GAP; ; gap = 0) {
-		b->nplan = 0;
-		for (k = 0; k < nseen; k++) {
-			if (plan_sheet(b, cap, seen[k], rows, gap) == -1)
-				break;
-		}
-		if (k == nseen) {
-			rc = 0;
-			break;
-		}
-		if (gap == 0) {
-			snprintf(err, errsz, "verification needs more than "
-			    "%zu ranges", cap);
-			break;
-		}
-	}
+	rc = gc_plan_build(&b->plan, gc->cfg.max_ranges, t, nt,
+	    gc->key_header, gc->version_header, err, errsz);
 out:
-	free(seen);
-	free(rows);
+	free(t);
 	return (rc);
-}
-
-/* The cell the read returned for row of sh in the given column kind. */
-static const char *
-plan_cell(const struct gc_batch *b, const struct sheets_value_ranges *vrs,
-    const struct gc_sheet *sh, enum plan_kind kind, unsigned int row)
-{
-	const struct sheets_value_range	*vr;
-	size_t				 i, idx;
-
-	for (i = 0; i < b->nplan && i < vrs->nranges; i++) {
-		if (b->plan[i].sh != sh || b->plan[i].kind != kind ||
-		    row < b->plan[i].first || row > b->plan[i].last)
-			continue;
-		vr = &vrs->ranges[i];
-		idx = row - b->plan[i].first;
-		if (idx < vr->nrows && vr->rows[idx].ncells > 0)
-			return (vr->rows[idx].cells[0]);
-		return ("");
-	}
-	return ("");
-}
-
-/* The column the plan read for sh in kind, or -1 if it read none. */
-static long
-plan_col(const struct gc_batch *b, const struct gc_sheet *sh,
-    enum plan_kind kind)
-{
-	size_t	i;
-
-	for (i = 0; i < b->nplan; i++) {
-		if (b->plan[i].sh == sh && b->plan[i].kind == kind)
-			return (b->plan[i].col);
-	}
-	return (-1);
 }
 
 /* Another live member before m changes the same row. */
@@ -925,28 +737,30 @@ verify_member(struct gc_batch *b, struct gc_ticket *m,
 	size_t			 i;
 
 	for (i = 0; i < m->nwrites; i++) {
-		if ((m->cols[i] = sheet_col(sh, m->writes[i].header)) < 0) {
+		if ((m->cols[i] = gc_sheet_col(sh, m->writes[i].header)) < 0) {
 			ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no "
 			    "column '%s'", sh->name, m->writes[i].header);
 			return;
 		}
 	}
-	m->ver_col = sheet_col(sh, gc->version_header);
-	key = plan_cell(b, vrs, sh, PLAN_KEYS, m->row);
-	ver = plan_cell(b, vrs, sh, PLAN_VERSIONS, m->row);
-	if (!key_matches(key, m->tag)) {
+	m->ver_col = gc_sheet_col(sh, gc->version_header);
+	key = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_KEYS, m->row);
+	ver = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_VERSIONS, m->row);
+	switch (gc_verify_row(key, ver, m->tag, m->expected, m->version,
+	    m->maybe)) {
+	case GC_VERDICT_NOT_KEY:
 		ticket_conflict(m, ver, "row %u of '%s' holds '%.64s', not "
 		    "'%.64s'", m->row, sh->name, key, m->tag);
 		return;
-	}
-	if (m->maybe && strcmp(ver, m->version) == 0) {
+	case GC_VERDICT_LANDED:
 		ticket_landed(m);	/* an earlier write of ours landed */
 		return;
-	}
-	if (strcmp(ver, m->expected) != 0) {
+	case GC_VERDICT_STALE:
 		ticket_conflict(m, ver, "version of '%.64s' is '%.64s', "
 		    "expected '%.64s'", m->tag, ver, m->expected);
 		return;
+	case GC_VERDICT_WRITE:
+		break;
 	}
 	m->maybe = 0;			/* not written: the version is old */
 	if (row_taken(b, m)) {
@@ -968,22 +782,22 @@ verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 	size_t			 i, k;
 	int			 again = 0;
 
-	if (vrs->nranges != b->nplan) {
+	if (vrs->nranges != b->plan.n) {
 		batch_fail(b, GC_FAILED, 0, "verification read: %zu ranges "
-		    "back for %zu asked", vrs->nranges, b->nplan);
+		    "back for %zu asked", vrs->nranges, b->plan.n);
 		return;
 	}
-	for (k = 0; k < b->nplan; k++) {
-		if (b->plan[k].kind != PLAN_HEADER)
+	for (k = 0; k < b->plan.n; k++) {
+		if (b->plan.ranges[k].kind != GC_PLAN_HEADER)
 			continue;
-		sh = b->plan[k].sh;
+		sh = b->plan.ranges[k].sh;
 		sheet_table_free(sh->hdr);
 		if ((sh->hdr = sheet_table_new(&vrs->ranges[k])) == NULL) {
 			batch_fail(b, GC_FAILED, 0, "out of memory");
 			return;
 		}
-		kc = sheet_col(sh, gc->key_header);
-		vc = sheet_col(sh, gc->version_header);
+		kc = gc_sheet_col(sh, gc->key_header);
+		vc = gc_sheet_col(sh, gc->version_header);
 		for (i = 0; i < b->n; i++) {
 			m = b->m[i];
 			if (m->state == M_DONE || strcmp(m->sheet, sh->name))
@@ -995,8 +809,9 @@ verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 				continue;
 			}
 			/* Read at other columns than the header says now. */
-			if (plan_col(b, sh, PLAN_KEYS) != kc ||
-			    plan_col(b, sh, PLAN_VERSIONS) != vc) {
+			if (gc_plan_col(&b->plan, sh, GC_PLAN_KEYS) != kc ||
+			    gc_plan_col(&b->plan, sh, GC_PLAN_VERSIONS) !=
+			    vc) {
 				m->state = M_WAITING;
 				again = 1;
 				continue;
@@ -1007,144 +822,40 @@ verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 	b->verified = !again;
 }
 
-/* Writing ------------------------------------------------------------ */
+/* Writing (the pure part: group_commit_write.c) ---------------------- */
 
-/* Everything one batchUpdate request points into. */
-struct write_buf {
-	struct sheets_range_data	*data;
-	struct sheets_row		*rows;
-	struct sheets_cell		*cells;
-	char				(*a1)[RANGE_MAX];
-	size_t				 ndata;
-};
-
-static void
-write_buf_free(struct write_buf *w)
-{
-	free(w->data);
-	free(w->rows);
-	free(w->cells);
-	free(w->a1);
-}
-
-static void
-ticket_span(const struct gc_ticket *m, long *lo, long *hi)
-{
-	size_t	i;
-
-	*lo = *hi = m->ver_col;
-	for (i = 0; i < m->nwrites; i++) {
-		if (m->cols[i] < *lo)
-			*lo = m->cols[i];
-		if (m->cols[i] > *hi)
-			*hi = m->cols[i];
-	}
-}
-
-/*
- * One range per verified member (its row, from its first to its last
- * written column, untouched cells skipped) and one Metadata range over
- * their reserved rows (rows of others in between skipped).
- */
+/* The batchUpdate of the verified members, in their order. */
 static int
-write_build(struct gc_batch *b, struct write_buf *w, char *err,
+write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
     size_t errsz)
 {
-	struct group_commit	*gc = b->gc;
-	struct gc_ticket	*m, **byrow = NULL;
-	struct sheets_cell	*cells;
-	struct a1_area		 area;
-	size_t			 i, k, nm = 0, ncells = 0, nrows, cu = 0, ru = 0;
-	unsigned int		 lo_row = 0, hi_row = 0, r;
-	long			 lo, hi;
-	int			 rc = -1;
+	struct gc_row_write	*rw;
+	struct gc_ticket	*m;
+	size_t			 i, n = 0;
+	int			 rc;
 
-	memset(w, 0, sizeof(*w));
-	for (i = 0; i < b->n; i++) {
-		m = b->m[i];
-		if (m->state != M_VERIFIED)
-			continue;
-		nm++;
-		ticket_span(m, &lo, &hi);
-		ncells += (size_t)(hi - lo + 1);
-		if (lo_row == 0 || m->meta_row < lo_row)
-			lo_row = m->meta_row;
-		if (m->meta_row > hi_row)
-			hi_row = m->meta_row;
-	}
-	nrows = hi_row - lo_row + 1;
-	ncells += nrows * GC_AUDIT_COLUMNS;
-	if ((w->data = calloc(nm + 1, sizeof(*w->data))) == NULL ||
-	    (w->rows = calloc(nm + nrows, sizeof(*w->rows))) == NULL ||
-	    (w->cells = calloc(ncells, sizeof(*w->cells))) == NULL ||
-	    (w->a1 = calloc(nm + 1, sizeof(*w->a1))) == NULL ||
-	    (byrow = calloc(nrows, sizeof(*byrow))) == NULL) {
+	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL) {
 		snprintf(err, errsz, "out of memory");
-		goto out;
+		return (-1);
 	}
-	for (i = 0; i < ncells; i++)
-		w->cells[i].kind = SHEETS_CELL_SKIP;
-
 	for (i = 0; i < b->n; i++) {
 		m = b->m[i];
 		if (m->state != M_VERIFIED)
 			continue;
-		byrow[m->meta_row - lo_row] = m;
-		ticket_span(m, &lo, &hi);
-		cells = &w->cells[cu];
-		cu += (size_t)(hi - lo + 1);
-		for (k = 0; k < m->nwrites; k++)
-			cells[m->cols[k] - lo] = m->writes[k].value;
-		cells[m->ver_col - lo].kind = SHEETS_CELL_TEXT;
-		cells[m->ver_col - lo].text = m->version;
-		w->rows[ru].cells = cells;
-		w->rows[ru].ncells = (size_t)(hi - lo + 1);
-		area.first_col = (unsigned int)lo + 1;
-		area.last_col = (unsigned int)hi + 1;
-		area.first_row = area.last_row = m->row;
-		if (a1_format_range(w->a1[w->ndata], sizeof(w->a1[0]),
-		    m->sheet, &area) == -1) {
-			snprintf(err, errsz, "cannot name row %u of '%s'",
-			    m->row, m->sheet);
-			goto out;
-		}
-		w->data[w->ndata].range = w->a1[w->ndata];
-		w->data[w->ndata].rows = &w->rows[ru++];
-		w->data[w->ndata].nrows = 1;
-		w->ndata++;
+		rw[n].sheet = m->sheet;
+		rw[n].row = m->row;
+		rw[n].writes = m->writes;
+		rw[n].cols = m->cols;
+		rw[n].nwrites = m->nwrites;
+		rw[n].ver_col = m->ver_col;
+		rw[n].version = m->version;
+		rw[n].audit_row = m->meta_row;
+		rw[n].audit = m->audit;
+		n++;
 	}
-
-	area.first_col = 1;
-	area.last_col = GC_AUDIT_COLUMNS;
-	area.first_row = lo_row;
-	area.last_row = hi_row;
-	if (a1_format_range(w->a1[w->ndata], sizeof(w->a1[0]),
-	    gc->metadata_sheet, &area) == -1) {
-		snprintf(err, errsz, "cannot name Metadata rows %u-%u",
-		    lo_row, hi_row);
-		goto out;
-	}
-	w->data[w->ndata].range = w->a1[w->ndata];
-	w->data[w->ndata].rows = &w->rows[ru];
-	w->data[w->ndata].nrows = nrows;
-	w->ndata++;
-	for (r = 0; r < nrows; r++, ru++) {
-		cells = &w->cells[cu];
-		cu += GC_AUDIT_COLUMNS;
-		if ((m = byrow[r]) != NULL) {
-			for (k = 0; k < GC_AUDIT_COLUMNS; k++) {
-				cells[k].kind = audit_kind[k];
-				cells[k].text = m->audit[k];
-			}
-		}
-		w->rows[ru].cells = cells;
-		w->rows[ru].ncells = GC_AUDIT_COLUMNS;
-	}
-	rc = 0;
-out:
-	free(byrow);
-	if (rc == -1)
-		write_buf_free(w);
+	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet,
+	    GC_AUDIT_COLUMNS, err, errsz);
+	free(rw);
 	return (rc);
 }
 
@@ -1157,9 +868,9 @@ static void
 start_sheets(struct gc_batch *b)
 {
 	struct group_commit	*gc = b->gc;
-	struct write_buf	 w;
+	struct gc_write_buf	 w;
 	const char		*ranges[1], **list;
-	char			 err[GC_ERROR_MAX], a1[RANGE_MAX];
+	char			 err[GC_ERROR_MAX], a1[GC_RANGE_MAX];
 	struct a1_area		 col_a = { 1, 0, 1, 0 };
 	uint64_t		 timeout = batch_call_timeout(b);
 	size_t			 i;
@@ -1170,14 +881,14 @@ start_sheets(struct gc_batch *b)
 	case ACT_VERIFY:
 		if (plan_build(b, err, sizeof(err)) == -1)
 			break;
-		if ((list = calloc(b->nplan, sizeof(*list))) == NULL) {
+		if ((list = calloc(b->plan.n, sizeof(*list))) == NULL) {
 			snprintf(err, sizeof(err), "out of memory");
 			break;
 		}
-		for (i = 0; i < b->nplan; i++)
-			list[i] = b->plan[i].a1;
+		for (i = 0; i < b->plan.n; i++)
+			list[i] = b->plan.ranges[i].a1;
 		gc->stats.reads++;
-		b->call_id = sheets_batch_get(gc->sc, list, b->nplan,
+		b->call_id = sheets_batch_get(gc->sc, list, b->plan.n,
 		    SHEETS_RENDER_FORMATTED, timeout, on_sheets, b, err,
 		    sizeof(err));
 		free(list);
@@ -1212,7 +923,7 @@ start_sheets(struct gc_batch *b)
 		b->call_id = sheets_batch_update(gc->sc,
 		    SHEETS_INPUT_USER_ENTERED, w.data, w.ndata, timeout,
 		    on_sheets, b, err, sizeof(err));
-		write_buf_free(&w);
+		gc_write_buf_free(&w);
 		for (i = 0; b->call_id != 0 && i < b->n; i++) {
 			if (b->m[i]->state == M_VERIFIED) {
 				b->m[i]->in_write = 1;
@@ -1269,28 +980,11 @@ batch_call(struct gc_batch *b, enum batch_act act, enum sheets_quota_kind k)
 	}
 }
 
-static const char *
-reserve_sha_hex(void)
-{
-	unsigned char	md[SHA_DIGEST_LENGTH];
-	size_t		i;
-
-	if (reserve_sha[0] == '\0') {
-		SHA1((const unsigned char *)reserve_script,
-		    strlen(reserve_script), md);
-		for (i = 0; i < sizeof(md); i++)
-			snprintf(&reserve_sha[i * 2], 3, "%02x", md[i]);
-	}
-	return (reserve_sha);
-}
-
 static void
 batch_redis(struct gc_batch *b, enum batch_act act, unsigned int used)
 {
 	struct group_commit	*gc = b->gc;
 	enum redis_pool_status	 why;
-	const char		*argv[5];
-	char			 n[24];
 	uint64_t		 deadline;
 	size_t			 i;
 
@@ -1305,17 +999,11 @@ batch_redis(struct gc_batch *b, enum batch_act act, unsigned int used)
 			    b->m[i]->meta_row == 0)
 				b->reserve_n++;
 		}
-		snprintf(n, sizeof(n), "%u", b->reserve_n);
-		argv[0] = b->evaled ? "EVAL" : "EVALSHA";
-		argv[1] = b->evaled ? reserve_script : reserve_sha_hex();
-		argv[2] = "1";
-		argv[3] = gc->counter;
-		argv[4] = n;
-		b->cmd = redis_pool_submit(gc->pool, on_redis, b, deadline, 5,
-		    argv, NULL, &why);
+		b->cmd = audit_rows_reserve(gc->pool, gc->counter,
+		    b->reserve_n, b->evaled, deadline, on_redis, b, &why);
 	} else {
-		b->cmd = redis_pool_submitf(gc->pool, on_redis, b, deadline,
-		    &why, "SET %s %u NX", gc->counter, used);
+		b->cmd = audit_rows_start(gc->pool, gc->counter, used,
+		    deadline, on_redis, b, &why);
 	}
 	if (b->cmd == NULL) {
 		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
@@ -1333,20 +1021,19 @@ on_redis(void *arg, enum redis_pool_status st, const redisReply *reply)
 {
 	struct gc_batch		*b = arg;
 	struct group_commit	*gc = b->gc;
-	long long		 last, row;
+	long long		 last;
+	unsigned int		 row;
 	size_t			 i;
 
 	b->cmd = NULL;
 	b->step = STEP_IDLE;
-	if (st == REDIS_POOL_OK && reply->type == REDIS_REPLY_ERROR &&
-	    b->act == ACT_RESERVE && !b->evaled &&
-	    strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+	if (st == REDIS_POOL_OK && b->act == ACT_RESERVE && !b->evaled &&
+	    redis_script_missing(reply)) {
 		b->evaled = 1;
 		batch_redis(b, ACT_RESERVE, 0);
 		return;
 	}
-	if (st != REDIS_POOL_OK || reply->type == REDIS_REPLY_ERROR ||
-	    (b->act == ACT_RESERVE && reply->type != REDIS_REPLY_INTEGER)) {
+	if (st != REDIS_POOL_OK || reply->type == REDIS_REPLY_ERROR) {
 		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
 		    "Redis %s", st != REDIS_POOL_OK ?
 		    redis_pool_status_name(st) : "error reply");
@@ -1358,21 +1045,27 @@ on_redis(void *arg, enum redis_pool_status st, const redisReply *reply)
 		batch_advance(b);
 		return;
 	}
-	if ((last = reply->integer) < 0) {
+	switch (audit_rows_reserved(reply, b->reserve_n, &row, &last)) {
+	case AUDIT_ROWS_RESERVED:
+		break;
+	case AUDIT_ROWS_NOT_STARTED:
 		gc->counter_ready = 0;	/* lost (a flushed Redis): start it */
 		batch_advance(b);
 		return;
-	}
-	if (last > A1_MAX_ROW || last < (long long)b->reserve_n) {
+	case AUDIT_ROWS_OUT_OF_RANGE:
 		batch_fail(b, GC_FAILED, 0, "Metadata row counter at %lld",
 		    last);
 		batch_advance(b);
 		return;
+	case AUDIT_ROWS_BAD_REPLY:
+		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
+		    "Redis error reply");
+		batch_advance(b);
+		return;
 	}
-	row = last - b->reserve_n + 1;
 	for (i = 0; i < b->n; i++) {
 		if (b->m[i]->state == M_VERIFIED && b->m[i]->meta_row == 0)
-			b->m[i]->meta_row = (unsigned int)row++;
+			b->m[i]->meta_row = row++;
 	}
 	batch_advance(b);
 }
@@ -1537,11 +1230,10 @@ group_commit_new(const struct group_commit_config *cfg,
     size_t errsz)
 {
 	struct group_commit	*gc;
-	int			 n;
 
 	if (sc == NULL || pool == NULL || lim == NULL || loop == NULL ||
 	    cfg->spreadsheet_id == NULL || cfg->spreadsheet_id[0] == '\0' ||
-	    strlen(cfg->spreadsheet_id) > 128) {
+	    strlen(cfg->spreadsheet_id) > AUDIT_ROWS_ID_MAX) {
 		snprintf(err, errsz, "group commit: client, pool, limiter, "
 		    "loop and spreadsheet id are required");
 		return (NULL);
@@ -1571,10 +1263,8 @@ group_commit_new(const struct group_commit_config *cfg,
 	gc->cfg.key_header = gc->key_header;
 	gc->cfg.version_header = gc->version_header;
 	gc->cfg.spreadsheet_id = NULL;
-	n = snprintf(gc->counter, sizeof(gc->counter),
-	    "zeues:metadata_rows:%s:%s", cfg->spreadsheet_id,
-	    gc->metadata_sheet);
-	if (n < 0 || (size_t)n >= sizeof(gc->counter)) {
+	if (audit_rows_key(gc->counter, sizeof(gc->counter),
+	    cfg->spreadsheet_id, gc->metadata_sheet) == -1) {
 		snprintf(err, errsz, "group commit: counter key too long");
 		free(gc);
 		return (NULL);
