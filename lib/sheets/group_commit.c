@@ -3,134 +3,16 @@
  *
  * One batch is in flight at a time per group commit (one per worker):
  * while it is, new changes gather in the next window, so under load the
- * batches grow instead of multiplying.  The batch in flight moves through
- * its steps in batch_advance(), which looks at what is known (verified?
- * rows reserved?  grid large enough?) and starts the one call that is
- * missing; every completion comes back to it.  At most one limiter wait,
- * Sheets call or Redis command is pending per batch.
+ * batches grow instead of multiplying.  Here changes are taken in and
+ * batches scheduled; group_commit_batch.c takes the batch in flight
+ * through its steps.
  */
-#include <sys/queue.h>
-
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "a1.h"
-#include "audit_rows.h"
-#include "backoff.h"
 #include "group_commit.h"
-#include "group_commit_verify.h"
-#include "group_commit_write.h"
-#include "redis_script.h"
-#include "sheet_table.h"
-
-#define HEADER_MAX	128
-#define TAG_MAX		256
-#define WRITES_MAX	256
-
-/* How each audit column is sent (A = ID and D = TAG_SPOOL included). */
-static const enum sheets_cell_kind	audit_kind[GC_AUDIT_COLUMNS] = {
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-};
-
-enum member_state {
-	M_WAITING,		/* not verified yet */
-	M_VERIFIED,		/* row as expected at the last read */
-	M_DONE,			/* answered (or cancelled) */
-};
-
-struct gc_ticket {
-	struct group_commit	*gc;
-	enum member_state	 state;
-	gc_done_fn		*done;		/* NULL once cancelled */
-	void			*arg;
-	uint64_t		 deadline_ms;
-	char			*sheet;
-	char			*tag;
-	char			*expected;
-	unsigned int		 row;
-	struct gc_write		*writes;	/* own copies */
-	size_t			 nwrites;
-	long			*cols;		/* of writes, at the last read */
-	long			 ver_col;
-	struct sheets_cell	 audit[GC_AUDIT_COLUMNS];	/* own texts */
-	char			 version[UUID4_STRLEN];
-	char			 id[UUID4_STRLEN];
-	unsigned int		 meta_row;	/* 0 until reserved */
-	int			 in_write;	/* in the write in flight */
-	int			 maybe;		/* in a write of unknown fate */
-};
-
-/* What a sheet's header row said at the last read. */
-enum batch_step {
-	STEP_IDLE,
-	STEP_LIMIT,		/* waiting for the limiter */
-	STEP_SHEETS,		/* a Sheets call in flight */
-	STEP_REDIS,		/* a Redis command in flight */
-	STEP_BACKOFF,		/* waiting until retry_at */
-};
-
-enum batch_act {
-	ACT_VERIFY,		/* read: headers, keys, versions */
-	ACT_COUNT,		/* read: Metadata!A:A to start the counter */
-	ACT_COUNT_SET,		/* Redis: SET counter NX */
-	ACT_RESERVE,		/* Redis: number the audit rows */
-	ACT_GRID,		/* read: spreadsheets.get */
-	ACT_GROW,		/* write: appendDimension on Metadata */
-	ACT_WRITE,		/* write: the batchUpdate */
-};
-
-struct gc_batch {
-	TAILQ_ENTRY(gc_batch)	 entry;
-	struct group_commit	*gc;
-	struct gc_ticket	**m;
-	size_t			 n;
-	size_t			 cap;
-	uint64_t		 opened_ms;
-	enum batch_step		 step;
-	enum batch_act		 act;
-	struct sheets_limit_op	*lop;
-	uint64_t		 call_id;
-	struct redis_cmd	*cmd;
-	uint64_t		 retry_at;
-	unsigned int		 attempts;
-	int			 verified;
-	int			 grid_fresh;	/* grid size read by this batch */
-	int			 evaled;	/* reserve script sent whole */
-	unsigned int		 grow_by;
-	unsigned int		 reserve_n;
-	struct gc_plan		 plan;		/* of the last verification */
-};
-
-TAILQ_HEAD(batch_list, gc_batch);
-
-struct group_commit {
-	struct group_commit_config	 cfg;
-	char				 metadata_sheet[A1_SHEET_NAME_SIZE];
-	char				 key_header[HEADER_MAX];
-	char				 version_header[HEADER_MAX];
-	char				 counter[AUDIT_ROWS_KEY_SIZE];
-	struct sheets_client		*sc;
-	struct redis_pool		*pool;
-	struct sheets_limiter		*lim;
-	struct io_loop			*loop;
-	struct gc_batch			*open;		/* gathering */
-	struct batch_list		 queue;		/* closed, waiting */
-	struct gc_batch			*active;	/* in flight */
-	struct gc_sheet			*sheets;
-	int				 counter_ready;
-	int				 meta_known;
-	long long			 meta_sheet_id;
-	long long			 meta_rows;
-	uint64_t			 last_start_ms;	/* of a batch */
-	struct group_commit_stats	 stats;
-};
-
-static void	batch_advance(struct gc_batch *);
+#include "group_commit_batch.h"
 
 void
 group_commit_config_defaults(struct group_commit_config *cfg)
@@ -166,12 +48,6 @@ gc_status_name(enum gc_status st)
 	return ("unknown");
 }
 
-static uint64_t
-now_ms(const struct group_commit *gc)
-{
-	return (io_loop_now(gc->loop));
-}
-
 static int
 copy_str(char *dst, size_t len, const char *src)
 {
@@ -179,1049 +55,6 @@ copy_str(char *dst, size_t len, const char *src)
 
 	return (n < 0 || (size_t)n >= len ? -1 : 0);
 }
-
-/* Whether two header names are the same after normalization. */
-static int
-same_header(const char *a, const char *b)
-{
-	char	na[HEADER_MAX], nb[HEADER_MAX];
-
-	if (sheet_header_normalize(a, na, sizeof(na)) == -1 ||
-	    sheet_header_normalize(b, nb, sizeof(nb)) == -1)
-		return (0);
-	return (strcmp(na, nb) == 0);
-}
-
-/* Compares a key cell with a tag, ignoring spaces around the cell. */
-/* Tickets ------------------------------------------------------------ */
-
-static void
-ticket_free(struct gc_ticket *m)
-{
-	size_t	i;
-
-	if (m == NULL)
-		return;
-	free(m->sheet);
-	free(m->tag);
-	free(m->expected);
-	for (i = 0; i < m->nwrites; i++) {
-		free((char *)m->writes[i].header);
-		free((char *)m->writes[i].value.text);
-	}
-	free(m->writes);
-	free(m->cols);
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++)
-		free((char *)m->audit[i].text);
-	free(m);
-}
-
-static int
-valid_change(const struct group_commit *gc, const struct gc_change *c,
-    char *err, size_t errsz)
-{
-	const struct gc_write	*w;
-	size_t			 i;
-
-	if (c->sheet == NULL || c->sheet[0] == '\0' ||
-	    strlen(c->sheet) >= A1_SHEET_NAME_SIZE) {
-		snprintf(err, errsz, "change: bad sheet name");
-		return (-1);
-	}
-	if (c->tag == NULL || c->tag[0] == '\0' || strlen(c->tag) > TAG_MAX) {
-		snprintf(err, errsz, "change: bad tag");
-		return (-1);
-	}
-	if (c->row < 2 || c->row > A1_MAX_ROW) {
-		snprintf(err, errsz, "change: row %u is not a data row",
-		    c->row);
-		return (-1);
-	}
-	if (c->nwrites > WRITES_MAX || (c->nwrites > 0 && c->writes == NULL)) {
-		snprintf(err, errsz, "change: 0 to %d writes", WRITES_MAX);
-		return (-1);
-	}
-	for (i = 0; i < c->nwrites; i++) {
-		w = &c->writes[i];
-		if (w->header == NULL || w->header[0] == '\0' ||
-		    strlen(w->header) >= HEADER_MAX) {
-			snprintf(err, errsz, "change: write %zu: bad header", i);
-			return (-1);
-		}
-		/* The key is what finds the row; the version is ours. */
-		if (same_header(w->header, gc->key_header) ||
-		    same_header(w->header, gc->version_header)) {
-			snprintf(err, errsz, "change: write %zu: column '%s' "
-			    "is not writable", i, w->header);
-			return (-1);
-		}
-		if ((w->value.kind == SHEETS_CELL_TEXT ||
-		    w->value.kind == SHEETS_CELL_ENTERED) &&
-		    w->value.text == NULL) {
-			snprintf(err, errsz, "change: write %zu: no text", i);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-static struct gc_ticket *
-ticket_new(struct group_commit *gc, const struct gc_change *c,
-    uint64_t deadline_ms, gc_done_fn *done, void *arg)
-{
-	const struct gc_audit	*a = &c->audit;
-	const char		*audit[GC_AUDIT_COLUMNS];
-	struct gc_ticket	*m;
-	size_t			 i;
-
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return (NULL);
-	m->gc = gc;
-	m->state = M_WAITING;
-	m->done = done;
-	m->arg = arg;
-	m->deadline_ms = deadline_ms;
-	m->row = c->row;
-	m->ver_col = -1;
-	if (c->new_version != NULL && uuid4_valid(c->new_version))
-		memcpy(m->version, c->new_version, UUID4_STRLEN);
-	else if (uuid4_generate(m->version) == -1)
-		goto fail;
-	if (c->audit_id != NULL && uuid4_valid(c->audit_id))
-		memcpy(m->id, c->audit_id, UUID4_STRLEN);
-	else if (uuid4_generate(m->id) == -1)
-		goto fail;
-	if ((m->sheet = strdup(c->sheet)) == NULL ||
-	    (m->tag = strdup(c->tag)) == NULL ||
-	    (m->expected = strdup(c->expected_version != NULL ?
-	    c->expected_version : "")) == NULL)
-		goto fail;
-	if (c->nwrites > 0 &&
-	    ((m->writes = calloc(c->nwrites, sizeof(*m->writes))) == NULL ||
-	    (m->cols = calloc(c->nwrites, sizeof(*m->cols))) == NULL))
-		goto fail;
-	for (i = 0; i < c->nwrites; i++, m->nwrites++) {
-		m->writes[i].value = c->writes[i].value;
-		m->writes[i].value.text = NULL;
-		if ((m->writes[i].header = strdup(c->writes[i].header)) ==
-		    NULL)
-			goto fail;
-		if (c->writes[i].value.text != NULL &&
-		    (m->writes[i].value.text =
-		    strdup(c->writes[i].value.text)) == NULL) {
-			m->nwrites++;
-			goto fail;
-		}
-	}
-	audit[0] = m->id;
-	audit[1] = a->timestamp;
-	audit[2] = a->evento_tipo;
-	audit[3] = m->tag;
-	audit[4] = a->worker_id;
-	audit[5] = a->worker_nombre;
-	audit[6] = a->operacion;
-	audit[7] = a->accion;
-	audit[8] = a->fecha_operacion;
-	audit[9] = a->metadata_json;
-	audit[10] = a->n_union;
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++) {
-		m->audit[i].kind = audit_kind[i];
-		if ((m->audit[i].text = strdup(audit[i] != NULL ? audit[i] :
-		    "")) == NULL)
-			goto fail;
-	}
-	return (m);
-
-fail:
-	ticket_free(m);
-	return (NULL);
-}
-
-static void
-outcome_init(const struct gc_ticket *m, struct gc_outcome *o,
-    enum gc_status st)
-{
-	memset(o, 0, sizeof(*o));
-	o->status = st;
-	memcpy(o->version, m->version, sizeof(o->version));
-	memcpy(o->audit_id, m->id, sizeof(o->audit_id));
-}
-
-/* Answers m (unless cancelled) and counts the outcome. */
-static void
-ticket_deliver(struct gc_ticket *m, const struct gc_outcome *o)
-{
-	struct group_commit	*gc = m->gc;
-	gc_done_fn		*done = m->done;
-
-	m->state = M_DONE;
-	m->done = NULL;
-	switch (o->status) {
-	case GC_APPLIED:
-		gc->stats.applied++;
-		break;
-	case GC_CONFLICT:
-		gc->stats.conflicts++;
-		break;
-	case GC_FAILED:
-		gc->stats.failed++;
-		break;
-	case GC_TIMEOUT:
-		gc->stats.timeouts++;
-		break;
-	}
-	if (done != NULL)
-		done(m->arg, o);
-}
-
-static void
-ticket_fail(struct gc_ticket *m, enum gc_status st, uint64_t retry_after,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-ticket_fail(struct gc_ticket *m, enum gc_status st, uint64_t retry_after,
-    const char *fmt, ...)
-{
-	struct gc_outcome	o;
-	va_list			ap;
-
-	outcome_init(m, &o, st);
-	o.maybe_applied = m->maybe;
-	o.retry_after_ms = retry_after;
-	va_start(ap, fmt);
-	vsnprintf(o.error, sizeof(o.error), fmt, ap);
-	va_end(ap);
-	ticket_deliver(m, &o);
-}
-
-/* A value as the cache should now show it. */
-static const char *
-cell_text(const struct sheets_cell *c, char *buf, size_t len)
-{
-	switch (c->kind) {
-	case SHEETS_CELL_TEXT:
-	case SHEETS_CELL_ENTERED:
-		return (c->text);
-	case SHEETS_CELL_NUMBER:
-		snprintf(buf, len, "%.15g", c->number);
-		return (buf);
-	case SHEETS_CELL_BOOL:
-		return (c->boolean ? "TRUE" : "FALSE");
-	case SHEETS_CELL_SKIP:
-		break;
-	}
-	return (NULL);
-}
-
-/* m landed: tell the cache, then its submitter if it still waits. */
-static void
-ticket_landed(struct gc_ticket *m)
-{
-	struct group_commit	*gc = m->gc;
-	struct gc_outcome	 o;
-	const char		*text;
-	char			 buf[64];
-	size_t			 i;
-
-	m->maybe = 0;
-	if (gc->cfg.applied != NULL) {
-		for (i = 0; i < m->nwrites; i++) {
-			text = cell_text(&m->writes[i].value, buf, sizeof(buf));
-			if (text != NULL)
-				gc->cfg.applied(gc->cfg.applied_arg, m->sheet,
-				    m->tag, m->writes[i].header, text);
-		}
-		gc->cfg.applied(gc->cfg.applied_arg, m->sheet, m->tag,
-		    gc->version_header, m->version);
-	}
-	if (m->state == M_DONE)
-		return;
-	outcome_init(m, &o, GC_APPLIED);
-	o.audit_row = m->meta_row;
-	ticket_deliver(m, &o);
-}
-
-/* Batches ------------------------------------------------------------ */
-
-static size_t
-batch_live(const struct gc_batch *b)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < b->n; i++)
-		n += b->m[i]->state != M_DONE;
-	return (n);
-}
-
-/* The latest deadline of a live member: the batch works until then. */
-static uint64_t
-batch_deadline(const struct gc_batch *b)
-{
-	uint64_t	d = 0;
-	size_t		i;
-
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state != M_DONE && b->m[i]->deadline_ms > d)
-			d = b->m[i]->deadline_ms;
-	}
-	return (d);
-}
-
-/* How long a call may take: what is left, up to call_timeout_ms. */
-static uint64_t
-batch_call_timeout(const struct gc_batch *b)
-{
-	uint64_t	now = now_ms(b->gc), d = batch_deadline(b), left;
-
-	left = d > now ? d - now : 1;
-	return (left < b->gc->cfg.call_timeout_ms ? left :
-	    b->gc->cfg.call_timeout_ms);
-}
-
-/* Fails every live member the same way. */
-static void
-batch_fail(struct gc_batch *b, enum gc_status st, uint64_t retry_after,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-batch_fail(struct gc_batch *b, enum gc_status st, uint64_t retry_after,
-    const char *fmt, ...)
-{
-	char	msg[GC_ERROR_MAX];
-	va_list	ap;
-	size_t	i;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state != M_DONE)
-			ticket_fail(b->m[i], st, retry_after, "%s", msg);
-	}
-}
-
-/* Stops whatever b is waiting for; no callback of it will come. */
-static void
-batch_stop(struct gc_batch *b)
-{
-	if (b->lop != NULL)
-		sheets_limiter_cancel(b->lop);
-	if (b->call_id != 0)
-		(void)sheets_client_cancel(b->gc->sc, b->call_id);
-	if (b->cmd != NULL)
-		redis_pool_cancel(b->cmd);
-	b->lop = NULL;
-	b->call_id = 0;
-	b->cmd = NULL;
-	b->step = STEP_IDLE;
-}
-
-static void
-batch_free(struct gc_batch *b)
-{
-	size_t	i;
-
-	batch_stop(b);
-	for (i = 0; i < b->n; i++)
-		ticket_free(b->m[i]);
-	free(b->m);
-	gc_plan_free(&b->plan);
-	free(b);
-}
-
-static struct gc_batch *
-batch_new(struct group_commit *gc)
-{
-	struct gc_batch	*b;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		return (NULL);
-	b->gc = gc;
-	b->opened_ms = now_ms(gc);
-	return (b);
-}
-
-static int
-batch_add(struct gc_batch *b, struct gc_ticket *m)
-{
-	struct gc_ticket	**nm;
-	size_t			  cap;
-
-	if (b->n == b->cap) {
-		cap = b->cap > 0 ? b->cap * 2 : 16;
-		if ((nm = reallocarray(b->m, cap, sizeof(*nm))) == NULL)
-			return (-1);
-		b->m = nm;
-		b->cap = cap;
-	}
-	b->m[b->n++] = m;
-	return (0);
-}
-
-static void
-batch_backoff(struct gc_batch *b)
-{
-	struct group_commit	*gc = b->gc;
-
-	b->step = STEP_BACKOFF;
-	b->retry_at = now_ms(gc) + backoff_delay_ms(b->attempts++,
-	    gc->cfg.backoff_base_ms, gc->cfg.backoff_cap_ms,
-	    backoff_rand_default, NULL);
-}
-
-/*
- * Whether a call refused whole may have been refused for one change in it
- * or for its size: 400 (one bad range or cell makes Google refuse all),
- * 413, 414.  Such a batch is split rather than failed, and not retried
- * as it was: the same request would be refused again.
- */
-static int
-refusal_splits(const struct sheets_result *res)
-{
-	return (res->class == SHEETS_FATAL && (res->http_status == 400 ||
-	    res->http_status == 413 || res->http_status == 414));
-}
-
-/*
- * Replaces the active batch b by two halves of its live members, queued
- * ahead of everything else, so that a change that makes a request fail
- * ends up failing alone and the others go through in about log2(n) more
- * batches.  Each member keeps its reserved audit row (nothing else can
- * land there) and is verified again in its half.  When the refused call
- * was the write, it wrote nothing, so its members no longer may have
- * landed; otherwise what an earlier lost answer left unknown stays
- * unknown until that verification.  -1 when b cannot be split (one member
- * left, out of memory): then b is left as it was.
- */
-static int
-batch_split(struct gc_batch *b, int write_refused)
-{
-	struct group_commit	*gc = b->gc;
-	struct gc_batch		*half[2], *h;
-	struct gc_ticket	*m;
-	size_t			 live = batch_live(b), i, k, kept = 0;
-
-	if (live < 2 || gc->active != b)
-		return (-1);
-	half[0] = batch_new(gc);
-	half[1] = batch_new(gc);
-	for (k = 0; k < 2; k++) {
-		if (half[k] != NULL && (half[k]->m = calloc(live,
-		    sizeof(*half[k]->m))) != NULL)
-			half[k]->cap = live;
-	}
-	if (half[0] == NULL || half[1] == NULL || half[0]->cap == 0 ||
-	    half[1]->cap == 0) {
-		for (k = 0; k < 2; k++) {
-			if (half[k] != NULL)
-				batch_free(half[k]);
-		}
-		return (-1);
-	}
-	for (i = 0, k = 0; i < b->n; i++) {
-		m = b->m[i];
-		if (m->state == M_DONE) {
-			b->m[kept++] = m;	/* freed with b */
-			continue;
-		}
-		m->state = M_WAITING;
-		if (write_refused && m->in_write)
-			m->maybe = 0;
-		m->in_write = 0;
-		h = half[k++ < live / 2 ? 0 : 1];
-		h->m[h->n++] = m;
-	}
-	b->n = kept;
-	gc->stats.splits++;
-	TAILQ_INSERT_HEAD(&gc->queue, half[1], entry);
-	TAILQ_INSERT_HEAD(&gc->queue, half[0], entry);
-	gc->active = NULL;
-	batch_free(b);
-	return (0);
-}
-
-/* Sheets' view of the target sheets ---------------------------------- */
-
-static struct gc_sheet *
-sheet_get(struct group_commit *gc, const char *name)
-{
-	struct gc_sheet	*sh;
-
-	for (sh = gc->sheets; sh != NULL; sh = sh->next) {
-		if (strcmp(sh->name, name) == 0)
-			return (sh);
-	}
-	if ((sh = calloc(1, sizeof(*sh))) == NULL)
-		return (NULL);
-	if ((sh->name = strdup(name)) == NULL) {
-		free(sh);
-		return (NULL);
-	}
-	sh->next = gc->sheets;
-	gc->sheets = sh;
-	return (sh);
-}
-
-/* Verification (the pure part: group_commit_verify.c) ---------------- */
-
-/* Plans the verification read of every live member. */
-static int
-plan_build(struct gc_batch *b, char *err, size_t errsz)
-{
-	struct group_commit	*gc = b->gc;
-	struct gc_target	*t;
-	size_t			 i, nt = 0;
-	int			 rc = -1;
-
-	if ((t = calloc(b->n + 1, sizeof(*t))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state == M_DONE)
-			continue;
-		if ((t[nt].sh = sheet_get(gc, b->m[i]->sheet)) == NULL) {
-			snprintf(err, errsz, "out of memory");
-			goto out;
-		}
-		t[nt++].row = b->m[i]->row;
-	}
-	rc = gc_plan_build(&b->plan, gc->cfg.max_ranges, t, nt,
-	    gc->key_header, gc->version_header, err, errsz);
-out:
-	free(t);
-	return (rc);
-}
-
-/* Another live member before m changes the same row. */
-static int
-row_taken(const struct gc_batch *b, const struct gc_ticket *m)
-{
-	size_t	i;
-
-	for (i = 0; i < b->n && b->m[i] != m; i++) {
-		if (b->m[i]->state == M_VERIFIED && b->m[i]->row == m->row &&
-		    strcmp(b->m[i]->sheet, m->sheet) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-static void
-ticket_conflict(struct gc_ticket *m, const char *version, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-
-static void
-ticket_conflict(struct gc_ticket *m, const char *version, const char *fmt,
-    ...)
-{
-	struct gc_outcome	o;
-	va_list			ap;
-
-	outcome_init(m, &o, GC_CONFLICT);
-	o.maybe_applied = m->maybe;
-	snprintf(o.found_version, sizeof(o.found_version), "%s", version);
-	va_start(ap, fmt);
-	vsnprintf(o.error, sizeof(o.error), fmt, ap);
-	va_end(ap);
-	ticket_deliver(m, &o);
-}
-
-/* Decides m from a read whose columns are still right for its sheet. */
-static void
-verify_member(struct gc_batch *b, struct gc_ticket *m,
-    const struct gc_sheet *sh, const struct sheets_value_ranges *vrs)
-{
-	struct group_commit	*gc = b->gc;
-	const char		*key, *ver;
-	size_t			 i;
-
-	for (i = 0; i < m->nwrites; i++) {
-		if ((m->cols[i] = gc_sheet_col(sh, m->writes[i].header)) < 0) {
-			ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no "
-			    "column '%s'", sh->name, m->writes[i].header);
-			return;
-		}
-	}
-	m->ver_col = gc_sheet_col(sh, gc->version_header);
-	key = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_KEYS, m->row);
-	ver = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_VERSIONS, m->row);
-	switch (gc_verify_row(key, ver, m->tag, m->expected, m->version,
-	    m->maybe)) {
-	case GC_VERDICT_NOT_KEY:
-		ticket_conflict(m, ver, "row %u of '%s' holds '%.64s', not "
-		    "'%.64s'", m->row, sh->name, key, m->tag);
-		return;
-	case GC_VERDICT_LANDED:
-		ticket_landed(m);	/* an earlier write of ours landed */
-		return;
-	case GC_VERDICT_STALE:
-		ticket_conflict(m, ver, "version of '%.64s' is '%.64s', "
-		    "expected '%.64s'", m->tag, ver, m->expected);
-		return;
-	case GC_VERDICT_WRITE:
-		break;
-	}
-	m->maybe = 0;			/* not written: the version is old */
-	if (row_taken(b, m)) {
-		ticket_conflict(m, ver, "an earlier change in the same batch "
-		    "changes row %u of '%s'", m->row, sh->name);
-		return;
-	}
-	m->state = M_VERIFIED;
-}
-
-/* Takes the verification read in. */
-static void
-verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
-{
-	struct group_commit	*gc = b->gc;
-	struct gc_sheet		*sh;
-	struct gc_ticket	*m;
-	long			 kc, vc;
-	size_t			 i, k;
-	int			 again = 0;
-
-	if (vrs->nranges != b->plan.n) {
-		batch_fail(b, GC_FAILED, 0, "verification read: %zu ranges "
-		    "back for %zu asked", vrs->nranges, b->plan.n);
-		return;
-	}
-	for (k = 0; k < b->plan.n; k++) {
-		if (b->plan.ranges[k].kind != GC_PLAN_HEADER)
-			continue;
-		sh = b->plan.ranges[k].sh;
-		sheet_table_free(sh->hdr);
-		if ((sh->hdr = sheet_table_new(&vrs->ranges[k])) == NULL) {
-			batch_fail(b, GC_FAILED, 0, "out of memory");
-			return;
-		}
-		kc = gc_sheet_col(sh, gc->key_header);
-		vc = gc_sheet_col(sh, gc->version_header);
-		for (i = 0; i < b->n; i++) {
-			m = b->m[i];
-			if (m->state == M_DONE || strcmp(m->sheet, sh->name))
-				continue;
-			if (kc < 0 || vc < 0) {
-				ticket_fail(m, GC_FAILED, 0, "sheet '%s' has "
-				    "no column '%s'", sh->name, kc < 0 ?
-				    gc->key_header : gc->version_header);
-				continue;
-			}
-			/* Read at other columns than the header says now. */
-			if (gc_plan_col(&b->plan, sh, GC_PLAN_KEYS) != kc ||
-			    gc_plan_col(&b->plan, sh, GC_PLAN_VERSIONS) !=
-			    vc) {
-				m->state = M_WAITING;
-				again = 1;
-				continue;
-			}
-			verify_member(b, m, sh, vrs);
-		}
-	}
-	b->verified = !again;
-}
-
-/* Writing (the pure part: group_commit_write.c) ---------------------- */
-
-/* The batchUpdate of the verified members, in their order. */
-static int
-write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
-    size_t errsz)
-{
-	struct gc_row_write	*rw;
-	struct gc_ticket	*m;
-	size_t			 i, n = 0;
-	int			 rc;
-
-	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (i = 0; i < b->n; i++) {
-		m = b->m[i];
-		if (m->state != M_VERIFIED)
-			continue;
-		rw[n].sheet = m->sheet;
-		rw[n].row = m->row;
-		rw[n].writes = m->writes;
-		rw[n].cols = m->cols;
-		rw[n].nwrites = m->nwrites;
-		rw[n].ver_col = m->ver_col;
-		rw[n].version = m->version;
-		rw[n].audit_row = m->meta_row;
-		rw[n].audit = m->audit;
-		n++;
-	}
-	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet,
-	    GC_AUDIT_COLUMNS, err, errsz);
-	free(rw);
-	return (rc);
-}
-
-/* Starting calls ----------------------------------------------------- */
-
-static void	on_sheets(void *, struct sheets_result *);
-static void	on_redis(void *, enum redis_pool_status, const redisReply *);
-
-static void
-start_sheets(struct gc_batch *b)
-{
-	struct group_commit	*gc = b->gc;
-	struct gc_write_buf	 w;
-	const char		*ranges[1], **list;
-	char			 err[GC_ERROR_MAX], a1[GC_RANGE_MAX];
-	struct a1_area		 col_a = { 1, 0, 1, 0 };
-	uint64_t		 timeout = batch_call_timeout(b);
-	size_t			 i;
-
-	err[0] = '\0';
-	b->call_id = 0;
-	switch (b->act) {
-	case ACT_VERIFY:
-		if (plan_build(b, err, sizeof(err)) == -1)
-			break;
-		if ((list = calloc(b->plan.n, sizeof(*list))) == NULL) {
-			snprintf(err, sizeof(err), "out of memory");
-			break;
-		}
-		for (i = 0; i < b->plan.n; i++)
-			list[i] = b->plan.ranges[i].a1;
-		gc->stats.reads++;
-		b->call_id = sheets_batch_get(gc->sc, list, b->plan.n,
-		    SHEETS_RENDER_FORMATTED, timeout, on_sheets, b, err,
-		    sizeof(err));
-		free(list);
-		break;
-	case ACT_COUNT:
-		if (a1_format_range(a1, sizeof(a1), gc->metadata_sheet,
-		    &col_a) == -1) {
-			snprintf(err, sizeof(err), "bad Metadata sheet name");
-			break;
-		}
-		ranges[0] = a1;
-		gc->stats.reads++;
-		b->call_id = sheets_batch_get(gc->sc, ranges, 1,
-		    SHEETS_RENDER_FORMATTED, timeout, on_sheets, b, err,
-		    sizeof(err));
-		break;
-	case ACT_GRID:
-		gc->stats.reads++;
-		b->call_id = sheets_get_spreadsheet(gc->sc, timeout, on_sheets,
-		    b, err, sizeof(err));
-		break;
-	case ACT_GROW:
-		gc->stats.writes++;
-		b->call_id = sheets_append_dimension(gc->sc, gc->meta_sheet_id,
-		    SHEETS_DIM_ROWS, b->grow_by, timeout, on_sheets, b, err,
-		    sizeof(err));
-		break;
-	case ACT_WRITE:
-		if (write_build(b, &w, err, sizeof(err)) == -1)
-			break;
-		gc->stats.writes++;
-		b->call_id = sheets_batch_update(gc->sc,
-		    SHEETS_INPUT_USER_ENTERED, w.data, w.ndata, timeout,
-		    on_sheets, b, err, sizeof(err));
-		gc_write_buf_free(&w);
-		for (i = 0; b->call_id != 0 && i < b->n; i++) {
-			if (b->m[i]->state == M_VERIFIED) {
-				b->m[i]->in_write = 1;
-				b->m[i]->maybe = 1;
-			}
-		}
-		break;
-	default:
-		snprintf(err, sizeof(err), "not a Sheets step");
-		break;
-	}
-	if (b->call_id == 0) {
-		/* A request of one change or another may not build: split. */
-		if ((b->act == ACT_VERIFY || b->act == ACT_WRITE) &&
-		    batch_split(b, 0) == 0)
-			return;
-		batch_fail(b, GC_FAILED, 0, "%s", err);
-		batch_advance(b);
-		return;
-	}
-	b->step = STEP_SHEETS;
-}
-
-static void
-on_limit(void *arg, const struct sheets_limit_reply *r)
-{
-	struct gc_batch	*b = arg;
-
-	b->lop = NULL;
-	b->step = STEP_IDLE;
-	if (r->result == SHEETS_LIMIT_WAIT) {
-		batch_fail(b, GC_TIMEOUT, r->wait_ms, "Sheets %s budget "
-		    "exhausted; a request frees in %llu ms", b->act == ACT_GROW ||
-		    b->act == ACT_WRITE ? "write" : "read",
-		    (unsigned long long)r->wait_ms);
-		batch_advance(b);
-		return;
-	}
-	start_sheets(b);
-}
-
-/* Waits for the limiter, then makes the Sheets call of act. */
-static void
-batch_call(struct gc_batch *b, enum batch_act act, enum sheets_quota_kind k)
-{
-	b->act = act;
-	b->step = STEP_LIMIT;
-	b->lop = sheets_limiter_acquire(b->gc->lim, k, batch_deadline(b),
-	    on_limit, b);
-	if (b->lop == NULL) {
-		b->step = STEP_IDLE;
-		batch_fail(b, GC_FAILED, 0, "out of memory");
-		batch_advance(b);
-	}
-}
-
-static void
-batch_redis(struct gc_batch *b, enum batch_act act, unsigned int used)
-{
-	struct group_commit	*gc = b->gc;
-	enum redis_pool_status	 why;
-	uint64_t		 deadline;
-	size_t			 i;
-
-	deadline = now_ms(gc) + gc->cfg.redis_timeout_ms;
-	if (batch_deadline(b) < deadline)
-		deadline = batch_deadline(b);
-	b->act = act;
-	if (act == ACT_RESERVE) {
-		b->reserve_n = 0;
-		for (i = 0; i < b->n; i++) {
-			if (b->m[i]->state == M_VERIFIED &&
-			    b->m[i]->meta_row == 0)
-				b->reserve_n++;
-		}
-		b->cmd = audit_rows_reserve(gc->pool, gc->counter,
-		    b->reserve_n, b->evaled, deadline, on_redis, b, &why);
-	} else {
-		b->cmd = audit_rows_start(gc->pool, gc->counter, used,
-		    deadline, on_redis, b, &why);
-	}
-	if (b->cmd == NULL) {
-		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
-		    "Redis %s", redis_pool_status_name(why));
-		batch_advance(b);
-		return;
-	}
-	b->step = STEP_REDIS;
-}
-
-/* Completions -------------------------------------------------------- */
-
-static void
-on_redis(void *arg, enum redis_pool_status st, const redisReply *reply)
-{
-	struct gc_batch		*b = arg;
-	struct group_commit	*gc = b->gc;
-	long long		 last;
-	unsigned int		 row;
-	size_t			 i;
-
-	b->cmd = NULL;
-	b->step = STEP_IDLE;
-	if (st == REDIS_POOL_OK && b->act == ACT_RESERVE && !b->evaled &&
-	    redis_script_missing(reply)) {
-		b->evaled = 1;
-		batch_redis(b, ACT_RESERVE, 0);
-		return;
-	}
-	if (st != REDIS_POOL_OK || reply->type == REDIS_REPLY_ERROR) {
-		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
-		    "Redis %s", st != REDIS_POOL_OK ?
-		    redis_pool_status_name(st) : "error reply");
-		batch_advance(b);
-		return;
-	}
-	if (b->act == ACT_COUNT_SET) {
-		gc->counter_ready = 1;	/* set now, by us or another */
-		batch_advance(b);
-		return;
-	}
-	switch (audit_rows_reserved(reply, b->reserve_n, &row, &last)) {
-	case AUDIT_ROWS_RESERVED:
-		break;
-	case AUDIT_ROWS_NOT_STARTED:
-		gc->counter_ready = 0;	/* lost (a flushed Redis): start it */
-		batch_advance(b);
-		return;
-	case AUDIT_ROWS_OUT_OF_RANGE:
-		batch_fail(b, GC_FAILED, 0, "Metadata row counter at %lld",
-		    last);
-		batch_advance(b);
-		return;
-	case AUDIT_ROWS_BAD_REPLY:
-		batch_fail(b, GC_FAILED, 0, "cannot number the audit rows: "
-		    "Redis error reply");
-		batch_advance(b);
-		return;
-	}
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state == M_VERIFIED && b->m[i]->meta_row == 0)
-			b->m[i]->meta_row = row++;
-	}
-	batch_advance(b);
-}
-
-static void
-on_write(struct gc_batch *b, struct sheets_result *res)
-{
-	struct gc_ticket	*m;
-	size_t			 i;
-
-	/* Refused whole, so nothing landed: try the halves. */
-	if (refusal_splits(res) && batch_split(b, 1) == 0)
-		return;
-	for (i = 0; i < b->n; i++) {
-		m = b->m[i];
-		if (!m->in_write)
-			continue;
-		m->in_write = 0;
-		if (res->class == SHEETS_OK) {
-			ticket_landed(m);
-		} else if (res->class != SHEETS_RETRYABLE) {
-			/* Refused: an atomic batch that was not applied. */
-			m->maybe = 0;
-			if (m->state != M_DONE)
-				ticket_fail(m, GC_FAILED, 0, "write refused: "
-				    "%s", res->error);
-		}
-	}
-	if (res->class == SHEETS_RETRYABLE) {
-		/* Its fate is unknown: read again before writing again. */
-		b->verified = 0;
-		b->gc->stats.retries++;
-		batch_backoff(b);
-		return;
-	}
-	batch_advance(b);
-}
-
-static void
-on_sheets(void *arg, struct sheets_result *res)
-{
-	struct gc_batch			*b = arg;
-	struct group_commit		*gc = b->gc;
-	const struct sheets_sheet	*sh;
-	size_t				 used;
-
-	b->call_id = 0;
-	b->step = STEP_IDLE;
-	if (b->act == ACT_WRITE) {
-		on_write(b, res);
-		return;
-	}
-	if (res->class == SHEETS_RETRYABLE) {
-		batch_backoff(b);
-		return;
-	}
-	if (res->class != SHEETS_OK) {
-		if (b->act == ACT_VERIFY && refusal_splits(res) &&
-		    batch_split(b, 0) == 0)
-			return;
-		batch_fail(b, GC_FAILED, 0, "%s", res->error);
-		batch_advance(b);
-		return;
-	}
-	switch (b->act) {
-	case ACT_VERIFY:
-		verify_apply(b, &res->value_ranges);
-		break;
-	case ACT_COUNT:
-		/* Row 1 is the header even on an empty sheet. */
-		used = res->value_ranges.nranges > 0 ?
-		    res->value_ranges.ranges[0].nrows : 0;
-		batch_redis(b, ACT_COUNT_SET, used > 0 ? (unsigned int)used :
-		    1);
-		return;
-	case ACT_GRID:
-		sh = sheets_spreadsheet_find(&res->spreadsheet,
-		    gc->metadata_sheet);
-		if (sh == NULL) {
-			batch_fail(b, GC_FAILED, 0, "no sheet '%s' in the "
-			    "workbook (run zeues-migrate)", gc->metadata_sheet);
-			break;
-		}
-		gc->meta_sheet_id = sh->sheet_id;
-		gc->meta_rows = sh->row_count;
-		gc->meta_known = 1;
-		b->grid_fresh = 1;
-		break;
-	case ACT_GROW:
-		gc->meta_rows += b->grow_by;
-		break;
-	default:
-		break;
-	}
-	batch_advance(b);
-}
-
-/*
- * Starts the next step of b, or frees it when no member is left to
- * answer.  b has nothing in flight here.
- */
-static void
-batch_advance(struct gc_batch *b)
-{
-	struct group_commit	*gc = b->gc;
-	unsigned int		 need = 0, top = 0;
-	size_t			 i;
-
-	if (batch_live(b) == 0) {
-		if (gc->active == b)
-			gc->active = NULL;
-		batch_free(b);
-		return;
-	}
-	if (!b->verified) {
-		batch_call(b, ACT_VERIFY, SHEETS_QUOTA_READ);
-		return;
-	}
-	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state != M_VERIFIED)
-			continue;
-		if (b->m[i]->meta_row == 0)
-			need++;
-		else if (b->m[i]->meta_row > top)
-			top = b->m[i]->meta_row;
-	}
-	if (need > 0) {
-		if (gc->counter_ready)
-			batch_redis(b, ACT_RESERVE, 0);
-		else
-			batch_call(b, ACT_COUNT, SHEETS_QUOTA_READ);
-		return;
-	}
-	if (!gc->meta_known) {
-		batch_call(b, ACT_GRID, SHEETS_QUOTA_READ);
-		return;
-	}
-	if ((long long)top + gc->cfg.grid_margin_rows > gc->meta_rows) {
-		if (!b->grid_fresh) {
-			/* Another instance may have grown it already. */
-			gc->meta_known = 0;
-			batch_call(b, ACT_GRID, SHEETS_QUOTA_READ);
-			return;
-		}
-		b->grow_by = gc->cfg.grid_grow_rows;
-		if ((long long)top + gc->cfg.grid_margin_rows - gc->meta_rows >
-		    b->grow_by)
-			b->grow_by = (unsigned int)(top +
-			    gc->cfg.grid_margin_rows - gc->meta_rows);
-		batch_call(b, ACT_GROW, SHEETS_QUOTA_WRITE);
-		return;
-	}
-	batch_call(b, ACT_WRITE, SHEETS_QUOTA_WRITE);
-}
-
-/* The public face ---------------------------------------------------- */
 
 struct group_commit *
 group_commit_new(const struct group_commit_config *cfg,
@@ -1263,6 +96,10 @@ group_commit_new(const struct group_commit_config *cfg,
 	gc->cfg.key_header = gc->key_header;
 	gc->cfg.version_header = gc->version_header;
 	gc->cfg.spreadsheet_id = NULL;
+	gc->home.applied = cfg->applied;
+	gc->home.applied_arg = cfg->applied_arg;
+	gc->home.key_header = gc->key_header;
+	gc->home.version_header = gc->version_header;
 	if (audit_rows_key(gc->counter, sizeof(gc->counter),
 	    cfg->spreadsheet_id, gc->metadata_sheet) == -1) {
 		snprintf(err, errsz, "group commit: counter key too long");
@@ -1287,13 +124,13 @@ group_commit_free(struct group_commit *gc)
 	if (gc == NULL)
 		return;
 	if (gc->open != NULL)
-		batch_free(gc->open);
+		gc_batch_free(gc->open);
 	while ((b = TAILQ_FIRST(&gc->queue)) != NULL) {
 		TAILQ_REMOVE(&gc->queue, b, entry);
-		batch_free(b);
+		gc_batch_free(b);
 	}
 	if (gc->active != NULL)
-		batch_free(gc->active);
+		gc_batch_free(gc->active);
 	while ((sh = gc->sheets) != NULL) {
 		gc->sheets = sh->next;
 		sheet_table_free(sh->hdr);
@@ -1303,23 +140,6 @@ group_commit_free(struct group_commit *gc)
 	free(gc);
 }
 
-/* Answers the members of b whose deadline passed. */
-static void
-batch_expire(struct gc_batch *b, uint64_t now)
-{
-	struct gc_ticket	*m;
-	size_t			 i;
-
-	for (i = 0; i < b->n; i++) {
-		m = b->m[i];
-		if (m->state == M_DONE || now < m->deadline_ms)
-			continue;
-		ticket_fail(m, GC_TIMEOUT, 0, m->maybe ? "deadline passed "
-		    "with its write unconfirmed: it landed whole or not at "
-		    "all" : "deadline passed before it could be written");
-	}
-}
-
 void
 group_commit_tick(struct group_commit *gc, uint64_t now)
 {
@@ -1327,24 +147,24 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 
 	/* Callbacks below may only add to gc->open or cancel. */
 	if (gc->open != NULL)
-		batch_expire(gc->open, now);
+		gc_batch_expire(gc->open, now);
 	TAILQ_FOREACH(b, &gc->queue, entry)
-		batch_expire(b, now);
+		gc_batch_expire(b, now);
 	if (gc->active != NULL)
-		batch_expire(gc->active, now);
+		gc_batch_expire(gc->active, now);
 
 	for (b = TAILQ_FIRST(&gc->queue); b != NULL; b = next) {
 		next = TAILQ_NEXT(b, entry);
-		if (batch_live(b) == 0) {
+		if (gc_batch_live(b) == 0) {
 			TAILQ_REMOVE(&gc->queue, b, entry);
-			batch_free(b);
+			gc_batch_free(b);
 		}
 	}
 	/* A write in flight is waited for: if it lands, the cache hears. */
-	if (gc->active != NULL && batch_live(gc->active) == 0 &&
-	    !(gc->active->step == STEP_SHEETS &&
-	    gc->active->act == ACT_WRITE)) {
-		batch_free(gc->active);
+	if (gc->active != NULL && gc_batch_live(gc->active) == 0 &&
+	    !(gc->active->step == GC_STEP_SHEETS &&
+	    gc->active->act == GC_ACT_WRITE)) {
+		gc_batch_free(gc->active);
 		gc->active = NULL;
 	}
 	/*
@@ -1354,12 +174,12 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 	 * evenly instead of in one burst that leaves the rest of the minute
 	 * without writes.
 	 */
-	if (gc->open != NULL && (batch_live(gc->open) == 0 ||
+	if (gc->open != NULL && (gc_batch_live(gc->open) == 0 ||
 	    (now >= gc->open->opened_ms + gc->cfg.window_ms &&
 	    gc->active == NULL && TAILQ_EMPTY(&gc->queue) &&
 	    now >= gc->last_start_ms + gc->cfg.min_interval_ms))) {
-		if (batch_live(gc->open) == 0)
-			batch_free(gc->open);
+		if (gc_batch_live(gc->open) == 0)
+			gc_batch_free(gc->open);
 		else
 			TAILQ_INSERT_TAIL(&gc->queue, gc->open, entry);
 		gc->open = NULL;
@@ -1369,12 +189,12 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 		TAILQ_REMOVE(&gc->queue, b, entry);
 		gc->active = b;
 		gc->last_start_ms = now;
-		gc->stats.batches++;
-		batch_advance(b);
-	} else if (gc->active != NULL && gc->active->step == STEP_BACKOFF &&
+		gc->home.stats.batches++;
+		gc_batch_advance(b);
+	} else if (gc->active != NULL && gc->active->step == GC_STEP_BACKOFF &&
 	    now >= gc->active->retry_at) {
-		gc->active->step = STEP_IDLE;
-		batch_advance(gc->active);
+		gc->active->step = GC_STEP_IDLE;
+		gc_batch_advance(gc->active);
 	}
 }
 
@@ -1389,19 +209,19 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		snprintf(err, errsz, "change: no callback");
 		return (NULL);
 	}
-	if (valid_change(gc, c, err, errsz) == -1)
+	if (gc_ticket_check(&gc->home, c, err, errsz) == -1)
 		return (NULL);
-	if ((m = ticket_new(gc, c, deadline_ms, done, arg)) == NULL) {
+	if ((m = gc_ticket_new(&gc->home, c, deadline_ms, done, arg)) == NULL) {
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
-	if (gc->open == NULL && (gc->open = batch_new(gc)) == NULL) {
-		ticket_free(m);
+	if (gc->open == NULL && (gc->open = gc_batch_new(gc)) == NULL) {
+		gc_ticket_free(m);
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
-	if (batch_add(gc->open, m) == -1) {
-		ticket_free(m);
+	if (gc_batch_add(gc->open, m) == -1) {
+		gc_ticket_free(m);
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
@@ -1417,12 +237,12 @@ void
 group_commit_cancel(struct gc_ticket *m)
 {
 	m->done = NULL;
-	m->state = M_DONE;
+	m->state = TICKET_DONE;
 }
 
 void
 group_commit_stats(const struct group_commit *gc,
     struct group_commit_stats *out)
 {
-	*out = gc->stats;
+	*out = gc->home.stats;
 }
