@@ -280,6 +280,32 @@ fail:
 }
 
 char *
+sheets_encode_update_spreadsheet(const char *const *requests,
+    size_t nrequests, size_t *lenp, char *err, size_t errsz)
+{
+	size_t	len = sizeof("{\"requests\":[]}"), i, off;
+	char	*b;
+
+	if (nrequests == 0) {
+		snprintf(err, errsz, "spreadsheets.batchUpdate: no request");
+		return (NULL);
+	}
+	for (i = 0; i < nrequests; i++)
+		len += strlen(requests[i]) + 1;
+	if ((b = malloc(len)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return (NULL);
+	}
+	off = (size_t)snprintf(b, len, "{\"requests\":[");
+	for (i = 0; i < nrequests; i++)
+		off += (size_t)snprintf(b + off, len - off, "%s%s",
+		    i > 0 ? "," : "", requests[i]);
+	off += (size_t)snprintf(b + off, len - off, "]}");
+	*lenp = off;
+	return (b);
+}
+
+char *
 sheets_encode_append_dimension(long long sheet_id, enum sheets_dimension dim,
     unsigned int length, size_t *lenp, char *err, size_t errsz)
 {

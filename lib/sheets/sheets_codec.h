@@ -103,6 +103,13 @@ char	*sheets_encode_append(enum sheets_value_input input,
 	    const struct sheets_range_data *data,
 	    const struct sheets_limits *lim, size_t *lenp, char *err,
 	    size_t errsz);
+/*
+ * {"requests":[r0,r1,...]}: the requests are JSON objects already (any
+ * Request spreadsheets.batchUpdate takes: addSheet, appendDimension...),
+ * copied as they are.
+ */
+char	*sheets_encode_update_spreadsheet(const char *const *requests,
+	    size_t nrequests, size_t *lenp, char *err, size_t errsz);
 /* {"requests":[{"appendDimension":{sheetId, dimension, length}}]} */
 char	*sheets_encode_append_dimension(long long sheet_id,
 	    enum sheets_dimension dim, unsigned int length, size_t *lenp,
