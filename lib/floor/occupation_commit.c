@@ -21,7 +21,7 @@ flow_commit(struct occ_job *job)
 {
 	struct gc_write		writes[OCC_CELLS_MAX];
 	struct gc_change	ch;
-	const char		*cells[OCC_AUDIT_COLUMNS];
+	struct sheets_cell	cells[AUDIT_COLUMNS];
 	char			err[GC_ERROR_MAX];
 	size_t			i, n = 0;
 
@@ -38,21 +38,21 @@ flow_commit(struct occ_job *job)
 		writes[n].value.text = job->out.cells[i].value;
 		n++;
 	}
-	occ_audit_cells(&job->out.audit, cells);
+	audit_row(&job->out.audit, cells);
 	ch.sheet = job->flow->deps.operaciones;
 	ch.tag = job->tag;
 	ch.row = job->rownum;
 	ch.expected_version = job->out.expect_version;
 	ch.writes = writes;
 	ch.nwrites = n;
-	ch.audit.timestamp = cells[1];
-	ch.audit.evento_tipo = cells[2];
-	ch.audit.worker_id = cells[4];
-	ch.audit.worker_nombre = cells[5];
-	ch.audit.operacion = cells[6];
-	ch.audit.accion = cells[7];
-	ch.audit.fecha_operacion = cells[8];
-	ch.audit.metadata_json = cells[9];
+	ch.audit.timestamp = cells[1].text;
+	ch.audit.evento_tipo = cells[2].text;
+	ch.audit.worker_id = cells[4].text;
+	ch.audit.worker_nombre = cells[5].text;
+	ch.audit.operacion = cells[6].text;
+	ch.audit.accion = cells[7].text;
+	ch.audit.fecha_operacion = cells[8].text;
+	ch.audit.metadata_json = cells[9].text;
 	ch.audit_id = job->out.audit.id;
 	job->ticket = group_commit_submit(job->flow->deps.commit, &ch,
 	    job->deadline, job_committed, job, err, sizeof(err));
