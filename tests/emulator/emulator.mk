@@ -21,6 +21,11 @@ EMU_DEMO_OBJ	:= $(EMU_DEMO_SRC:%.c=$(BUILD)/%.o) \
 EMU_TEST_SRC	:= $(wildcard $(EMU_DIR)/testkit/*.c) \
 		   $(EMU_DIR)/test_emulator_golden.c
 EMU_TEST_OBJ	:= $(EMU_TEST_SRC:%.c=$(BUILD)/%.o)
+# The golden test starts the emulator, makes requests and reads JSON the
+# way every other test does (tests/support); the emulator itself shares
+# nothing with lib/ or tests/support.
+EMU_TEST_SUPPORT := $(addprefix $(BUILD)/tests/support/, \
+		   emulator.o harness.o http_easy.o json_path.o server.o)
 
 # Every module object sees KORE_FEATURES: struct http_request's layout
 # depends on them.
@@ -55,6 +60,9 @@ $(BUILD)/$(EMU_DIR)/%.o: $(EMU_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(EMU_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The test sees tests/support, not the emulator's sources.
+$(EMU_TEST_OBJ): EMU_CFLAGS := $(BASE_CFLAGS) -Itests/support
+
 # lib/base/parent_watch.c: the emulator's workers die with their parent too.
 $(EMU_SO): $(EMU_OBJ) $(BUILD)/lib/base/parent_watch.o
 	@mkdir -p $(@D)
@@ -65,6 +73,6 @@ $(EMU_DEMO): $(EMU_DEMO_OBJ)
 	$(CC) $(BASE_CFLAGS) -o $@ $^ -lcrypto
 
 # The test runs the module and the generator, so building it builds them.
-$(EMU_TEST): $(EMU_TEST_OBJ) | $(EMU_SO) $(EMU_DEMO)
+$(EMU_TEST): $(EMU_TEST_OBJ) $(EMU_TEST_SUPPORT) | $(EMU_SO) $(EMU_DEMO)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -o $@ $^ -lcmocka -lcurl -lyajl -lcrypto

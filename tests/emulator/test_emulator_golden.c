@@ -11,6 +11,7 @@
  * ZEUES_PRELOAD instead.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -30,9 +31,10 @@
 #include <openssl/rsa.h>
 #include <yajl/yajl_tree.h>
 
-#include "testkit/emu_proc.h"
+#include "emulator.h"
+#include "harness.h"
+#include "json_path.h"
 #include "testkit/http_client.h"
-#include "testkit/json_path.h"
 #include "testkit/jwt_sign.h"
 
 #define SPOOLS		60
@@ -58,21 +60,13 @@ struct golden {
 	char			base[64];
 	char			token[256];
 	struct sa_identity	id;
-	struct emu_proc		proc;
+	int			port;
+	pid_t			pid;		/* 0 when stopped */
 };
 
 static struct golden	g;
 
 /* Helpers ------------------------------------------------------------ */
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec	ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 static char *
 slurp(const char *path)
@@ -353,7 +347,7 @@ run_demo_gen(const char *out, const char *seed, int port)
 {
 	char	*argv[16], portbuf[16], spools[16], workers[16];
 	char	 log[PATH_MAX];
-	int	 n = 0;
+	int	 n = 0, status;
 
 	(void)snprintf(portbuf, sizeof(portbuf), "%d", port);
 	(void)snprintf(spools, sizeof(spools), "%d", SPOOLS);
@@ -373,14 +367,40 @@ run_demo_gen(const char *out, const char *seed, int port)
 	argv[n] = NULL;
 	if (argv[0] == NULL)
 		return (-1);
-	return (emu_run(argv, log, 60000));
+	status = harness_wait_exit(harness_spawn(log, argv, NULL), 60000);
+	return (status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static pid_t
+launch(char *const extra[])
+{
+	struct emulator_launch	l = {
+		.script = getenv("EMULATOR_RUN"),
+		.port = g.port,
+		.workbook = g.workbook,
+		.key = g.key,
+		.state_dir = g.state,
+		.flags = (const char *const *)extra,
+		.log = g.log,
+		.timeout_ms = 20000,	/* ASan builds start slowly */
+	};
+
+	return (l.script != NULL ? emulator_launch(&l) : -1);
+}
+
+/* Kore's parent shuts its worker down in order. */
+static void
+stop_emulator(void)
+{
+	if (g.pid > 0)
+		(void)harness_stop(g.pid, 5000);
+	g.pid = 0;
 }
 
 static int
 start_emulator(char *const extra[])
 {
-	if (emu_start(&g.proc, g.proc.port, g.workbook, g.key, g.state, extra,
-	    g.log) == -1) {
+	if ((g.pid = launch(extra)) == -1) {
 		fprintf(stderr, "emulator did not start; see %s\n", g.log);
 		return (-1);
 	}
@@ -466,7 +486,7 @@ group_setup(void **state)
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return (-1);
 
-	if ((port = emu_free_port()) == -1 ||
+	if ((port = harness_free_port()) == -1 ||
 	    run_demo_gen(g.demo, SEED, port) != 0)
 		return (-1);
 	(void)snprintf(g.base, sizeof(g.base), "http://127.0.0.1:%d", port);
@@ -474,7 +494,7 @@ group_setup(void **state)
 		return (-1);
 	if (sa_identity_load(&g.id, g.key) == -1)
 		return (-1);
-	g.proc.port = port;
+	g.port = port;
 	return (start_emulator(NULL));
 }
 
@@ -482,7 +502,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	emu_stop(&g.proc);
+	stop_emulator();
 	sa_identity_free(&g.id);
 	curl_global_cleanup();
 	return (0);
@@ -550,7 +570,7 @@ test_demo_workbook(void **state)
 
 	/* Same seed, same bytes; another seed, other data. */
 	(void)snprintf(other, sizeof(other), "%s/demo-again", g.dir);
-	assert_int_equal(run_demo_gen(other, SEED, g.proc.port), 0);
+	assert_int_equal(run_demo_gen(other, SEED, g.port), 0);
 	(void)snprintf(path, sizeof(path), "%s/workbook.json", other);
 	assert_non_null(again = slurp(path));
 	assert_string_equal(text, again);
@@ -561,7 +581,7 @@ test_demo_workbook(void **state)
 	assert_string_equal(key1, key2);
 	free(key1);
 	free(key2);
-	assert_int_equal(run_demo_gen(other, "8", g.proc.port), 0);
+	assert_int_equal(run_demo_gen(other, "8", g.port), 0);
 	(void)snprintf(path, sizeof(path), "%s/workbook.json", other);
 	assert_non_null(again = slurp(path));
 	assert_true(strcmp(text, again) != 0);
@@ -1249,7 +1269,7 @@ test_faults(void **state)
 		waiting = json_int_at(v, "waiting", -1);
 		yajl_tree_free(v);
 		if (waiting != 0)
-			sleep_ms(20);
+			harness_sleep_ms(20);
 	}
 	assert_int_equal(waiting, 0);
 	admin_ok("POST", "/admin/faults", "{}");
@@ -1446,7 +1466,7 @@ test_persistence_and_expiry(void **state)
 		(void)snprintf(vals, sizeof(vals), "[[\"%s\"]]", value);
 		put_values("'My Sheet'!Z3", "RAW", vals);
 	}
-	emu_stop(&g.proc);
+	stop_emulator();
 
 	/* The file on disk is valid JSON and holds the write. */
 	assert_non_null(text = slurp(g.workbook));
@@ -1468,8 +1488,7 @@ test_persistence_and_expiry(void **state)
 	yajl_tree_free(wb);
 
 	(void)snprintf(old, sizeof(old), "%s", g.token);
-	assert_int_equal(emu_start(&g.proc, g.proc.port, g.workbook, g.key,
-	    g.state, extra, g.log), 0);
+	assert_true((g.pid = launch(extra)) > 0);
 
 	/* Tokens live in the old process's memory only. */
 	yajl_tree_free(sheets("GET", "'My Sheet'!Z3", "", NULL, 401, &r));
@@ -1481,7 +1500,7 @@ test_persistence_and_expiry(void **state)
 	assert_cell(v, "values[0][0]", value);
 	yajl_tree_free(v);
 
-	sleep_ms(2300);
+	harness_sleep_ms(2300);
 	yajl_tree_free(sheets("GET", "'My Sheet'!Z3", "", NULL, 401, &r));
 	assert_error_body(&r, 401, "UNAUTHENTICATED", unauth);
 	http_resp_free(&r);
@@ -1501,7 +1520,7 @@ test_log_clean(void **state)
 	int				 i;
 
 	(void)state;
-	emu_stop(&g.proc);
+	stop_emulator();
 	assert_non_null(log = slurp(g.log));
 	assert_non_null(strstr(log, "emulator: spreadsheet"));
 	assert_non_null(strstr(log, "goodbye"));

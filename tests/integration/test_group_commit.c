@@ -26,8 +26,10 @@
 #include "a1.h"
 #include "emulator_fixture.h"
 #include "group_commit.h"
+#include "harness.h"
 #include "poll_loop.h"
 #include "redis_pool.h"
+#include "sheets_client.h"
 #include "sheets_limiter.h"
 
 #define SPOOLS		60

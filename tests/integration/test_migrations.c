@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "harness.h"
 #include "server.h"
 
 struct run {

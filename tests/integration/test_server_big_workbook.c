@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "harness.h"
 #include "server.h"
 
 #define BIG_SPOOLS	30000

@@ -14,7 +14,9 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "harness.h"
 #include "poll_loop.h"
+#include "sheets_client.h"
 
 struct call {
 	int			done;

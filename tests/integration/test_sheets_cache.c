@@ -17,10 +17,13 @@
 
 #include "emulator_fixture.h"
 #include "group_commit.h"
+#include "harness.h"
 #include "metadata_log.h"
 #include "poll_loop.h"
 #include "redis_pool.h"
+#include "service_account.h"
 #include "sheets_cache.h"
+#include "sheets_client.h"
 #include "sheets_limiter.h"
 
 struct fixture {

@@ -14,8 +14,11 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "harness.h"
 #include "poll_loop.h"
 #include "server.h"
+#include "service_account.h"
+#include "sheets_client.h"
 
 struct call {
 	int			done;

@@ -15,7 +15,9 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "harness.h"
 #include "poll_loop.h"
+#include "sheets_client.h"
 
 #define SPOOLS		80
 #define NRANGES		64

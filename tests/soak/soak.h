@@ -28,6 +28,8 @@
 #define SOAK_CMD_MAX		1024
 #define SOAK_LINE_MAX		300
 
+struct soak;
+
 /* ------------------------------------------------------------------ */
 /* Routes the tool calls, for latency and error accounting.            */
 
@@ -115,7 +117,6 @@ struct soak_opts {
 	int	quiet;
 };
 
-extern struct soak_opts	opt;
 
 /* ------------------------------------------------------------------ */
 /* Shared state.                                                       */
@@ -193,7 +194,6 @@ struct soak_stats {
 	uint64_t	incidents_dropped;
 };
 
-extern struct soak_stats	st;
 
 /* Truth about the dependencies, as the chaos thread and probes see it. */
 struct soak_truth {
@@ -201,7 +201,6 @@ struct soak_truth {
 	atomic_int	sheets_down;
 };
 
-extern struct soak_truth	truth;
 extern atomic_int		soak_stopping;	/* load phase over */
 extern atomic_int		soak_interrupted;	/* SIGINT/SIGTERM */
 
@@ -210,18 +209,19 @@ double	soak_wall(void);	/* Unix time, seconds */
 uint64_t soak_mono_us(void);
 void	soak_sleep(double s);
 
-void	soak_incident(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	soak_log(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
+void	soak_incident(struct soak *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	soak_log(struct soak *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* Accounting of one HTTP outcome; body may be NULL. */
-void	stats_response(int route, long status, const char *body, size_t len,
-	    uint64_t us, int curl_error);
+void	stats_response(struct soak *, int route, long status,
+	    const char *body, size_t len, uint64_t us, int curl_error);
 /* The "error" member of an api.md §1 body, or "" (copied into buf). */
 void	soak_error_code(const char *body, size_t len, char *buf, size_t size);
 /* Scans text for Redis connection-limit messages; records what it finds. */
-int	soak_scan_tmc(const char *where, const char *text, size_t len);
+int	soak_scan_tmc(struct soak *, const char *where, const char *text,
+	    size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Random numbers: one xorshift state per user.                        */
@@ -265,7 +265,8 @@ int	http_call(const char *method, const char *url, const char *body,
 	    double timeout_s, struct http_res *);
 void	http_res_free(struct http_res *);
 /* A server route: recorded in the stats under route. */
-int	http_server(int route, const char *method, const char *path,
+int	http_server(struct soak *, int route, const char *method,
+	    const char *path,
 	    const char *body, double timeout_s, struct http_res *);
 
 /* ------------------------------------------------------------------ */
@@ -323,14 +324,15 @@ struct floor_model {
 	unsigned	 nrecent;
 };
 
-extern struct floor_model	fl;
 
-int	floor_load(void);
+int	floor_load(struct soak *);
 /* A GET /api/spools/iniciar body: its tags become eligible for op. */
-int	floor_merge_list(int op, const char *body, size_t len);
-int	floor_spool_index(const char *tag);
+int	floor_merge_list(struct soak *, int op, const char *body,
+	    size_t len);
+int	floor_spool_index(struct soak *, const char *tag);
 /* Index of a new mutation record, or -1 when the log is full. */
-int	floor_mut_new(int kind, int op, int spool, int worker, int tablet);
+int	floor_mut_new(struct soak *, int kind, int op, int spool, int worker,
+	    int tablet);
 const char *mut_name(int kind);
 const char *op_name(int op);
 const char *mut_evento(int kind, int op);	/* Metadata Evento_Tipo */
@@ -338,21 +340,21 @@ const char *mut_evento(int kind, int op);	/* Metadata Evento_Tipo */
 /* ------------------------------------------------------------------ */
 /* The load (main thread).                                             */
 
-int	load_init(void);
+int	load_init(struct soak *);
 /* Runs until soak_stopping; then drains and returns. */
-void	load_run(double until);
-void	load_drain(double timeout);
-void	load_fini(void);
+void	load_run(struct soak *, double until);
+void	load_drain(struct soak *, double timeout);
+void	load_fini(struct soak *);
 /* SSE: an acknowledged mutation, for delivery matching. */
-void	sse_note_ack(int mut);
-void	sse_tick(double now);
-int	sse_init(void);
-void	sse_stop_all(void);
-void	sse_fini(void);
+void	sse_note_ack(struct soak *, int mut);
+void	sse_tick(struct soak *, double now);
+int	sse_init(struct soak *);
+void	sse_stop_all(struct soak *);
+void	sse_fini(struct soak *);
 /* Some board got a 200 from /api/sse/stream. */
 int	sse_route_seen(void);
 /* Called from the multi loop for SSE transfers. */
-void	sse_done(void *client, long status, int curl_error);
+void	sse_done(struct soak *, void *client, long status, int curl_error);
 
 /* The asynchronous engine. */
 struct xfer;
@@ -370,6 +372,7 @@ struct xfer {
 	char		*post;
 	xfer_done_fn	*done;
 	void		*arg;
+	struct soak	*sk;		/* the run it belongs to */
 	int		 is_sse;
 	int		 recorded;
 };
@@ -377,13 +380,13 @@ struct xfer {
 int	engine_init(void);
 void	engine_fini(void);
 /* Starts a request; done runs from engine_step(). */
-struct xfer *engine_start(int route, const char *method, const char *path,
-	    const char *body, const char *last_event_id,
+struct xfer *engine_start(struct soak *, int route, const char *method,
+	    const char *path, const char *body, const char *last_event_id,
 	    xfer_done_fn *, void *arg, int is_sse, size_t (*sse_write)(char *,
 	    size_t, size_t, void *));
-void	engine_cancel(struct xfer *);
+void	engine_cancel(struct soak *, struct xfer *);
 /* Performs, dispatches completions; waits up to wait_ms for activity. */
-void	engine_step(int wait_ms);
+void	engine_step(struct soak *, int wait_ms);
 int	engine_active(void);
 void	xfer_free(struct xfer *);
 
@@ -451,21 +454,20 @@ struct sampler {
 	FILE		*out;
 };
 
-extern struct sampler	smp;
 
-int	sampler_start(const char *samples_path);
-void	sampler_stop(void);
+int	sampler_start(struct soak *, const char *samples_path);
+void	sampler_stop(struct soak *);
 /* A direct Redis command (own connection); reply text or NULL. */
-int	redis_direct_ping(void);
+int	redis_direct_ping(struct soak *);
 /* A fresh connection to --redis-url, named zeues-soak; NULL on failure. */
-struct redisContext *soak_redis_connect(void);
+struct redisContext *soak_redis_connect(struct soak *);
 /* The emulator answers its admin API and is not failing on purpose:
    1, 0, or 2 when there is no --emulator-url. */
-int	soak_emulator_up(void);
+int	soak_emulator_up(struct soak *);
 /* Scans spool_lock:* ; returns count or -1; calls fn for each. */
-int	redis_scan_locks(void (*fn)(const char *tag, const char *value,
-	    void *), void *arg);
-int	redis_info_now(char *buf, size_t size);
+int	redis_scan_locks(struct soak *, void (*fn)(const char *tag,
+	    const char *value, void *), void *arg);
+int	redis_info_now(struct soak *, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* Chaos thread.                                                       */
@@ -487,9 +489,8 @@ struct chaos {
 	int		failures;	/* commands that failed */
 };
 
-extern struct chaos	chs;
 
-int	chaos_start(void);
+int	chaos_start(struct soak *);
 void	chaos_stop(void);
 
 /* ------------------------------------------------------------------ */
@@ -553,16 +554,37 @@ struct soak_final {
 	char	verdict[32];
 };
 
-extern struct soak_final	fin;
 
-void	final_checks_begin(void);	/* baselines before the load */
-void	final_checks_end(void);		/* after the drain */
+/* Baselines before the load. */
+void	final_checks_begin(struct soak *);
+/* After the drain. */
+void	final_checks_end(struct soak *);
 /* Totals, report, plot; returns the exit code. */
-int	report_write(int argc, char **argv);
+int	report_write(struct soak *, int argc, char **argv);
 
 /* Prometheus text: sum of a metric's series whose labels contain
    every needle (NULL-terminated); -1 when absent. */
 double	prom_sum(const char *text, const char *metric,
 	    const char *const needles[]);
+
+/* ------------------------------------------------------------------ */
+/* One run.                                                            */
+
+/*
+ * Everything a run knows, handed to every step that needs it (main owns
+ * the one instance): the options, the statistics the threads share (under
+ * st.lock), what the chaos thread caused, the model of the floor, the
+ * sampler's and the chaos thread's records and the final checks.  Only
+ * the two atomics above stay global: a signal handler sets one.
+ */
+struct soak {
+	struct soak_opts	opt;
+	struct soak_stats	st;
+	struct soak_truth	truth;
+	struct floor_model	fl;
+	struct sampler		smp;
+	struct chaos		chs;
+	struct soak_final	fin;
+};
 
 #endif

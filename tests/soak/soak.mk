@@ -19,6 +19,9 @@ SOAK_SRC	:= $(wildcard $(SOAK_DIR)/soak_*.c)
 SOAK_OBJ	:= $(SOAK_SRC:%.c=$(BUILD)/%.o)
 SOAK_LIBOBJ	:= $(BUILD)/lib/redis/redis_url.o \
 		   $(BUILD)/lib/redis/redis_text.o
+# The tests (not the tool) use the harness of tests/support.
+SOAK_TEST_SUPPORT := $(addprefix $(BUILD)/tests/support/, \
+		   harness.o http_easy.o json_path.o)
 SOAK_TESTS	:= $(SOAK_OUT)/test_soak_short $(SOAK_OUT)/test_soak_leaky \
 		   $(SOAK_OUT)/test_soak_make
 
@@ -37,23 +40,23 @@ $(SOAK_BIN): $(SOAK_OBJ) $(SOAK_LIBOBJ)
 	$(CC) $(BASE_CFLAGS) -o $@ $^ -lcurl -lhiredis -lyajl -lpthread -lm
 
 $(SOAK_OUT)/test_soak_short: $(SOAK_DIR)/test_soak_short.c \
-    $(BUILD)/tests/support/harness.o | $(SOAK_BIN)
+    $(SOAK_TEST_SUPPORT) | $(SOAK_BIN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -I$(SOAK_DIR) -o $@ $< \
-	    $(BUILD)/tests/support/harness.o -lcmocka -lhiredis -lcurl -lyajl \
+	    $(SOAK_TEST_SUPPORT) -lcmocka -lhiredis -lcurl -lyajl \
 	    -lpthread
 
 $(SOAK_OUT)/test_soak_leaky: $(SOAK_DIR)/test_soak_leaky.c \
-    $(BUILD)/tests/support/harness.o | $(SOAK_BIN)
+    $(SOAK_TEST_SUPPORT) | $(SOAK_BIN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< \
-	    $(BUILD)/tests/support/harness.o -lcmocka -lcurl -lyajl
+	    $(SOAK_TEST_SUPPORT) -lcmocka -lcurl -lyajl
 
 $(SOAK_OUT)/test_soak_make: $(SOAK_DIR)/test_soak_make.c \
-    $(BUILD)/tests/support/harness.o | $(SOAK_BIN)
+    $(SOAK_TEST_SUPPORT) | $(SOAK_BIN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< \
-	    $(BUILD)/tests/support/harness.o -lcmocka -lcurl -lyajl
+	    $(SOAK_TEST_SUPPORT) -lcmocka -lcurl -lyajl
 
 # The test needs the server and the emulator built (make build).
 soak-test: build $(SOAK_TESTS)

@@ -20,7 +20,6 @@
 
 #include "soak.h"
 
-struct chaos	chs = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static pthread_t	thr;
 static atomic_int	quit;
@@ -69,15 +68,15 @@ run_cmd(const char *cmd, double timeout)
 }
 
 static int
-target_up(int target)
+target_up(struct soak *sk, int target)
 {
 	redisContext	*c;
 	redisReply	*r;
 	int		 ok = 0;
 
 	if (target == 1)
-		return (soak_emulator_up() == 1);
-	if ((c = soak_redis_connect()) == NULL)
+		return (soak_emulator_up(sk) == 1);
+	if ((c = soak_redis_connect(sk)) == NULL)
 		return (0);
 	if ((r = redisCommand(c, "PING")) != NULL) {
 		ok = r->type == REDIS_REPLY_STATUS;
@@ -88,11 +87,13 @@ target_up(int target)
 }
 
 static const char *
-cmd_of(int target, int start)
+cmd_of(struct soak *sk, int target, int start)
 {
+	struct soak_opts	*opt = &sk->opt;
+
 	if (target == 0)
-		return (start ? opt.redis_start_cmd : opt.redis_stop_cmd);
-	return (start ? opt.sheets_start_cmd : opt.sheets_stop_cmd);
+		return (start ? opt->redis_start_cmd : opt->redis_stop_cmd);
+	return (start ? opt->sheets_start_cmd : opt->sheets_stop_cmd);
 }
 
 /* Sleeps up to s, in steps, unless quit; returns 1 if quit. */
@@ -110,68 +111,72 @@ nap(double s)
 }
 
 static void
-outage(int target, double down, int idx)
+outage(struct soak *sk, int target, double down, int idx)
 {
-	atomic_int	*flag = target == 0 ? &truth.redis_down :
-			    &truth.sheets_down;
-	struct outage	*o = &chs.out[idx];
+	struct soak_truth	*truth = &sk->truth;
+	struct chaos		*chs = &sk->chs;
+	atomic_int		*flag = target == 0 ? &truth->redis_down :
+			    &truth->sheets_down;
+	struct outage	*o = &chs->out[idx];
 	double		 deadline;
 	int		 rc, tries = 0;
 
-	soak_incident("chaos: stopping %s for %.0f s", target_name[target],
+	soak_incident(sk, "chaos: stopping %s for %.0f s", target_name[target],
 	    down);
 	atomic_store(flag, 1);
-	pthread_mutex_lock(&chs.lock);
+	pthread_mutex_lock(&chs->lock);
 	o->target = target;
 	o->t_down = soak_now();
-	pthread_mutex_unlock(&chs.lock);
-	if ((rc = run_cmd(cmd_of(target, 0), 60)) != 0) {
-		soak_incident("chaos: stop command for %s failed (%d)",
+	pthread_mutex_unlock(&chs->lock);
+	if ((rc = run_cmd(cmd_of(sk, target, 0), 60)) != 0) {
+		soak_incident(sk, "chaos: stop command for %s failed (%d)",
 		    target_name[target], rc);
-		chs.failures++;
+		chs->failures++;
 	}
 	nap(down);
 	/* Start it again, whatever happened; retry a failed start. */
 	deadline = soak_now() + 90;
 	do {
-		rc = run_cmd(cmd_of(target, 1), 60);
+		rc = run_cmd(cmd_of(sk, target, 1), 60);
 		if (rc != 0) {
-			soak_incident("chaos: start command for %s failed "
+			soak_incident(sk, "chaos: start command for %s failed "
 			    "(%d)", target_name[target], rc);
-			chs.failures++;
+			chs->failures++;
 		}
-		while (soak_now() < deadline && !target_up(target))
+		while (soak_now() < deadline && !target_up(sk, target))
 			soak_sleep(0.2);
-	} while (!target_up(target) && soak_now() < deadline &&
+	} while (!target_up(sk, target) && soak_now() < deadline &&
 	    tries++ < 3);
-	pthread_mutex_lock(&chs.lock);
+	pthread_mutex_lock(&chs->lock);
 	o->t_up = soak_now();
-	o->start_ok = target_up(target);
-	pthread_mutex_unlock(&chs.lock);
+	o->start_ok = target_up(sk, target);
+	pthread_mutex_unlock(&chs->lock);
 	atomic_store(flag, 0);
 	if (o->start_ok)
-		soak_incident("chaos: %s is back after %.1f s",
+		soak_incident(sk, "chaos: %s is back after %.1f s",
 		    target_name[target], o->t_up - o->t_down);
 	else
-		soak_incident("chaos: %s did NOT come back",
+		soak_incident(sk, "chaos: %s did NOT come back",
 		    target_name[target]);
 }
 
 static void *
 chaos_main(void *arg)
 {
-	struct rng	r;
-	double		at;
-	int		target, counts[2] = { 0, 0 }, avail[2], idx;
+	struct soak		*sk = arg;
+	struct soak_opts	*opt = &sk->opt;
+	struct chaos		*chs = &sk->chs;
+	struct rng		 r;
+	double			 at;
+	int			 target, counts[2] = { 0, 0 }, avail[2], idx;
 
-	(void)arg;
-	rng_seed(&r, opt.seed * 31337u + 5);
-	avail[0] = opt.redis_stop_cmd[0] != '\0' &&
-	    opt.redis_start_cmd[0] != '\0';
-	avail[1] = opt.sheets_stop_cmd[0] != '\0' &&
-	    opt.sheets_start_cmd[0] != '\0';
-	at = soak_now() + opt.chaos_first;
-	while (!atomic_load(&quit) && chs.nout < OUTAGES_MAX) {
+	rng_seed(&r, opt->seed * 31337u + 5);
+	avail[0] = opt->redis_stop_cmd[0] != '\0' &&
+	    opt->redis_start_cmd[0] != '\0';
+	avail[1] = opt->sheets_stop_cmd[0] != '\0' &&
+	    opt->sheets_start_cmd[0] != '\0';
+	at = soak_now() + opt->chaos_first;
+	while (!atomic_load(&quit) && chs->nout < OUTAGES_MAX) {
 		if (nap(at - soak_now()))
 			break;
 		/* Alternate, so both get their turn; ties are random. */
@@ -182,33 +187,36 @@ chaos_main(void *arg)
 		else
 			target = avail[0] ? 0 : 1;
 		counts[target]++;
-		pthread_mutex_lock(&chs.lock);
-		idx = chs.nout++;
-		pthread_mutex_unlock(&chs.lock);
-		outage(target, rng_range(&r, opt.chaos_down_min,
-		    opt.chaos_down_max), idx);
-		at = soak_now() + rng_range(&r, opt.chaos_gap_min,
-		    opt.chaos_gap_max);
+		pthread_mutex_lock(&chs->lock);
+		idx = chs->nout++;
+		pthread_mutex_unlock(&chs->lock);
+		outage(sk, target, rng_range(&r, opt->chaos_down_min,
+		    opt->chaos_down_max), idx);
+		at = soak_now() + rng_range(&r, opt->chaos_gap_min,
+		    opt->chaos_gap_max);
 	}
 	return (NULL);
 }
 
 int
-chaos_start(void)
+chaos_start(struct soak *sk)
 {
-	if (!opt.chaos)
+	struct soak_opts	*opt = &sk->opt;
+
+	if (!opt->chaos)
 		return (0);
-	if ((opt.redis_stop_cmd[0] == '\0' || opt.redis_start_cmd[0] == '\0') &&
-	    (opt.sheets_stop_cmd[0] == '\0' ||
-	    opt.sheets_start_cmd[0] == '\0')) {
+	if ((opt->redis_stop_cmd[0] == '\0' ||
+	    opt->redis_start_cmd[0] == '\0') &&
+	    (opt->sheets_stop_cmd[0] == '\0' ||
+	    opt->sheets_start_cmd[0] == '\0')) {
 		fprintf(stderr, "zeues-soak: --chaos needs --redis-stop-cmd and "
 		    "--redis-start-cmd and/or --sheets-stop-cmd and "
 		    "--sheets-start-cmd\n");
 		return (-1);
 	}
-	snprintf(logpath, sizeof(logpath), "%s/%s-chaos.log", opt.out_dir,
-	    opt.name);
-	if (pthread_create(&thr, NULL, chaos_main, NULL) != 0)
+	snprintf(logpath, sizeof(logpath), "%s/%s-chaos.log", opt->out_dir,
+	    opt->name);
+	if (pthread_create(&thr, NULL, chaos_main, sk) != 0)
 		return (-1);
 	running = 1;
 	return (0);

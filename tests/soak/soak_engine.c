@@ -62,11 +62,12 @@ xfer_write(char *data, size_t size, size_t n, void *arg)
 }
 
 struct xfer *
-engine_start(int route, const char *method, const char *path,
+engine_start(struct soak *sk, int route, const char *method, const char *path,
     const char *body, const char *last_event_id, xfer_done_fn *done,
     void *arg, int is_sse, size_t (*sse_write)(char *, size_t, size_t,
     void *))
 {
+	struct soak_opts	*opt = &sk->opt;
 	struct xfer		*x;
 	CURL			*h;
 	struct curl_slist	*hl = NULL;
@@ -82,8 +83,9 @@ engine_start(int route, const char *method, const char *path,
 	x->route = route;
 	x->done = done;
 	x->arg = arg;
+	x->sk = sk;
 	x->is_sse = is_sse;
-	snprintf(url, sizeof(url), "%s%s", opt.base_url, path);
+	snprintf(url, sizeof(url), "%s%s", opt->base_url, path);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, x);
@@ -106,7 +108,7 @@ engine_start(int route, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, xfer_write);
 		curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-		    (long)(opt.request_timeout * 1000));
+		    (long)(opt->request_timeout * 1000));
 	}
 	if (body != NULL) {
 		x->post = strdup(body);
@@ -143,22 +145,24 @@ xfer_free(struct xfer *x)
 
 /* Removes a running transfer without calling its done function. */
 void
-engine_cancel(struct xfer *x)
+engine_cancel(struct soak *sk, struct xfer *x)
 {
+	struct soak_stats	*st = &sk->st;
+
 	if (x == NULL)
 		return;
 	curl_multi_remove_handle(multi, x->h);
 	active--;
 	if (!x->recorded) {
-		pthread_mutex_lock(&st.lock);
-		st.cancelled++;
-		pthread_mutex_unlock(&st.lock);
+		pthread_mutex_lock(&st->lock);
+		st->cancelled++;
+		pthread_mutex_unlock(&st->lock);
 	}
 	xfer_free(x);
 }
 
 void
-engine_step(int wait_ms)
+engine_step(struct soak *sk, int wait_ms)
 {
 	CURLMsg		*m;
 	struct xfer	*x;
@@ -184,13 +188,13 @@ engine_step(int wait_ms)
 		curl_multi_remove_handle(multi, x->h);
 		active--;
 		if (x->is_sse) {
-			sse_done(x->arg, x->status, x->curl_error);
+			sse_done(sk, x->arg, x->status, x->curl_error);
 			xfer_free(x);
 			continue;
 		}
 		if (x->curl_error != CURLE_OK)
 			x->status = 0;
-		stats_response(x->route, x->status, x->body, x->len, x->us,
+		stats_response(sk, x->route, x->status, x->body, x->len, x->us,
 		    x->curl_error);
 		if (x->done != NULL)
 			x->done(x, x->arg);

@@ -15,7 +15,6 @@
 #include "soak.h"
 #include "soak_wb.h"
 
-struct floor_model	fl;
 
 static size_t	spools_cap;
 
@@ -52,12 +51,13 @@ mut_evento(int kind, int op)
 }
 
 int
-floor_spool_index(const char *tag)
+floor_spool_index(struct soak *sk, const char *tag)
 {
-	size_t	i;
+	struct floor_model	*fl = &sk->fl;
+	size_t			 i;
 
-	for (i = 0; i < fl.nspools; i++) {
-		if (strcmp(fl.spools[i].tag, tag) == 0)
+	for (i = 0; i < fl->nspools; i++) {
+		if (strcmp(fl->spools[i].tag, tag) == 0)
 			return ((int)i);
 	}
 	return (-1);
@@ -65,44 +65,47 @@ floor_spool_index(const char *tag)
 
 /* Adds a spool (or finds it); -1 when the tag is unusable. */
 static int
-spool_add(const char *tag)
+spool_add(struct soak *sk, const char *tag)
 {
-	struct spool	*np;
-	int		 i;
+	struct floor_model	*fl = &sk->fl;
+	struct spool		*np;
+	int			 i;
 
 	if (tag == NULL || tag[0] == '\0' || strlen(tag) >= SOAK_TAG_MAX)
 		return (-1);
-	if ((i = floor_spool_index(tag)) != -1)
+	if ((i = floor_spool_index(sk, tag)) != -1)
 		return (i);
-	if (fl.nspools >= 200000)
+	if (fl->nspools >= 200000)
 		return (-1);
-	if (fl.nspools == spools_cap) {
+	if (fl->nspools == spools_cap) {
 		spools_cap = spools_cap ? spools_cap * 2 : 4096;
-		np = realloc(fl.spools, spools_cap * sizeof(*np));
+		np = realloc(fl->spools, spools_cap * sizeof(*np));
 		if (np == NULL)
 			return (-1);
-		fl.spools = np;
+		fl->spools = np;
 	}
-	np = &fl.spools[fl.nspools];
+	np = &fl->spools[fl->nspools];
 	memset(np, 0, sizeof(*np));
 	snprintf(np->tag, sizeof(np->tag), "%s", tag);
 	np->held_by = -1;
 	np->last_ok_mut = -1;
-	return ((int)fl.nspools++);
+	return ((int)fl->nspools++);
 }
 
 int
-floor_mut_new(int kind, int op, int spool, int worker, int tablet)
+floor_mut_new(struct soak *sk, int kind, int op, int spool, int worker,
+    int tablet)
 {
-	struct mutation	*m;
+	struct floor_model	*fl = &sk->fl;
+	struct mutation		*m;
 
-	if (fl.muts == NULL)
-		fl.muts = calloc(MUT_LOG_MAX, sizeof(*fl.muts));
-	if (fl.muts == NULL || fl.nmuts >= MUT_LOG_MAX) {
-		fl.muts_untracked++;
+	if (fl->muts == NULL)
+		fl->muts = calloc(MUT_LOG_MAX, sizeof(*fl->muts));
+	if (fl->muts == NULL || fl->nmuts >= MUT_LOG_MAX) {
+		fl->muts_untracked++;
 		return (-1);
 	}
-	m = &fl.muts[fl.nmuts];
+	m = &fl->muts[fl->nmuts];
 	memset(m, 0, sizeof(*m));
 	m->kind = (uint8_t)kind;
 	m->op = (uint8_t)op;
@@ -110,7 +113,7 @@ floor_mut_new(int kind, int op, int spool, int worker, int tablet)
 	m->worker = worker;
 	m->tablet = tablet;
 	m->t_sent = soak_now();
-	return ((int)fl.nmuts++);
+	return ((int)fl->nmuts++);
 }
 
 /* ------------------------------------------------------------------ */
@@ -173,18 +176,20 @@ role_apply(struct worker *w, const char *rol)
 }
 
 static int
-workers_from_api(void)
+workers_from_api(struct soak *sk)
 {
-	struct http_res	 r;
-	yajl_val	 root, arr, w, roles;
-	char		 err[128];
-	size_t		 i, k, n = 0;
-	long long	 id;
+	struct floor_model	*fl = &sk->fl;
+	struct http_res		 r;
+	yajl_val		 root, arr, w, roles;
+	char			 err[128];
+	size_t			 i, k, n = 0;
+	long long		 id;
 
-	if (http_server(RT_WORKERS, "GET", "/api/workers", NULL, 15, &r) ==
+	if (http_server(sk, RT_WORKERS, "GET", "/api/workers", NULL, 15, &r) ==
 	    -1 || r.status != 200) {
 		if (r.status == 404)
-			soak_log("GET /api/workers answered 404: the route is "
+			soak_log(sk,
+			    "GET /api/workers answered 404: the route is "
 			    "not deployed; reading workers from the workbook");
 		http_res_free(&r);
 		return (-1);
@@ -196,9 +201,9 @@ workers_from_api(void)
 		yajl_tree_free(root);
 		return (-1);
 	}
-	fl.workers = calloc(arr->u.array.len, sizeof(*fl.workers));
-	for (i = 0; fl.workers != NULL && i < arr->u.array.len; i++) {
-		struct worker	*wk = &fl.workers[n];
+	fl->workers = calloc(arr->u.array.len, sizeof(*fl->workers));
+	for (i = 0; fl->workers != NULL && i < arr->u.array.len; i++) {
+		struct worker	*wk = &fl->workers[n];
 		yajl_val	 act;
 
 		w = arr->u.array.values[i];
@@ -226,19 +231,21 @@ workers_from_api(void)
 		if (wk->can[OP_ARM] || wk->can[OP_SOLD])
 			n++;
 	}
-	fl.nworkers = n;
-	fl.workers_source = "GET /api/workers";
+	fl->nworkers = n;
+	fl->workers_source = "GET /api/workers";
 	yajl_tree_free(root);
 	return (n > 0 ? 0 : -1);
 }
 
 static int
-workers_from_workbook(yajl_val wb)
+workers_from_workbook(struct soak *sk, yajl_val wb)
 {
-	yajl_val	 tr, ro, rows, row;
-	int		 cid, cn, ca, cr, cact, rid, rrol, ract;
-	char		 idb[32], nb[128], ab[128], rb[64], actb[16];
-	size_t		 i, j, n = 0;
+	struct floor_model	*fl = &sk->fl;
+	yajl_val		 tr, ro, rows, row;
+	int			 cid, cn, ca, cr, cact, rid, rrol, ract;
+	char			 idb[32], nb[128], ab[128], rb[64];
+	char			 actb[16];
+	size_t			 i, j, n = 0;
 
 	tr = wb_sheet(wb, "Trabajadores");
 	ro = wb_sheet(wb, "Roles");
@@ -251,11 +258,11 @@ workers_from_workbook(yajl_val wb)
 	cact = wb_col(tr, "Activo");
 	if (cid < 0 || cn < 0 || ca < 0)
 		return (-1);
-	fl.workers = calloc(rows->u.array.len, sizeof(*fl.workers));
-	if (fl.workers == NULL)
+	fl->workers = calloc(rows->u.array.len, sizeof(*fl->workers));
+	if (fl->workers == NULL)
 		return (-1);
 	for (i = 1; i < rows->u.array.len; i++) {
-		struct worker	*wk = &fl.workers[n];
+		struct worker	*wk = &fl->workers[n];
 
 		row = rows->u.array.values[i];
 		jcell(row, (size_t)cid, idb, sizeof(idb));
@@ -292,18 +299,18 @@ workers_from_workbook(yajl_val wb)
 			}
 			jcell(row, (size_t)rrol, rb, sizeof(rb));
 			for (j = 0; j < n; j++) {
-				if (fl.workers[j].id == atoi(idb))
-					role_apply(&fl.workers[j], rb);
+				if (fl->workers[j].id == atoi(idb))
+					role_apply(&fl->workers[j], rb);
 			}
 		}
 	}
 	/* Keep those who may start ARM or SOLD. */
 	for (i = 0, j = 0; i < n; i++) {
-		if (fl.workers[i].can[OP_ARM] || fl.workers[i].can[OP_SOLD])
-			fl.workers[j++] = fl.workers[i];
+		if (fl->workers[i].can[OP_ARM] || fl->workers[i].can[OP_SOLD])
+			fl->workers[j++] = fl->workers[i];
 	}
-	fl.nworkers = j;
-	fl.workers_source = wb_source();
+	fl->nworkers = j;
+	fl->workers_source = wb_source(sk);
 	return (j > 0 ? 0 : -1);
 }
 
@@ -323,14 +330,16 @@ blocked_state(const char *estado)
 }
 
 static int
-spools_from_workbook(yajl_val wb)
+spools_from_workbook(struct soak *sk, yajl_val wb)
 {
-	yajl_val	 op, rows, row;
-	int		 ct, cfm, cfa, carm, cfs, cocc, cest;
-	char		 tag[128], fm[64], fa[64], arm[64], fs[64], occ[64];
-	char		 est[256];
-	size_t		 i;
-	int		 k;
+	struct floor_model	*fl = &sk->fl;
+	yajl_val		 op, rows, row;
+	int			 ct, cfm, cfa, carm, cfs, cocc, cest;
+	char			 tag[128], fm[64], fa[64], arm[64], fs[64];
+	char			 occ[64];
+	char			 est[256];
+	size_t			 i;
+	int			 k;
 
 	op = wb_sheet(wb, "Operaciones");
 	if ((rows = wb_rows(op)) == NULL)
@@ -347,7 +356,7 @@ spools_from_workbook(yajl_val wb)
 	for (i = 1; i < rows->u.array.len; i++) {
 		row = rows->u.array.values[i];
 		jcell(row, (size_t)ct, tag, sizeof(tag));
-		if ((k = spool_add(tag)) == -1)
+		if ((k = spool_add(sk, tag)) == -1)
 			continue;
 		jcell(row, (size_t)cfm, fm, sizeof(fm));
 		jcell(row, (size_t)cfa, fa, sizeof(fa));
@@ -360,23 +369,24 @@ spools_from_workbook(yajl_val wb)
 			jcell(row, (size_t)cest, est, sizeof(est));
 		if (occ[0] != '\0' || blocked_state(est) || fm[0] == '\0')
 			continue;
-		fl.spools[k].eligible[OP_ARM] = fa[0] == '\0';
-		fl.spools[k].eligible[OP_SOLD] = arm[0] != '\0' &&
+		fl->spools[k].eligible[OP_ARM] = fa[0] == '\0';
+		fl->spools[k].eligible[OP_SOLD] = arm[0] != '\0' &&
 		    fs[0] == '\0';
 	}
-	fl.spools_source = wb_source();
-	return (fl.nspools > 0 ? 0 : -1);
+	fl->spools_source = wb_source(sk);
+	return (fl->nspools > 0 ? 0 : -1);
 }
 
 /* GET /api/spools/iniciar?operacion=OP: adds tags, marks them eligible. */
 int
-floor_merge_list(int op, const char *body, size_t len)
+floor_merge_list(struct soak *sk, int op, const char *body, size_t len)
 {
-	yajl_val	 root, arr;
-	char		 err[128];
-	const char	*tag;
-	size_t		 i;
-	int		 k, n = 0;
+	struct floor_model	*fl = &sk->fl;
+	yajl_val		 root, arr;
+	char			 err[128];
+	const char		*tag;
+	size_t			 i;
+	int			 k, n = 0;
 
 	(void)len;
 	root = yajl_tree_parse(body, err, sizeof(err));
@@ -384,9 +394,9 @@ floor_merge_list(int op, const char *body, size_t len)
 	for (i = 0; arr != NULL && YAJL_IS_ARRAY(arr) &&
 	    i < arr->u.array.len; i++) {
 		tag = jstr(arr->u.array.values[i], "tag_spool");
-		if ((k = spool_add(tag)) == -1)
+		if ((k = spool_add(sk, tag)) == -1)
 			continue;
-		fl.spools[k].eligible[op] = 1;
+		fl->spools[k].eligible[op] = 1;
 		n++;
 	}
 	yajl_tree_free(root);
@@ -394,56 +404,59 @@ floor_merge_list(int op, const char *body, size_t len)
 }
 
 static int
-spools_from_api(void)
+spools_from_api(struct soak *sk)
 {
-	struct http_res	r;
-	int		op, n = 0;
-	char		path[96];
+	struct floor_model	*fl = &sk->fl;
+	struct http_res		 r;
+	int			 op, n = 0;
+	char			 path[96];
 
 	for (op = OP_ARM; op <= OP_SOLD; op++) {
 		snprintf(path, sizeof(path),
 		    "/api/spools/iniciar?operacion=%s", op_name(op));
-		if (http_server(RT_INICIAR, "GET", path, NULL, 30, &r) == 0 &&
-		    r.status == 200)
-			n += floor_merge_list(op, r.body, r.len);
+		if (http_server(sk, RT_INICIAR, "GET", path, NULL, 30,
+		    &r) == 0 && r.status == 200)
+			n += floor_merge_list(sk, op, r.body, r.len);
 		http_res_free(&r);
 	}
 	if (n > 0)
-		fl.spools_source = "GET /api/spools/iniciar";
+		fl->spools_source = "GET /api/spools/iniciar";
 	return (n > 0 ? 0 : -1);
 }
 
 int
-floor_load(void)
+floor_load(struct soak *sk)
 {
-	yajl_val	wb = NULL;
-	int		have_wb;
+	struct soak_opts	*opt = &sk->opt;
+	struct floor_model	*fl = &sk->fl;
+	yajl_val		 wb = NULL;
+	int			 have_wb;
 
-	have_wb = (opt.emulator_url[0] != '\0' ||
-	    opt.workbook_file[0] != '\0');
-	if (workers_from_api() == -1) {
-		if (have_wb && (wb = wb_fetch()) != NULL)
-			workers_from_workbook(wb);
+	have_wb = (opt->emulator_url[0] != '\0' ||
+	    opt->workbook_file[0] != '\0');
+	if (workers_from_api(sk) == -1) {
+		if (have_wb && (wb = wb_fetch(sk)) != NULL)
+			workers_from_workbook(sk, wb);
 	}
 	/* The workbook is the fuller model: it knows both operations. */
 	if (have_wb) {
 		if (wb == NULL)
-			wb = wb_fetch();
+			wb = wb_fetch(sk);
 		if (wb != NULL)
-			spools_from_workbook(wb);
+			spools_from_workbook(sk, wb);
 	}
-	if (fl.nspools == 0)
-		spools_from_api();
+	if (fl->nspools == 0)
+		spools_from_api(sk);
 	if (wb != NULL)
 		yajl_tree_free(wb);
-	if (fl.nworkers == 0)
-		soak_incident("no workers: GET /api/workers failed and no "
+	if (fl->nworkers == 0)
+		soak_incident(sk, "no workers: GET /api/workers failed and no "
 		    "workbook is reachable; tablets stay idle");
-	if (fl.nspools == 0)
-		soak_incident("no spools: neither the workbook nor GET "
+	if (fl->nspools == 0)
+		soak_incident(sk, "no spools: neither the workbook nor GET "
 		    "/api/spools/iniciar gave any; tablets stay idle");
-	soak_log("floor: %zu workers (%s), %zu spools (%s)", fl.nworkers,
-	    fl.workers_source ? fl.workers_source : "none", fl.nspools,
-	    fl.spools_source ? fl.spools_source : "none");
+	soak_log(sk, "floor: %zu workers (%s), %zu spools (%s)", fl->nworkers,
+	    fl->workers_source ? fl->workers_source : "none", fl->nspools,
+	    fl->spools_source ? fl->spools_source : "none");
 	return (0);
 }

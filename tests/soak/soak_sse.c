@@ -72,18 +72,19 @@ sse_route_seen(void)
 }
 
 int
-sse_init(void)
+sse_init(struct soak *sk)
 {
-	int	i;
+	struct soak_opts	*opt = &sk->opt;
+	int			 i;
 
-	nboards = opt.sse_clients;
+	nboards = opt->sse_clients;
 	if (nboards <= 0)
 		return (0);
 	if ((boards = calloc((size_t)nboards, sizeof(*boards))) == NULL)
 		return (-1);
 	for (i = 0; i < nboards; i++) {
 		boards[i].idx = i;
-		rng_seed(&boards[i].r, opt.seed * 104729u + (uint64_t)i + 3);
+		rng_seed(&boards[i].r, opt->seed * 104729u + (uint64_t)i + 3);
 		boards[i].state = B_WAIT;
 		/* Boards open over the first few seconds. */
 		boards[i].next = soak_now() + rng_range(&boards[i].r, 0, 5);
@@ -101,10 +102,10 @@ dash_done(struct xfer *x, void *arg)
 }
 
 static void
-board_load(struct board *b)
+board_load(struct soak *sk, struct board *b)
 {
 	if (b->dash == NULL)
-		b->dash = engine_start(RT_DASHBOARD, "GET",
+		b->dash = engine_start(sk, RT_DASHBOARD, "GET",
 		    "/api/dashboard/occupied", NULL, NULL, dash_done, b, 0,
 		    NULL);
 }
@@ -159,45 +160,48 @@ kind_of(const char *event_type)
 }
 
 static void
-deliver(double dt)
+deliver(struct soak *sk, double dt)
 {
-	uint64_t	us = dt > 0 ? (uint64_t)(dt * 1e6) : 0;
+	struct soak_stats	*st = &sk->st;
+	uint64_t		 us = dt > 0 ? (uint64_t)(dt * 1e6) : 0;
 
-	pthread_mutex_lock(&st.lock);
-	lh_add(&st.sse_deliver, us);
-	lh_add(&st.sse_deliver_iv, us);
-	pthread_mutex_unlock(&st.lock);
+	pthread_mutex_lock(&st->lock);
+	lh_add(&st->sse_deliver, us);
+	lh_add(&st->sse_deliver_iv, us);
+	pthread_mutex_unlock(&st->lock);
 }
 
 static void
-match_event(int kind, const char *tag, int worker, const char *event_id)
+match_event(struct soak *sk, int kind, const char *tag, int worker,
+    const char *event_id)
 {
-	struct mutation	*m;
-	struct early	*e;
-	size_t		 i, lo;
-	double		 now = soak_now();
+	struct floor_model	*fl = &sk->fl;
+	struct mutation		*m;
+	struct early		*e;
+	size_t			 i, lo;
+	double			 now = soak_now();
 
-	lo = fl.nmuts > 8192 ? fl.nmuts - 8192 : 0;
+	lo = fl->nmuts > 8192 ? fl->nmuts - 8192 : 0;
 	/* Another board's copy of an event already matched. */
 	if (event_id[0] != '\0') {
-		for (i = fl.nmuts; i > lo; i--) {
-			m = &fl.muts[i - 1];
+		for (i = fl->nmuts; i > lo; i--) {
+			m = &fl->muts[i - 1];
 			if (m->seen && strcmp(m->event_id, event_id) == 0) {
-				deliver(now - m->t_ack);
+				deliver(sk, now - m->t_ack);
 				return;
 			}
 		}
 	}
-	for (i = lo; i < fl.nmuts; i++) {
-		m = &fl.muts[i];
+	for (i = lo; i < fl->nmuts; i++) {
+		m = &fl->muts[i];
 		if (m->seen || m->status != 200 || m->kind != kind ||
 		    m->worker != worker ||
-		    strcmp(fl.spools[m->spool].tag, tag) != 0)
+		    strcmp(fl->spools[m->spool].tag, tag) != 0)
 			continue;
 		m->seen = 1;
 		m->t_event = now;
 		snprintf(m->event_id, sizeof(m->event_id), "%s", event_id);
-		deliver(now - m->t_ack);
+		deliver(sk, now - m->t_ack);
 		return;
 	}
 	/* Its answer has not been read yet (or it is not ours). */
@@ -210,40 +214,43 @@ match_event(int kind, const char *tag, int worker, const char *event_id)
 }
 
 void
-sse_note_ack(int mut)
+sse_note_ack(struct soak *sk, int mut)
 {
-	struct mutation	*m = &fl.muts[mut];
-	struct early	*e;
-	unsigned	 i, n = nearly < EARLY_MAX ? nearly : EARLY_MAX;
+	struct soak_stats	*st = &sk->st;
+	struct floor_model	*fl = &sk->fl;
+	struct mutation		*m = &fl->muts[mut];
+	struct early		*e;
+	unsigned		 i, n = nearly < EARLY_MAX ? nearly : EARLY_MAX;
 
 	for (i = 0; i < n; i++) {
 		e = &early[i];
 		if (e->t == 0 || e->kind != m->kind || e->worker != m->worker ||
-		    strcmp(e->tag, fl.spools[m->spool].tag) != 0)
+		    strcmp(e->tag, fl->spools[m->spool].tag) != 0)
 			continue;
 		m->seen = 1;
 		m->t_event = e->t;
 		snprintf(m->event_id, sizeof(m->event_id), "%s", e->event_id);
 		e->t = 0;
-		pthread_mutex_lock(&st.lock);
-		st.sse_event_before_ack++;
-		lh_add(&st.sse_deliver, 0);
-		lh_add(&st.sse_deliver_iv, 0);
-		pthread_mutex_unlock(&st.lock);
+		pthread_mutex_lock(&st->lock);
+		st->sse_event_before_ack++;
+		lh_add(&st->sse_deliver, 0);
+		lh_add(&st->sse_deliver_iv, 0);
+		pthread_mutex_unlock(&st->lock);
 		return;
 	}
 }
 
 static void
-dispatch(struct board *b)
+dispatch(struct soak *sk, struct board *b)
 {
-	yajl_val	 root;
-	char		 err[128], idbuf[48];
-	const char	*et, *tag;
-	long long	 wid = 0;
-	unsigned long long ms, seq;
-	double		 lag;
-	int		 out_of_order = 0, kind;
+	struct soak_stats	*st = &sk->st;
+	yajl_val		 root;
+	char			 err[128], idbuf[48];
+	const char		*et, *tag;
+	long long		 wid = 0;
+	unsigned long long	 ms, seq;
+	double			 lag;
+	int			 out_of_order = 0, kind;
 
 	if (b->ev_id_set) {
 		if (b->ev_id[0] != '\0' && b->last_id[0] != '\0' &&
@@ -252,10 +259,10 @@ dispatch(struct board *b)
 		snprintf(b->last_id, sizeof(b->last_id), "%s", b->ev_id);
 	}
 	if (strcmp(b->ev_type, "reset") == 0) {
-		pthread_mutex_lock(&st.lock);
-		st.sse_resets++;
-		pthread_mutex_unlock(&st.lock);
-		board_load(b);
+		pthread_mutex_lock(&st->lock);
+		st->sse_resets++;
+		pthread_mutex_unlock(&st->lock);
+		board_load(sk, b);
 		return;
 	}
 	if (b->dlen == 0)
@@ -266,22 +273,22 @@ dispatch(struct board *b)
 	snprintf(idbuf, sizeof(idbuf), "%s", b->ev_id);
 	b->data[b->dlen] = '\0';
 	root = yajl_tree_parse(b->data, err, sizeof(err));
-	pthread_mutex_lock(&st.lock);
-	st.sse_events++;
+	pthread_mutex_lock(&st->lock);
+	st->sse_events++;
 	if (out_of_order)
-		st.sse_out_of_order++;
+		st->sse_out_of_order++;
 	if (root == NULL)
-		st.sse_parse_errors++;
+		st->sse_parse_errors++;
 	if (idbuf[0] != '\0' && id_parse(idbuf, &ms, &seq) == 0) {
 		lag = soak_wall() * 1000.0 - (double)ms;
 		if (lag < 0)
 			lag = 0;
 		if (lag < 86400e3) {
-			lh_add(&st.sse_lag, (uint64_t)(lag * 1000));
-			lh_add(&st.sse_lag_iv, (uint64_t)(lag * 1000));
+			lh_add(&st->sse_lag, (uint64_t)(lag * 1000));
+			lh_add(&st->sse_lag_iv, (uint64_t)(lag * 1000));
 		}
 	}
-	pthread_mutex_unlock(&st.lock);
+	pthread_mutex_unlock(&st->lock);
 	if (root == NULL)
 		return;
 	et = jstr(root, "event_type");
@@ -290,28 +297,29 @@ dispatch(struct board *b)
 	if (idbuf[0] == '\0' && jstr(root, "event_id") != NULL)
 		snprintf(idbuf, sizeof(idbuf), "%s", jstr(root, "event_id"));
 	if ((kind = kind_of(et)) != -1 && tag != NULL)
-		match_event(kind, tag, (int)wid, idbuf);
+		match_event(sk, kind, tag, (int)wid, idbuf);
 	yajl_tree_free(root);
 }
 
 static void
-field(struct board *b, const char *line, size_t len)
+field(struct soak *sk, struct board *b, const char *line, size_t len)
 {
-	const char	*colon, *v;
-	size_t		 flen, vlen;
-	char		*np;
+	struct soak_stats	*st = &sk->st;
+	const char		*colon, *v;
+	size_t			 flen, vlen;
+	char			*np;
 
 	if (len == 0) {
-		dispatch(b);
+		dispatch(sk, b);
 		b->ev_type[0] = '\0';
 		b->ev_id_set = 0;
 		b->dlen = 0;
 		return;
 	}
 	if (line[0] == ':') {
-		pthread_mutex_lock(&st.lock);
-		st.sse_heartbeats++;
-		pthread_mutex_unlock(&st.lock);
+		pthread_mutex_lock(&st->lock);
+		st->sse_heartbeats++;
+		pthread_mutex_unlock(&st->lock);
 		return;
 	}
 	colon = memchr(line, ':', len);
@@ -351,10 +359,13 @@ field(struct board *b, const char *line, size_t len)
 static size_t
 sse_write(char *data, size_t size, size_t n, void *arg)
 {
-	struct board	*b = arg;
-	size_t		 len = size * n, i;
-	long		 status = 0;
-	curl_off_t	 t = 0;
+	struct soak		*sk = ((struct board *)arg)->x->sk;
+	struct soak_opts	*opt = &sk->opt;
+	struct soak_stats	*st = &sk->st;
+	struct board		*b = arg;
+	size_t			 len = size * n, i;
+	long			 status = 0;
+	curl_off_t		 t = 0;
 
 	curl_easy_getinfo(b->x->h, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
@@ -371,21 +382,21 @@ sse_write(char *data, size_t size, size_t n, void *arg)
 		b->x->recorded = 1;
 		sse_seen_200 = 1;
 		curl_easy_getinfo(b->x->h, CURLINFO_STARTTRANSFER_TIME_T, &t);
-		stats_response(RT_SSE, 200, NULL, 0, (uint64_t)t, 0);
-		pthread_mutex_lock(&st.lock);
-		lh_add(&st.lat[RT_SSE], (uint64_t)t);
-		lh_add(&st.lat_iv[RT_SSE], (uint64_t)t);
-		st.sse_open++;
-		st.sse_connects++;
+		stats_response(sk, RT_SSE, 200, NULL, 0, (uint64_t)t, 0);
+		pthread_mutex_lock(&st->lock);
+		lh_add(&st->lat[RT_SSE], (uint64_t)t);
+		lh_add(&st->lat_iv[RT_SSE], (uint64_t)t);
+		st->sse_open++;
+		st->sse_connects++;
 		if (b->last_id[0] != '\0')
-			st.sse_replay_requests++;
-		pthread_mutex_unlock(&st.lock);
+			st->sse_replay_requests++;
+		pthread_mutex_unlock(&st->lock);
 		b->state = B_OPEN;
 		b->opened_at = soak_now();
 		b->hide_at = b->opened_at + rng_exp(&b->r,
-		    opt.sse_visible_mean);
+		    opt->sse_visible_mean);
 		if (b->last_id[0] == '\0')
-			board_load(b);
+			board_load(sk, b);
 	}
 	for (i = 0; i < len; i++) {
 		char	c = data[i];
@@ -396,14 +407,14 @@ sse_write(char *data, size_t size, size_t n, void *arg)
 		}
 		b->cr = (c == '\r');
 		if (c == '\n' || c == '\r') {
-			field(b, b->line != NULL ? b->line : "", b->llen);
+			field(sk, b, b->line != NULL ? b->line : "", b->llen);
 			b->llen = 0;
 			continue;
 		}
 		if (b->llen + 2 > LINE_MAX_BYTES) {
-			pthread_mutex_lock(&st.lock);
-			st.sse_parse_errors++;
-			pthread_mutex_unlock(&st.lock);
+			pthread_mutex_lock(&st->lock);
+			st->sse_parse_errors++;
+			pthread_mutex_unlock(&st->lock);
 			return (0);	/* abort: the stream is broken */
 		}
 		if (b->line == NULL &&
@@ -416,13 +427,13 @@ sse_write(char *data, size_t size, size_t n, void *arg)
 }
 
 static void
-board_connect(struct board *b)
+board_connect(struct soak *sk, struct board *b)
 {
 	parser_reset(b);
 	b->recorded = 0;
 	b->got_event = 0;
 	b->state = B_CONNECTING;
-	b->x = engine_start(RT_SSE, "GET", "/api/sse/stream", NULL,
+	b->x = engine_start(sk, RT_SSE, "GET", "/api/sse/stream", NULL,
 	    b->last_id, NULL, b, 1, sse_write);
 	if (b->x == NULL) {
 		b->state = B_WAIT;
@@ -451,33 +462,36 @@ board_backoff(struct board *b)
 }
 
 void
-sse_done(void *arg, long status, int curl_error)
+sse_done(struct soak *sk, void *arg, long status, int curl_error)
 {
-	struct board	*b = arg;
+	struct soak_stats	*st = &sk->st;
+	struct board		*b = arg;
 
 	b->x = NULL;
 	if (!b->recorded) {
 		/* Never reached 200: its status counts now. */
-		stats_response(RT_SSE, status, b->errbody, b->errlen, 0,
+		stats_response(sk, RT_SSE, status, b->errbody, b->errlen, 0,
 		    curl_error);
-		pthread_mutex_lock(&st.lock);
-		st.sse_connect_fail++;
-		pthread_mutex_unlock(&st.lock);
+		pthread_mutex_lock(&st->lock);
+		st->sse_connect_fail++;
+		pthread_mutex_unlock(&st->lock);
 	} else {
-		pthread_mutex_lock(&st.lock);
-		st.sse_open--;
+		pthread_mutex_lock(&st->lock);
+		st->sse_open--;
 		if (curl_error == CURLE_OPERATION_TIMEDOUT)
-			st.sse_stalls++;
-		pthread_mutex_unlock(&st.lock);
+			st->sse_stalls++;
+		pthread_mutex_unlock(&st->lock);
 	}
 	board_backoff(b);
 }
 
 void
-sse_tick(double now)
+sse_tick(struct soak *sk, double now)
 {
-	struct board	*b;
-	int		 i;
+	struct soak_opts	*opt = &sk->opt;
+	struct soak_stats	*st = &sk->st;
+	struct board		*b;
+	int			 i;
 
 	for (i = 0; i < nboards; i++) {
 		b = &boards[i];
@@ -485,21 +499,21 @@ sse_tick(double now)
 		case B_WAIT:
 		case B_HIDDEN:
 			if (now >= b->next)
-				board_connect(b);
+				board_connect(sk, b);
 			break;
 		case B_OPEN:
 			if (now >= b->hide_at) {
 				/* The tab is hidden: the frontend closes. */
-				engine_cancel(b->x);
+				engine_cancel(sk, b->x);
 				b->x = NULL;
-				pthread_mutex_lock(&st.lock);
-				st.sse_open--;
-				st.sse_hides++;
-				pthread_mutex_unlock(&st.lock);
+				pthread_mutex_lock(&st->lock);
+				st->sse_open--;
+				st->sse_hides++;
+				pthread_mutex_unlock(&st->lock);
 				b->state = B_HIDDEN;
 				b->fails = 0;
 				b->next = now + rng_range(&b->r,
-				    opt.sse_hidden_min, opt.sse_hidden_max);
+				    opt->sse_hidden_min, opt->sse_hidden_max);
 			}
 			break;
 		default:
@@ -509,24 +523,25 @@ sse_tick(double now)
 }
 
 void
-sse_stop_all(void)
+sse_stop_all(struct soak *sk)
 {
-	int	i;
+	struct soak_stats	*st = &sk->st;
+	int			 i;
 
 	for (i = 0; i < nboards; i++) {
 		struct board	*b = &boards[i];
 
 		if (b->x != NULL) {
-			engine_cancel(b->x);
+			engine_cancel(sk, b->x);
 			b->x = NULL;
 			if (b->state == B_OPEN) {
-				pthread_mutex_lock(&st.lock);
-				st.sse_open--;
-				pthread_mutex_unlock(&st.lock);
+				pthread_mutex_lock(&st->lock);
+				st->sse_open--;
+				pthread_mutex_unlock(&st->lock);
 			}
 		}
 		if (b->dash != NULL) {
-			engine_cancel(b->dash);
+			engine_cancel(sk, b->dash);
 			b->dash = NULL;
 		}
 		free(b->line);
@@ -538,9 +553,9 @@ sse_stop_all(void)
 }
 
 void
-sse_fini(void)
+sse_fini(struct soak *sk)
 {
-	sse_stop_all();
+	sse_stop_all(sk);
 	free(boards);
 	boards = NULL;
 	nboards = 0;

@@ -30,9 +30,6 @@ const char *const soak_route_label[RT_COUNT] = {
 	[RT_METRICS] = "GET /metrics",
 };
 
-struct soak_opts	opt;
-struct soak_stats	st = { .lock = PTHREAD_MUTEX_INITIALIZER };
-struct soak_truth	truth;
 atomic_int		soak_stopping;
 atomic_int		soak_interrupted;
 
@@ -78,11 +75,12 @@ soak_sleep(double s)
 }
 
 void
-soak_log(const char *fmt, ...)
+soak_log(struct soak *sk, const char *fmt, ...)
 {
-	va_list	ap;
+	struct soak_opts	*opt = &sk->opt;
+	va_list			 ap;
 
-	if (opt.quiet)
+	if (opt->quiet)
 		return;
 	fprintf(stderr, "zeues-soak [T+%7.1fs] ", soak_now());
 	va_start(ap, fmt);
@@ -92,24 +90,25 @@ soak_log(const char *fmt, ...)
 }
 
 void
-soak_incident(const char *fmt, ...)
+soak_incident(struct soak *sk, const char *fmt, ...)
 {
-	va_list		 ap;
-	struct note_line *n;
-	char		 text[SOAK_LINE_MAX];
+	struct soak_stats	*st = &sk->st;
+	va_list			 ap;
+	struct note_line	*n;
+	char			 text[SOAK_LINE_MAX];
 
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	soak_log("incident: %s", text);
-	pthread_mutex_lock(&st.lock);
-	if (st.nincidents < INCIDENTS_MAX) {
-		n = &st.incidents[st.nincidents++];
+	soak_log(sk, "incident: %s", text);
+	pthread_mutex_lock(&st->lock);
+	if (st->nincidents < INCIDENTS_MAX) {
+		n = &st->incidents[st->nincidents++];
 		n->t = soak_now();
 		snprintf(n->text, sizeof(n->text), "%s", text);
 	} else
-		st.incidents_dropped++;
-	pthread_mutex_unlock(&st.lock);
+		st->incidents_dropped++;
+	pthread_mutex_unlock(&st->lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -424,8 +423,9 @@ memcasestr(const char *hay, size_t len, const char *needle)
 }
 
 int
-soak_scan_tmc(const char *where, const char *text, size_t len)
+soak_scan_tmc(struct soak *sk, const char *where, const char *text, size_t len)
 {
+	struct soak_stats	*st = &sk->st;
 	static const char	*needles[] = { "too many connections",
 				    "max number of clients" };
 	const char		*hit = NULL;
@@ -446,21 +446,22 @@ soak_scan_tmc(const char *where, const char *text, size_t len)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
 	}
-	pthread_mutex_lock(&st.lock);
-	note_add(st.tmc_lines, &st.ntmc_lines, line);
-	pthread_mutex_unlock(&st.lock);
+	pthread_mutex_lock(&st->lock);
+	note_add(st->tmc_lines, &st->ntmc_lines, line);
+	pthread_mutex_unlock(&st->lock);
 	return (1);
 }
 
 void
-stats_response(int route, long status, const char *body, size_t len,
-    uint64_t us, int curl_error)
+stats_response(struct soak *sk, int route, long status, const char *body,
+    size_t len, uint64_t us, int curl_error)
 {
-	char		 code[SOAK_CODE_MAX];
-	struct errkey	*e = NULL;
-	size_t		 i;
-	int		 tmc;
-	double		 now = soak_now();
+	struct soak_stats	*st = &sk->st;
+	char			 code[SOAK_CODE_MAX];
+	struct errkey		*e = NULL;
+	size_t			 i;
+	int			 tmc;
+	double			 now = soak_now();
 
 	if (status == 0)
 		snprintf(code, sizeof(code), "curl:%s",
@@ -474,63 +475,63 @@ stats_response(int route, long status, const char *body, size_t len,
 		if (code[i] == ' ')
 			code[i] = '_';
 	}
-	tmc = status >= 300 ? soak_scan_tmc(soak_route_label[route], body,
+	tmc = status >= 300 ? soak_scan_tmc(sk, soak_route_label[route], body,
 	    len) : 0;
 
-	pthread_mutex_lock(&st.lock);
-	st.resp[route]++;
+	pthread_mutex_lock(&st->lock);
+	st->resp[route]++;
 	if (status != 0 && route != RT_SSE) {
-		lh_add(&st.lat[route], us);
-		lh_add(&st.lat_iv[route], us);
+		lh_add(&st->lat[route], us);
+		lh_add(&st->lat_iv[route], us);
 	}
 	if (status == 0)
-		st.transport++;
+		st->transport++;
 	else if (status < 300)
-		st.resp_2xx++;
+		st->resp_2xx++;
 	else if (status < 500)
-		st.resp_4xx++;
+		st->resp_4xx++;
 	else if (status < 600)
-		st.resp_5xx++;
+		st->resp_5xx++;
 	else
-		st.resp_other++;
+		st->resp_other++;
 	if (status == 500)
-		st.resp_500++;
+		st->resp_500++;
 	if (status == 404 && strcmp(code, "NOT_FOUND") == 0)
-		st.resp_404_missing[route]++;
+		st->resp_404_missing[route]++;
 	if (tmc)
-		st.tmc_responses++;
+		st->tmc_responses++;
 	if (strcmp(code, "REDIS_UNAVAILABLE") == 0) {
 		char	line[SOAK_LINE_MAX];
 
-		st.redis_errors_seen++;
-		if (st.redis_err_t == NULL)
-			st.redis_err_t = calloc(100000, sizeof(double));
-		if (st.redis_err_t != NULL && st.nredis_err_t < 100000)
-			st.redis_err_t[st.nredis_err_t++] = now;
+		st->redis_errors_seen++;
+		if (st->redis_err_t == NULL)
+			st->redis_err_t = calloc(100000, sizeof(double));
+		if (st->redis_err_t != NULL && st->nredis_err_t < 100000)
+			st->redis_err_t[st->nredis_err_t++] = now;
 		snprintf(line, sizeof(line), "%s -> %ld REDIS_UNAVAILABLE",
 		    soak_route_label[route], status);
-		if (st.redis_errors_seen <= 3 ||
-		    st.nredis_err_lines < NOTE_LINES_MAX / 2)
-			note_add(st.redis_err_lines, &st.nredis_err_lines,
+		if (st->redis_errors_seen <= 3 ||
+		    st->nredis_err_lines < NOTE_LINES_MAX / 2)
+			note_add(st->redis_err_lines, &st->nredis_err_lines,
 			    line);
 	}
 	if (strcmp(code, "SHEETS_UNAVAILABLE") == 0) {
-		if (st.sheets_err_t == NULL)
-			st.sheets_err_t = calloc(100000, sizeof(double));
-		if (st.sheets_err_t != NULL && st.nsheets_err_t < 100000)
-			st.sheets_err_t[st.nsheets_err_t++] = now;
+		if (st->sheets_err_t == NULL)
+			st->sheets_err_t = calloc(100000, sizeof(double));
+		if (st->sheets_err_t != NULL && st->nsheets_err_t < 100000)
+			st->sheets_err_t[st->nsheets_err_t++] = now;
 	}
 	if (status >= 300 || status == 0) {
-		for (i = 0; i < st.nerrs; i++) {
-			if (st.errs[i].route == route &&
-			    st.errs[i].status == (int)status &&
-			    strcmp(st.errs[i].code, code) == 0) {
-				e = &st.errs[i];
+		for (i = 0; i < st->nerrs; i++) {
+			if (st->errs[i].route == route &&
+			    st->errs[i].status == (int)status &&
+			    strcmp(st->errs[i].code, code) == 0) {
+				e = &st->errs[i];
 				break;
 			}
 		}
-		if (e == NULL && st.nerrs < ERRKEYS_MAX) {
-			e = &st.errs[st.nerrs++];
+		if (e == NULL && st->nerrs < ERRKEYS_MAX) {
+			e = &st->errs[st->nerrs++];
 			e->route = route;
 			e->status = (int)status;
 			snprintf(e->code, sizeof(e->code), "%s", code);
@@ -540,9 +541,9 @@ stats_response(int route, long status, const char *body, size_t len,
 			e->n++;
 			e->last_t = now;
 		} else
-			st.errs_overflow++;
+			st->errs_overflow++;
 	}
-	pthread_mutex_unlock(&st.lock);
+	pthread_mutex_unlock(&st->lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -619,15 +620,16 @@ http_res_free(struct http_res *r)
 }
 
 int
-http_server(int route, const char *method, const char *path,
+http_server(struct soak *sk, int route, const char *method, const char *path,
     const char *body, double timeout_s, struct http_res *r)
 {
-	char	url[SOAK_URL_MAX + 512];
-	int	rc;
+	struct soak_opts	*opt = &sk->opt;
+	char			 url[SOAK_URL_MAX + 512];
+	int			 rc;
 
-	snprintf(url, sizeof(url), "%s%s", opt.base_url, path);
+	snprintf(url, sizeof(url), "%s%s", opt->base_url, path);
 	rc = http_call(method, url, body, timeout_s, r);
-	stats_response(route, r->status, r->body, r->len, r->us,
+	stats_response(sk, route, r->status, r->body, r->len, r->us,
 	    r->curl_error);
 	return (rc);
 }

@@ -7,9 +7,11 @@
 #include "soak_wb.h"
 
 const char *
-wb_source(void)
+wb_source(struct soak *sk)
 {
-	return (opt.emulator_url[0] != '\0' ? "emulator /admin/workbook" :
+	struct soak_opts	*opt = &sk->opt;
+
+	return (opt->emulator_url[0] != '\0' ? "emulator /admin/workbook" :
 	    "workbook file");
 }
 
@@ -45,31 +47,32 @@ slurp(const char *path, size_t *len)
 }
 
 yajl_val
-wb_fetch(void)
+wb_fetch(struct soak *sk)
 {
-	struct http_res	 r;
-	char		 url[SOAK_URL_MAX + 32], err[256];
-	char		*text = NULL;
-	size_t		 len;
-	yajl_val	 v;
+	struct soak_opts	*opt = &sk->opt;
+	struct http_res		 r;
+	char			 url[SOAK_URL_MAX + 32], err[256];
+	char			*text = NULL;
+	size_t			 len;
+	yajl_val		 v;
 
-	if (opt.emulator_url[0] != '\0') {
+	if (opt->emulator_url[0] != '\0') {
 		snprintf(url, sizeof(url), "%s/admin/workbook",
-		    opt.emulator_url);
+		    opt->emulator_url);
 		if (http_call("GET", url, NULL, 60, &r) == 0 &&
 		    r.status == 200) {
 			text = r.body;
 			r.body = NULL;
 		}
 		http_res_free(&r);
-	} else if (opt.workbook_file[0] != '\0')
-		text = slurp(opt.workbook_file, &len);
+	} else if (opt->workbook_file[0] != '\0')
+		text = slurp(opt->workbook_file, &len);
 	if (text == NULL)
 		return (NULL);
 	v = yajl_tree_parse(text, err, sizeof(err));
 	free(text);
 	if (v == NULL)
-		soak_log("workbook: not JSON: %s", err);
+		soak_log(sk, "workbook: not JSON: %s", err);
 	return (v);
 }
 

@@ -8,8 +8,8 @@
 #include <yajl/yajl_tree.h>
 
 /* The parsed workbook, or NULL; free with yajl_tree_free. */
-yajl_val	 wb_fetch(void);
-const char	*wb_source(void);
+yajl_val	 wb_fetch(struct soak *);
+const char	*wb_source(struct soak *);
 /* The sheet titled title (case-insensitive), or NULL. */
 yajl_val	 wb_sheet(yajl_val wb, const char *title);
 /* Its "rows" array, or NULL. */

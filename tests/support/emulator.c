@@ -1,5 +1,7 @@
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,36 +33,72 @@ read_line(const char *path, char *buf, size_t len)
 	return (0);
 }
 
-static int
-spawn(struct test_emulator *e)
+pid_t
+emulator_launch(const struct emulator_launch *l)
 {
-	char	 port[16], wb[640], sa[640], state[640];
-	char	*argv[FLAGS_MAX + 12];
-	size_t	 n = 0, i;
+	char		 port[16];
+	char		*argv[FLAGS_MAX + 12];
+	size_t		 n = 0, i;
+	uint64_t	 end;
+	pid_t		 pid;
+	int		 status;
 
-	snprintf(port, sizeof(port), "%d", e->port);
-	snprintf(wb, sizeof(wb), "%s/workbook.json", e->dir);
-	snprintf(sa, sizeof(sa), "%s/service-account.json", e->dir);
-	snprintf(state, sizeof(state), "%s/state", e->dir);
-	argv[n++] = (char *)test_repo_path("tests/emulator/run-emulator.sh");
+	snprintf(port, sizeof(port), "%d", l->port);
+	argv[n++] = (char *)l->script;
 	argv[n++] = "--port";
 	argv[n++] = port;
 	argv[n++] = "--workbook";
-	argv[n++] = wb;
+	argv[n++] = (char *)l->workbook;
 	argv[n++] = "--service-account";
-	argv[n++] = sa;
+	argv[n++] = (char *)l->key;
 	argv[n++] = "--state-dir";
-	argv[n++] = state;
-	argv[n++] = "--module";
-	argv[n++] = (char *)test_build_path(
-	    "tests/emulator/sheets_emulator.so");
-	for (i = 0; emulator_flags != NULL && emulator_flags[i] != NULL &&
-	    i < FLAGS_MAX; i++)
-		argv[n++] = (char *)emulator_flags[i];
+	argv[n++] = (char *)l->state_dir;
+	if (l->module != NULL) {
+		argv[n++] = "--module";
+		argv[n++] = (char *)l->module;
+	}
+	for (i = 0; l->flags != NULL && l->flags[i] != NULL; i++) {
+		if (i == FLAGS_MAX)
+			return (-1);
+		argv[n++] = (char *)l->flags[i];
+	}
 	argv[n] = NULL;
 
-	e->pid = harness_spawn(e->log, argv, NULL);
-	if (e->pid <= 0 || harness_wait_port(e->port, 10000) == -1) {
+	if ((pid = harness_spawn(l->log, argv, NULL)) <= 0)
+		return (-1);
+	end = harness_now_ms() + (uint64_t)l->timeout_ms;
+	while (harness_now_ms() < end) {
+		/* A bad configuration ends the process; do not wait it out. */
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return (-1);
+		if (harness_wait_port(l->port, 100) == 0)
+			return (pid);
+	}
+	harness_stop(pid, 5000);
+	return (-1);
+}
+
+static int
+spawn(struct test_emulator *e)
+{
+	struct emulator_launch	l;
+	char			wb[640], sa[640], state[640];
+
+	snprintf(wb, sizeof(wb), "%s/workbook.json", e->dir);
+	snprintf(sa, sizeof(sa), "%s/service-account.json", e->dir);
+	snprintf(state, sizeof(state), "%s/state", e->dir);
+	memset(&l, 0, sizeof(l));
+	l.script = test_repo_path("tests/emulator/run-emulator.sh");
+	l.port = e->port;
+	l.workbook = wb;
+	l.key = sa;
+	l.state_dir = state;
+	l.module = test_build_path("tests/emulator/sheets_emulator.so");
+	l.flags = emulator_flags;
+	l.log = e->log;
+	l.timeout_ms = 10000;
+	if ((e->pid = emulator_launch(&l)) <= 0) {
+		e->pid = 0;
 		fprintf(stderr, "emulator did not start; see %s\n", e->log);
 		return (-1);
 	}

@@ -20,6 +20,26 @@ struct test_emulator {
 	char	*env[5];
 };
 
+/*
+ * The one way tests start the emulator: run-emulator.sh (script) on port
+ * with its files and extra flags, output appended to log, in a process
+ * group of its own.  Its pid once the port accepts connections, or -1
+ * (the process ended, or did not listen within timeout_ms).
+ */
+struct emulator_launch {
+	const char		*script;
+	int			 port;
+	const char		*workbook;
+	const char		*key;
+	const char		*state_dir;
+	const char		*module;	/* NULL: the script's default */
+	const char *const	*flags;		/* NULL-terminated, or NULL */
+	const char		*log;
+	int			 timeout_ms;
+};
+
+pid_t	emulator_launch(const struct emulator_launch *);
+
 /* Generates demo data (spools, workers) and starts the emulator. */
 int	test_emulator_start(struct test_emulator *, int spools, int workers,
 	    const char *const extra_flags[]);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "harness.h"
+#include "http_easy.h"
 
 extern char	**environ;
 
@@ -235,49 +235,22 @@ harness_redis_clients(int port, const char *prefix)
 	return (n);
 }
 
-struct growbuf {
-	char	*p;
-	size_t	 len;
-};
-
-static size_t
-growbuf_write(char *data, size_t size, size_t n, void *arg)
-{
-	struct growbuf	*b = arg;
-	size_t		 add = size * n;
-	char		*np;
-
-	if ((np = realloc(b->p, b->len + add + 1)) == NULL)
-		return (0);
-	b->p = np;
-	memcpy(b->p + b->len, data, add);
-	b->len += add;
-	b->p[b->len] = '\0';
-	return (add);
-}
-
 int
 http_request(const char *method, const char *url, const char *const *headers,
     const char *body, size_t bodylen, long timeout_ms, struct http_reply *out)
 {
 	CURL			*h;
 	struct curl_slist	*hl = NULL;
-	struct growbuf		 b = { NULL, 0 }, hb = { NULL, 0 };
+	struct http_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
 	CURLcode		 rc;
 	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
-	if ((h = curl_easy_init()) == NULL)
+	if ((h = http_easy(method, url, timeout_ms, &b)) == NULL)
 		return (-1);
 	for (i = 0; headers != NULL && headers[i] != NULL; i++)
 		hl = curl_slist_append(hl, headers[i]);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, growbuf_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, growbuf_write);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_buf_write);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &hb);
 	if (hl != NULL)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
@@ -346,58 +319,4 @@ http_reply_json(const struct http_reply *r)
 	if (r->body == NULL)
 		return (NULL);
 	return (yajl_tree_parse(r->body, err, sizeof(err)));
-}
-
-static yajl_val
-jpath_vat(yajl_val v, va_list ap)
-{
-	const char	*key;
-	size_t		 i;
-
-	while (v != NULL && (key = va_arg(ap, const char *)) != NULL) {
-		if (!YAJL_IS_OBJECT(v))
-			return (NULL);
-		for (i = 0; i < v->u.object.len; i++) {
-			if (strcmp(v->u.object.keys[i], key) == 0)
-				break;
-		}
-		v = i < v->u.object.len ? v->u.object.values[i] : NULL;
-	}
-	return (v);
-}
-
-yajl_val
-jpath(yajl_val root, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, root);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (v);
-}
-
-const char *
-jpath_str(yajl_val root, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, root);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL);
-}
-
-long long
-jpath_int(yajl_val root, long long def, ...)
-{
-	va_list		ap;
-	yajl_val	v;
-
-	va_start(ap, def);
-	v = jpath_vat(root, ap);
-	va_end(ap);
-	return (YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : def);
 }

@@ -13,6 +13,8 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "json_path.h"
+
 uint64_t	harness_now_ms(void);
 void		harness_sleep_ms(int ms);
 
@@ -67,9 +69,5 @@ int	http_reply_header(const struct http_reply *, const char *name,
 
 /* Parses the body as JSON; NULL if it is not JSON. Free with yajl_tree_free. */
 yajl_val	http_reply_json(const struct http_reply *);
-/* Follows a NULL-terminated path of object keys. */
-yajl_val	jpath(yajl_val root, ...);
-const char	*jpath_str(yajl_val root, ...);
-long long	 jpath_int(yajl_val root, long long def, ...);
 
 #endif

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include "harness.h"
+#include "http_easy.h"
 #include "http_load.h"
 
 #define LATENCY_SLOTS	100000	/* 10 us resolution up to 1 s, then capped */
@@ -20,14 +21,6 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
-}
-
-static size_t
-discard(char *p, size_t size, size_t n, void *arg)
-{
-	(void)p;
-	(void)arg;
-	return (size * n);
 }
 
 static double
@@ -65,11 +58,7 @@ http_load_run(const char *url, int connections, double seconds,
 	start = now_us();
 	end = start + (uint64_t)(seconds * 1e6);
 	for (i = 0; i < connections; i++) {
-		cl[i].h = curl_easy_init();
-		curl_easy_setopt(cl[i].h, CURLOPT_URL, url);
-		curl_easy_setopt(cl[i].h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(cl[i].h, CURLOPT_TIMEOUT_MS, 30000L);
-		curl_easy_setopt(cl[i].h, CURLOPT_WRITEFUNCTION, discard);
+		cl[i].h = http_easy(NULL, url, 30000L, NULL);
 		curl_easy_setopt(cl[i].h, CURLOPT_PRIVATE, &cl[i]);
 		cl[i].started_us = now_us();
 		curl_multi_add_handle(m, cl[i].h);

@@ -3,31 +3,15 @@
 
 #include <curl/curl.h>
 
+#include "http_easy.h"
 #include "http_parallel.h"
 
 struct slot {
 	CURL			*h;
 	struct curl_slist	*headers;
 	struct http_job		*job;
-	char			*body;
-	size_t			 len;
+	struct http_buf		 body;
 };
-
-static size_t
-collect(char *data, size_t size, size_t n, void *arg)
-{
-	struct slot	*s = arg;
-	size_t		 add = size * n;
-	char		*p;
-
-	if ((p = realloc(s->body, s->len + add + 1)) == NULL)
-		return (0);
-	s->body = p;
-	memcpy(s->body + s->len, data, add);
-	s->len += add;
-	s->body[s->len] = '\0';
-	return (add);
-}
 
 static void
 start(CURLM *m, struct slot *s, struct http_job *job, long timeout_ms)
@@ -36,22 +20,16 @@ start(CURLM *m, struct slot *s, struct http_job *job, long timeout_ms)
 
 	memset(s, 0, sizeof(*s));
 	s->job = job;
-	s->h = curl_easy_init();
+	s->h = http_easy(job->method != NULL ? job->method : "POST", job->url,
+	    timeout_ms, &s->body);
 	snprintf(ct, sizeof(ct), "Content-Type: %s", job->content_type != NULL ?
 	    job->content_type : "application/json");
 	s->headers = curl_slist_append(NULL, ct);
 	s->headers = curl_slist_append(s->headers, "Expect:");
-	curl_easy_setopt(s->h, CURLOPT_URL, job->url);
-	curl_easy_setopt(s->h, CURLOPT_CUSTOMREQUEST, job->method != NULL ?
-	    job->method : "POST");
 	curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, s->headers);
 	curl_easy_setopt(s->h, CURLOPT_POSTFIELDS, job->body != NULL ?
 	    job->body : "");
 	curl_easy_setopt(s->h, CURLOPT_POSTFIELDSIZE, (long)job->bodylen);
-	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(s->h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
 	curl_multi_add_handle(m, s->h);
 }
@@ -87,9 +65,9 @@ http_parallel(struct http_job *jobs, size_t n, size_t parallel,
 			s->job->reply.curl_error = (int)msg->data.result;
 			if (msg->data.result != CURLE_OK)
 				failures++;
-			s->job->reply.body = s->body != NULL ? s->body :
+			s->job->reply.body = s->body.p != NULL ? s->body.p :
 			    calloc(1, 1);
-			s->job->reply.len = s->len;
+			s->job->reply.len = s->body.len;
 			s->job->reply.headers = calloc(1, 1);
 			curl_multi_remove_handle(m, s->h);
 			curl_easy_cleanup(s->h);

@@ -1,6 +1,7 @@
 /*
- * Dotted paths into yajl trees.
+ * Paths into yajl trees: key lists and dotted paths, both on json_member.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,52 @@ json_member(yajl_val obj, const char *key)
 			return (obj->u.object.values[i]);
 	}
 	return (NULL);
+}
+
+yajl_val
+jpath_va(yajl_val v, va_list ap)
+{
+	const char	*key;
+
+	while (v != NULL && (key = va_arg(ap, const char *)) != NULL)
+		v = json_member(v, key);
+	return (v);
+}
+
+yajl_val
+jpath(yajl_val root, ...)
+{
+	va_list		ap;
+	yajl_val	v;
+
+	va_start(ap, root);
+	v = jpath_va(root, ap);
+	va_end(ap);
+	return (v);
+}
+
+const char *
+jpath_str(yajl_val root, ...)
+{
+	va_list		ap;
+	yajl_val	v;
+
+	va_start(ap, root);
+	v = jpath_va(root, ap);
+	va_end(ap);
+	return (YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL);
+}
+
+long long
+jpath_int(yajl_val root, long long def, ...)
+{
+	va_list		ap;
+	yajl_val	v;
+
+	va_start(ap, def);
+	v = jpath_va(root, ap);
+	va_end(ap);
+	return (YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : def);
 }
 
 yajl_val

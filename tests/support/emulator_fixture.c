@@ -1,15 +1,7 @@
 /*
- * Helpers for the Sheets adapter's integration tests on top of
- * tests/support/emulator.h: the emulator's admin API (faults, counters,
- * the workbook as it is now), reading cells of that workbook, replacing
- * the demo workbook, and a sheets_client pointed at the emulator.
- *
- * Header-only so that each test binary stays one file (the Makefile links
- * tests with tests/support/ only).
+ * The Sheets emulator as the integration tests use it: its admin API,
+ * cells of the workbook it holds, and a sheets_client pointed at it.
  */
-#ifndef ZEUES_TEST_EMULATOR_FIXTURE_H
-#define ZEUES_TEST_EMULATOR_FIXTURE_H
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,22 +9,12 @@
 
 #include <yajl/yajl_tree.h>
 
-#include "emulator.h"
+#include "emulator_fixture.h"
 #include "harness.h"
 #include "service_account.h"
 #include "sheets_client.h"
 
-#define EMU_UNUSED	__attribute__((unused))
-
-struct emu {
-	struct test_emulator	te;
-	char			spreadsheet_id[128];
-	char			base[64];
-	char			key[600];
-	char			workbook[600];
-};
-
-static EMU_UNUSED char *
+char *
 emu_slurp(const char *path)
 {
 	FILE	*f;
@@ -53,8 +35,7 @@ emu_slurp(const char *path)
 	return (buf);
 }
 
-/* Demo data and the emulator on it (flags: extra run-emulator.sh flags). */
-static EMU_UNUSED int
+int
 emu_start(struct emu *e, int spools, int workers, const char *const flags[])
 {
 	memset(e, 0, sizeof(*e));
@@ -70,15 +51,13 @@ emu_start(struct emu *e, int spools, int workers, const char *const flags[])
 	return (0);
 }
 
-/* -1 when the emulator's log shows a sanitizer report. */
-static EMU_UNUSED int
+int
 emu_stop(struct emu *e)
 {
 	return (test_emulator_stop(&e->te));
 }
 
-/* Restarts the emulator on text as its workbook (same spreadsheet id). */
-static EMU_UNUSED int
+int
 emu_restart_with(struct emu *e, const char *text)
 {
 	FILE	*f;
@@ -93,8 +72,7 @@ emu_restart_with(struct emu *e, const char *text)
 	return (test_emulator_restart(&e->te));
 }
 
-/* An admin call; the parsed JSON answer (caller frees) or NULL. */
-static EMU_UNUSED yajl_val
+yajl_val
 emu_admin(const struct emu *e, const char *method, const char *path,
     const char *body)
 {
@@ -115,7 +93,7 @@ emu_admin(const struct emu *e, const char *method, const char *path,
 	return (v);
 }
 
-static EMU_UNUSED int
+int
 emu_faults(const struct emu *e, const char *json)
 {
 	yajl_val	v = emu_admin(e, "POST", "/admin/faults", json);
@@ -124,37 +102,23 @@ emu_faults(const struct emu *e, const char *json)
 	return (v != NULL ? 0 : -1);
 }
 
-static EMU_UNUSED void
+void
 emu_reset_counters(const struct emu *e)
 {
 	yajl_tree_free(emu_admin(e, "POST", "/admin/counters/reset", NULL));
 }
 
-/* A counter, e.g. emu_counter(e, "calls", "batchUpdate", NULL). */
-static EMU_UNUSED long long
+long long
 emu_counter(const struct emu *e, ...)
 {
 	yajl_val	 v, at;
 	va_list		 ap;
-	const char	*key;
-	size_t		 i;
 	long long	 n = -1;
 
 	if ((v = emu_admin(e, "GET", "/admin/counters", NULL)) == NULL)
 		return (-1);
-	at = v;
 	va_start(ap, e);
-	while (at != NULL && (key = va_arg(ap, const char *)) != NULL) {
-		if (!YAJL_IS_OBJECT(at)) {
-			at = NULL;
-			break;
-		}
-		for (i = 0; i < at->u.object.len; i++) {
-			if (strcmp(at->u.object.keys[i], key) == 0)
-				break;
-		}
-		at = i < at->u.object.len ? at->u.object.values[i] : NULL;
-	}
+	at = jpath_va(v, ap);
 	va_end(ap);
 	if (at != NULL && YAJL_IS_INTEGER(at))
 		n = YAJL_GET_INTEGER(at);
@@ -162,15 +126,13 @@ emu_counter(const struct emu *e, ...)
 	return (n);
 }
 
-/* The workbook as the emulator holds it now (caller frees). */
-static EMU_UNUSED yajl_val
+yajl_val
 emu_workbook(const struct emu *e)
 {
 	return (emu_admin(e, "GET", "/admin/workbook", NULL));
 }
 
-/* The sheet object titled title in a workbook, or NULL. */
-static EMU_UNUSED yajl_val
+yajl_val
 emu_sheet(yajl_val wb, const char *title)
 {
 	yajl_val	sheets = jpath(wb, "sheets", NULL), s;
@@ -188,7 +150,7 @@ emu_sheet(yajl_val wb, const char *title)
 	return (NULL);
 }
 
-static EMU_UNUSED size_t
+size_t
 emu_nrows(yajl_val sheet)
 {
 	yajl_val	rows = jpath(sheet, "rows", NULL);
@@ -196,11 +158,7 @@ emu_nrows(yajl_val sheet)
 	return (rows != NULL && YAJL_IS_ARRAY(rows) ? rows->u.array.len : 0);
 }
 
-/*
- * Cell (row, col), both 0-based, as text: strings as they are, integers
- * in decimal, booleans TRUE/FALSE, "" for empty.  buf holds numbers.
- */
-static EMU_UNUSED const char *
+const char *
 emu_cell(yajl_val sheet, size_t row, size_t col, char *buf, size_t len)
 {
 	yajl_val	rows = jpath(sheet, "rows", NULL), r, c;
@@ -224,8 +182,7 @@ emu_cell(yajl_val sheet, size_t row, size_t col, char *buf, size_t len)
 	return ("");
 }
 
-/* 0-based column of header in row 1 of sheet, or -1. */
-static EMU_UNUSED long
+long
 emu_column(yajl_val sheet, const char *header)
 {
 	char	buf[32];
@@ -239,7 +196,7 @@ emu_column(yajl_val sheet, const char *header)
 	return (-1);
 }
 
-static EMU_UNUSED struct service_account *
+struct service_account *
 emu_account(const struct emu *e)
 {
 	struct service_account	*sa;
@@ -254,8 +211,7 @@ emu_account(const struct emu *e)
 	return (sa);
 }
 
-/* A client of the emulator with quick retries (tests must be short). */
-static EMU_UNUSED struct sheets_client *
+struct sheets_client *
 emu_client(const struct emu *e, struct io_loop *io)
 {
 	struct sheets_client_config	 cfg;
@@ -277,5 +233,3 @@ emu_client(const struct emu *e, struct io_loop *io)
 		fprintf(stderr, "sheets client: %s\n", err);
 	return (sc);
 }
-
-#endif
