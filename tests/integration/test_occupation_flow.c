@@ -19,6 +19,7 @@
 
 #include "emulator_fixture.h"
 #include "group_commit.h"
+#include "harness.h"
 #include "occupation_flow.h"
 #include "poll_loop.h"
 #include "reconciler.h"
