@@ -54,15 +54,13 @@ SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
 TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
 	    $(if $(filter 1,$(SAN)),$(SAN_ENV),SOAK_TEST_STRICT=1)
 
-.PHONY: all deps build test test-suite check-layers run bench clean
+.PHONY: all deps build test test-suite check-layers run bench clean help
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
 deps:
 	@scripts/install-deps
-
-build: server emulator
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -76,21 +74,22 @@ $(BUILD)/tests/support/%.o: tests/support/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(SUPPORT_OBJ) $(LIBZEUES)
-	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
-	    $(LIBZEUES) $(DEP_LIBS) -lcmocka
-
-$(BUILD)/tests/integration/test_%: tests/integration/test_%.c \
-    $(SUPPORT_OBJ) $(LIBZEUES)
+# Unit and integration tests link alike (a static pattern: make keeps the
+# binaries between builds).
+$(UNIT_BIN) $(INTEG_BIN): $(BUILD)/%: %.c $(SUPPORT_OBJ) $(LIBZEUES)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests/support -o $@ $< $(SUPPORT_OBJ) \
 	    $(LIBZEUES) $(DEP_LIBS) -lcmocka -lpthread
 
--include $(wildcard app/*.mk tests/*/*.mk migrations/*.mk)
+# Each component's rules; a missing file is an error, not a smaller build.
+include app/app.mk tests/emulator/emulator.mk migrations/migrations.mk \
+    tests/bench/bench.mk tests/soak/soak.mk tests/fuzz/fuzz.mk
 
-# Named outside the pattern rules so make keeps them between builds.
-$(UNIT_BIN) $(INTEG_BIN): $(SUPPORT_OBJ) $(LIBZEUES)
+# What a deployment runs, nothing else: the server module (app/app.mk), the
+# Sheets emulator that `make run` and the tests use in place of Google
+# (tests/emulator/emulator.mk) and the workbook migration command
+# (migrations/migrations.mk).
+build: server emulator migrate-tool
 
 # The soak test's proof that its verdict can fail: a server built with the
 # old defect (a Redis connection per request, never closed).
@@ -133,5 +132,28 @@ bench: all
 
 clean:
 	rm -rf build
+
+help:
+	@echo 'make [SAN=1] TARGET   (SAN=1: the ASan/UBSan build, in build/san)'
+	@echo '  all           deps, then build (the default)'
+	@echo '  deps          install the Debian packages (scripts/install-deps)'
+	@echo '  build         the server module, the Sheets emulator, zeues-migrate'
+	@echo '  server        just $(BUILD)/zeues.so'
+	@echo '  emulator      just the Sheets emulator and its demo generator'
+	@echo '  migrate-tool  just $(BUILD)/migrations/zeues-migrate'
+	@echo '  run           Redis, the emulator with demo data and the server'
+	@echo '  test          the suite plain, then SAN=1, then fuzz-test'
+	@echo '  test-suite    the suite once, against this build'
+	@echo '  check-layers  fail when a lib/ layer includes one above it'
+	@echo '  emulator-test the emulator'"'"'s golden test alone'
+	@echo '  soak          DURATION seconds (7200) of load (CHAOS=1, BASE_URL=)'
+	@echo '  soak-tool     just $(BUILD)/tests/soak/zeues-soak'
+	@echo '  soak-test     the soak tool'"'"'s own tests'
+	@echo '  bench         the benchmarks (BENCH_SECONDS per run, 10)'
+	@echo '  fuzz          each fuzz harness FUZZ_SECONDS (60)'
+	@echo '  fuzz-test     each fuzz harness FUZZ_TEST_SECONDS (3), as make test'
+	@echo '  fuzz-build    just the fuzz harnesses (clang, build/fuzz)'
+	@echo '  clean         remove build/'
+	@echo '  help          this list'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

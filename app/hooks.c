@@ -96,7 +96,7 @@ kore_parent_configure(int argc, char **argv)
 	}
 	share = config_worker_command_share(zeues_cfg.redis_budget,
 	    zeues_cfg.workers, err, sizeof(err));
-	if (zone_init(getenv("TIMEZONE"), err, sizeof(err)) == -1) {
+	if (zone_init(zeues_cfg.timezone, err, sizeof(err)) == -1) {
 		fprintf(stderr, "zeues: configuration error: TIMEZONE: %s\n",
 		    err);
 		exit(2);
@@ -114,6 +114,18 @@ kore_parent_configure(int argc, char **argv)
 
 	/* The conf file is rendered from WORKERS too; the environment wins. */
 	worker_count = (u_int8_t)zeues_cfg.workers;
+	/*
+	 * Kore's limits come from the validated configuration, not the conf
+	 * file: Kore parsed that before this hook, and its own checks would
+	 * stop the server with a line of its own.  Kore reads them only in
+	 * the workers (and worker_max_connections just after this hook).
+	 */
+	http_keepalive_time = (u_int16_t)zeues_cfg.http_keepalive_s;
+	http_header_timeout = (u_int16_t)zeues_cfg.http_header_timeout_s;
+	http_request_limit = (u_int32_t)zeues_cfg.http_request_limit;
+	worker_max_connections = (u_int32_t)zeues_cfg.worker_max_connections;
+	worker_rlimit_nofiles = (u_int32_t)zeues_cfg.worker_nofiles;
+	kore_seccomp_tracing = zeues_cfg.seccomp_tracing;
 	/*
 	 * Bodies above MAX_BODY_BYTES up to this get the JSON 413 as soon as
 	 * their headers are in (http_intake.c); Kore callocs this much, never

@@ -11,6 +11,7 @@
 
 #include "bearer_token.h"
 #include "json_out.h"
+#include "nelem.h"
 #include "stat_counter.h"
 #include "zeues.h"
 
@@ -27,7 +28,7 @@ method_list(int allowed, char *buf, size_t len)
 	int	n;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+	for (i = 0; i < NELEM(methods); i++) {
 		if (!(allowed & methods[i].bit))
 			continue;
 		n = snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
@@ -191,9 +192,10 @@ allowed_data(yajl_gen g, void *arg)
 
 #ifdef ZEUES_TEST_LEAKY_REDIS
 /*
- * Test builds only (make leaky): the old backend's defect, one Redis
- * connection per request that is never closed, so the soak test can show
- * that its verdict catches it.  Never compiled into the real server.
+ * Test builds only (make build/leaky/zeues.so): the old backend's
+ * defect, one Redis connection per request that is never closed, so the
+ * soak test can show that its verdict catches it.  Never compiled into
+ * the real server.
  */
 static void
 leak_a_connection(void)

@@ -91,7 +91,7 @@ void	request_log_end(struct http_request *, enum http_route, int status);
 /*
  * Runs one Redis command for a request: the handler is re-entered (Kore
  * RETRY) when the reply or the deadline arrives.  The reply is copied, so
- * the handler may read it then; redis_call_free releases it.
+ * the handler may read it then; the request's onfree releases it.
  */
 struct redis_call {
 	struct http_request	*req;

@@ -13,8 +13,6 @@ MIGRATE_BIN	:= $(BUILD)/migrations/zeues-migrate
 
 migrate-tool: $(MIGRATE_BIN)
 
-build: $(MIGRATE_BIN)
-
 $(BUILD)/migrations/%.o: migrations/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -MMD -MP -c -o $@ $<

@@ -18,8 +18,6 @@
 #define SERIAL_MAX		2958465LL
 #define SECONDS_PER_DAY		86400
 
-static char	zone[ZONE_NAME_MAX];
-
 static int
 is_leap(int y)
 {
@@ -335,7 +333,7 @@ zone_file_ok(const char *path)
 }
 
 int
-zone_init(const char *name, char *err, size_t errsz)
+zone_check(const char *name, char *err, size_t errsz)
 {
 	const char	*dir;
 	char		 path[512];
@@ -355,19 +353,22 @@ zone_init(const char *name, char *err, size_t errsz)
 		    "(is tzdata installed?)", name, dir);
 		return (-1);
 	}
+	return (0);
+}
+
+int
+zone_init(const char *name, char *err, size_t errsz)
+{
+	if (zone_check(name, err, errsz) == -1)
+		return (-1);
+	if (name == NULL || name[0] == '\0')
+		name = ZONE_DEFAULT;
 	if (setenv("TZ", name, 1) == -1) {
 		snprintf(err, errsz, "cannot set TZ");
 		return (-1);
 	}
 	tzset();
-	(void)snprintf(zone, sizeof(zone), "%s", name);
 	return (0);
-}
-
-const char *
-zone_name(void)
-{
-	return (zone);
 }
 
 int

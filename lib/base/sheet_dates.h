@@ -91,8 +91,8 @@ void	iso_timestamp_format(const struct zoned_time *,
  * on the floor by hours.  Returns 0, or -1 with one line in err.
  */
 int		 zone_init(const char *name, char *err, size_t errsz);
-/* The zone zone_init() set, or "" before it ran. */
-const char	*zone_name(void);
+/* What zone_init() refuses, checked without changing the process's zone. */
+int		 zone_check(const char *name, char *err, size_t errsz);
 
 /* The local time of an instant; -1 only if the time cannot be converted. */
 int	zone_from_epoch(time_t t, struct zoned_time *out);

@@ -6,6 +6,7 @@
 
 #include "access_log.h"
 #include "config.h"
+#include "nelem.h"
 
 struct int_setting {
 	const char	*name;
@@ -89,7 +90,7 @@ load_log_level(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		cfg->log_level = LOG_LEVEL_INFO;
 		return (0);
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < NELEM(names); i++) {
 		if (strcasecmp(raw, names[i]) == 0) {
 			cfg->log_level = (enum log_level)i;
 			return (0);
@@ -118,6 +119,51 @@ load_bool(const char *name, int def, config_getenv_fn *get, int *dst,
 		    config_quote(raw, q, sizeof(q)));
 		return (-1);
 	}
+	return (0);
+}
+
+/* Spelled as Kore's own seccomp_tracing directive is. */
+static int
+load_yes_no(const char *name, int def, config_getenv_fn *get, int *dst,
+    char *err, size_t errlen)
+{
+	const char	*raw = get(name);
+	char		 q[CONFIG_QUOTE_MAX];
+
+	if (raw == NULL)
+		*dst = def;
+	else if (strcmp(raw, "yes") == 0)
+		*dst = 1;
+	else if (strcmp(raw, "no") == 0)
+		*dst = 0;
+	else {
+		snprintf(err, errlen, "%s: '%s' must be yes or no", name,
+		    config_quote(raw, q, sizeof(q)));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The zone must exist now: glibc would fall back to UTC in silence. */
+static int
+load_timezone(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*raw = get("TIMEZONE");
+	char		 why[192], *p;
+
+	if (raw == NULL || *raw == '\0')
+		raw = ZONE_DEFAULT;
+	if (zone_check(raw, why, sizeof(why)) == -1) {
+		/* The reason quotes the name: keep the message one line. */
+		for (p = why; *p != '\0'; p++) {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		}
+		snprintf(err, errlen, "TIMEZONE: %s", why);
+		return (-1);
+	}
+	snprintf(cfg->timezone, sizeof(cfg->timezone), "%s", raw);
 	return (0);
 }
 
@@ -294,11 +340,22 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		{ "SSE_MAX_UNSENT_BYTES", 65536, 1024, 16777216, 1,
 		    &cfg->sse_max_unsent },
 		{ "MAX_BODY_BYTES", 65536, 256, 1048576, 1, &max_body },
+		/* Kore's: its types bound the timers; pools are preallocated. */
+		{ "HTTP_KEEPALIVE_TIME", 20, 0, 65535, 1,
+		    &cfg->http_keepalive_s },
+		{ "HTTP_HEADER_TIMEOUT", 10, 1, 65535, 1,
+		    &cfg->http_header_timeout_s },
+		{ "HTTP_REQUEST_LIMIT", 2048, 1, 100000, 1,
+		    &cfg->http_request_limit },
+		{ "WORKER_MAX_CONNECTIONS", 2048, 1, 100000, 1,
+		    &cfg->worker_max_connections },
+		{ "WORKER_NOFILES", 8192, 64, 1048576, 1,
+		    &cfg->worker_nofiles },
 	};
 
 	memset(cfg, 0, sizeof(*cfg));
 
-	for (i = 0; i < (int)(sizeof(ints) / sizeof(ints[0])); i++) {
+	for (i = 0; i < (int)NELEM(ints); i++) {
 		if (load_int(&ints[i], get, err, errlen) == -1)
 			return (-1);
 	}
@@ -320,6 +377,11 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 	if (load_ops_token(cfg, get, err, errlen) == -1)
 		return (-1);
 	if (load_access_log(cfg, get, err, errlen) == -1)
+		return (-1);
+	if (load_yes_no("SECCOMP_TRACING", 0, get, &cfg->seccomp_tracing, err,
+	    errlen) == -1)
+		return (-1);
+	if (load_timezone(cfg, get, err, errlen) == -1)
 		return (-1);
 
 	if ((url = get("REDIS_URL")) == NULL)

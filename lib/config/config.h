@@ -11,6 +11,7 @@
 #include "bearer_token.h"
 #include "log_sink.h"
 #include "redis_url.h"
+#include "sheet_dates.h"
 
 #define CONFIG_ORIGINS_MAX	16
 #define CONFIG_ORIGIN_LEN	256
@@ -46,6 +47,19 @@ struct zeues_config {
 	char		ops_token[BEARER_TOKEN_MAX + 1];	/* OPS_TOKEN; "" unset */
 	int		access_log;		/* ACCESS_LOG: 1 stderr, 0 off */
 	int		log_format;		/* LOG_FORMAT: enum access_log_format */
+	char		timezone[ZONE_NAME_MAX];	/* TIMEZONE */
+
+	/*
+	 * Kore's own limits.  The conf file does not carry them: the module
+	 * sets Kore's globals from these before the workers start, so the
+	 * rules for them live here with the rest.
+	 */
+	int		http_keepalive_s;	/* HTTP_KEEPALIVE_TIME, 0 = none */
+	int		http_header_timeout_s;	/* HTTP_HEADER_TIMEOUT */
+	int		http_request_limit;	/* HTTP_REQUEST_LIMIT */
+	int		worker_max_connections;	/* WORKER_MAX_CONNECTIONS */
+	int		worker_nofiles;		/* WORKER_NOFILES */
+	int		seccomp_tracing;	/* SECCOMP_TRACING: yes or no */
 };
 
 typedef const char	*config_getenv_fn(const char *name);

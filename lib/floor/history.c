@@ -7,6 +7,7 @@
 
 #include "history.h"
 #include "json_out.h"
+#include "nelem.h"
 #include "utf8.h"
 
 enum step {
@@ -39,7 +40,7 @@ step_of(const struct history_event *ev, enum step *out)
 	size_t		 i, n;
 
 	s = ev->accion[0] != '\0' ? ev->accion : ev->evento_tipo;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (i = 0; i < NELEM(words); i++) {
 		n = strlen(words[i].word);
 		if (strncmp(s, words[i].word, n) == 0 &&
 		    (s[n] == '\0' || s[n] == '_')) {

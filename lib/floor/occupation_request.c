@@ -8,6 +8,7 @@
 
 #include "json_out.h"
 #include "json_tree.h"
+#include "nelem.h"
 #include "occupation_error.h"
 #include "occupation_request.h"
 #include "spool_tag.h"
@@ -515,7 +516,7 @@ occ_request_parse(enum occ_request_kind kind, const char *body, size_t len,
 	if (st != yajl_status_ok)
 		return (-1);
 
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+	for (i = 0; i < NELEM(required); i++) {
 		if (field_wanted(p, (enum field)required[i]) &&
 		    !p->seen[required[i]])
 			add_error(p, field_names[required[i]], -1,

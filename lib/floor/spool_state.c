@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "json_out.h"
+#include "nelem.h"
 #include "sheet_dates.h"
 #include "sheet_table.h"
 #include "spool_state.h"
@@ -125,7 +126,7 @@ phase_of(const char *detalle)
 	size_t	i;
 
 	detalle += strspn(detalle, " ");
-	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+	for (i = 0; i < NELEM(phases); i++) {
 		if (strncasecmp(detalle, phases[i].prefix,
 		    strlen(phases[i].prefix)) == 0)
 			return (phases[i].phase);

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nelem.h"
 #include "sheet_table.h"
 #include "utf8.h"
 #include "worker_identity.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 /* Accents kept after an initial; more is noise, and bounded output. */
 #define INITIAL_MARKS_MAX	2
 /* Longest role or Activo word worth normalizing. */

@@ -2,6 +2,7 @@
 #include <strings.h>
 
 #include "http_head.h"
+#include "nelem.h"
 
 size_t
 http_head_length(const void *buf, size_t len)
@@ -77,7 +78,7 @@ body_method(const char *p, size_t len)
 		line++;
 		n--;
 	}
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+	for (i = 0; i < NELEM(methods); i++) {
 		mlen = strlen(methods[i]);
 		if (n >= mlen && strncasecmp(line, methods[i], mlen) == 0)
 			return (1);

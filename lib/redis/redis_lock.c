@@ -15,7 +15,6 @@
 enum lock_script {
 	SCRIPT_ACQUIRE,
 	SCRIPT_RELEASE,
-	SCRIPT_EXTEND,
 	SCRIPT_TAKEOVER,
 	SCRIPT_MAX,
 };
@@ -38,16 +37,6 @@ static const char	*script_text[SCRIPT_MAX] = {
 	    "if cur ~= ARGV[1] then return {0, cur} end\n"
 	    "redis.call('DEL', KEYS[1])\n"
 	    "return {1, ''}\n",
-	[SCRIPT_EXTEND] =
-	    "local cur = redis.call('GET', KEYS[1])\n"
-	    "if not cur then return {-1, ''} end\n"
-	    "if cur ~= ARGV[1] then return {0, cur} end\n"
-	    "if ARGV[2] ~= '0' then\n"
-	    "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
-	    "else\n"
-	    "  redis.call('PERSIST', KEYS[1])\n"
-	    "end\n"
-	    "return {1, cur}\n",
 	/* ARGV[1] expected holder ('' = must be free), ARGV[2] new value. */
 	[SCRIPT_TAKEOVER] =
 	    "local cur = redis.call('GET', KEYS[1])\n"
@@ -255,18 +244,6 @@ lock_release(struct redis_pool *pool, const char *tag, const char *value,
     enum redis_pool_status *why)
 {
 	return (op_start(pool, SCRIPT_RELEASE, tag, value, "", deadline_ms,
-	    done, arg, why));
-}
-
-struct lock_op *
-lock_extend(struct redis_pool *pool, const char *tag, const char *value,
-    uint64_t ttl_ms, uint64_t deadline_ms, lock_done_fn *done, void *arg,
-    enum redis_pool_status *why)
-{
-	char	ttl[24];
-
-	snprintf(ttl, sizeof(ttl), "%llu", (unsigned long long)ttl_ms);
-	return (op_start(pool, SCRIPT_EXTEND, tag, value, ttl, deadline_ms,
 	    done, arg, why));
 }
 

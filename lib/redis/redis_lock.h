@@ -1,10 +1,10 @@
 /*
  * Spool locks in Redis (data.md §2): key "spool_lock:{TAG}" (the tag in
  * the key form of spool_tag.h, which leaves ASCII tags as they are), value
- * "{worker_id}:{token}".  Taking, releasing, extending and taking over
- * are single server-side scripts so the owner check and the change are
- * atomic; release and extend compare the whole value exactly as acquire
- * wrote it (the old backend compared another string and never released).
+ * "{worker_id}:{token}".  Taking, releasing and taking over are single
+ * server-side scripts so the owner check and the change are atomic;
+ * release compares the whole value exactly as acquire wrote it (the old
+ * backend compared another string and never released).
  */
 #ifndef ZEUES_REDIS_LOCK_H
 #define ZEUES_REDIS_LOCK_H
@@ -22,10 +22,10 @@
 #define LOCK_VALUE_MAX		128
 
 enum lock_result {
-	LOCK_OK,		/* acquired / released / extended / found */
+	LOCK_OK,		/* acquired / released / taken over / found */
 	LOCK_HELD,		/* acquire: someone else holds it (owner set) */
-	LOCK_NOT_OWNER,		/* release/extend: held by another value */
-	LOCK_ABSENT,		/* release/extend/owner: no lock */
+	LOCK_NOT_OWNER,		/* release, takeover: held by another value */
+	LOCK_ABSENT,		/* release, takeover, owner: no lock */
 	LOCK_ERROR,		/* Redis failed; see status */
 };
 
@@ -62,9 +62,6 @@ struct lock_op	*lock_acquire(struct redis_pool *, const char *tag,
 struct lock_op	*lock_release(struct redis_pool *, const char *tag,
 		    const char *value, uint64_t deadline_ms, lock_done_fn *,
 		    void *arg, enum redis_pool_status *why);
-struct lock_op	*lock_extend(struct redis_pool *, const char *tag,
-		    const char *value, uint64_t ttl_ms, uint64_t deadline_ms,
-		    lock_done_fn *, void *arg, enum redis_pool_status *why);
 /* Replaces the holder only if it is still expected_value (reconciliation). */
 struct lock_op	*lock_takeover(struct redis_pool *, const char *tag,
 		    const char *expected_value, const char *value,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_fields.h"
+#include "nelem.h"
 #include "secret_url.h"
 #include "secret_alloc.h"
 #include "service_account.h"
@@ -82,7 +83,7 @@ sa_check(struct json_field *f, char *err, size_t errsz)
 	const char			*uri, *pem;
 	size_t				 i;
 
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+	for (i = 0; i < NELEM(required); i++) {
 		if (!f[required[i]].present || f[required[i]].len == 0) {
 			snprintf(err, errsz, WHAT ": missing field \"%s\"",
 			    f[required[i]].name);

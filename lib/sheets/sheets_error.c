@@ -41,22 +41,6 @@ sheets_classify(enum http_client_error transport, long http_status)
 	}
 }
 
-const char *
-sheets_error_class_name(enum sheets_error_class c)
-{
-	switch (c) {
-	case SHEETS_OK:
-		return ("ok");
-	case SHEETS_RETRYABLE:
-		return ("retryable");
-	case SHEETS_AUTH:
-		return ("auth");
-	case SHEETS_FATAL:
-		break;
-	}
-	return ("fatal");
-}
-
 /* Bounded copy for a log line, control characters as '?'. */
 static void
 copy_printable(char *dst, size_t dstsz, const char *src)

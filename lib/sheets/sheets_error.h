@@ -32,7 +32,6 @@ struct sheets_api_error {
 
 enum sheets_error_class	 sheets_classify(enum http_client_error transport,
 			    long http_status);
-const char		*sheets_error_class_name(enum sheets_error_class c);
 
 /*
  * Reads Google's error envelope.  Returns 0 when body has one, -1 when it

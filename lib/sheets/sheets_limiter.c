@@ -395,13 +395,3 @@ sheets_limiter_stats(const struct sheets_limiter *lim,
 {
 	*out = lim->stats;
 }
-
-int
-sheets_limiter_key(const struct sheets_limiter *lim,
-    enum sheets_quota_kind kind, char *buf, size_t len)
-{
-	int	n;
-
-	n = snprintf(buf, len, "%s", lim->key[kind]);
-	return (n < 0 || (size_t)n >= len ? -1 : 0);
-}

@@ -110,9 +110,4 @@ void			 sheets_limiter_cancel(struct sheets_limit_op *op);
 void			 sheets_limiter_stats(const struct sheets_limiter *,
 			    struct sheets_limiter_stats *out);
 
-/* The Redis key of kind's log, for operators and tests. */
-int			 sheets_limiter_key(const struct sheets_limiter *,
-			    enum sheets_quota_kind kind, char *buf,
-			    size_t len);
-
 #endif

@@ -31,13 +31,12 @@ EMU_TEST_SUPPORT := $(addprefix $(BUILD)/tests/support/, \
 # depends on them.
 EMU_CFLAGS	:= $(BASE_CFLAGS) $(KORE_FEATURES) -I$(EMU_DIR)/src
 
-# Under SAN=1 kore itself is not instrumented, so the ASan runtime has to
-# be preloaded into it.  LeakSanitizer stays off in kore: its exit-time
-# check does not work inside Kore's seccomp sandbox (a worker was seen
-# spinning forever after exit).
+# Under SAN=1 kore itself is not instrumented, so the ASan runtime (the
+# top Makefile's ASAN_RUNTIME) has to be preloaded into it.  LeakSanitizer
+# stays off in kore: its exit-time check does not work inside Kore's
+# seccomp sandbox (a worker was seen spinning forever after exit).
 ifeq ($(SAN),1)
-EMU_ASAN_RT	:= $(shell $(CC) -print-file-name=libasan.so)
-EMU_TEST_ENV	:= EMULATOR_PRELOAD=$(EMU_ASAN_RT) \
+EMU_TEST_ENV	:= EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
 		   EMULATOR_ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 endif
 

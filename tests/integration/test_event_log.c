@@ -22,6 +22,7 @@
 #include "event_log.h"
 #include "harness.h"
 #include "json_tree.h"
+#include "nelem.h"
 #include "poll_loop.h"
 
 #define MAX_ENTRIES	1024
@@ -589,7 +590,7 @@ test_invalid_bodies_refused(void **state)
 	char			*big;
 	size_t			 i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		if (event_log_body_valid(bad[i], strlen(bad[i])))
 			fail_msg("accepted '%s'", bad[i]);
 		why = REDIS_POOL_SHUTDOWN;

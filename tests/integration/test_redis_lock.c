@@ -1,6 +1,6 @@
 /*
  * Lock scripts against a real redis-server: one winner among concurrent
- * acquirers in two processes, owner-checked release and extend, and the
+ * acquirers in two processes, owner-checked release, and the
  * exact-value compare that the old backend got wrong (data.md §8.1).
  */
 #include <sys/wait.h>
@@ -238,7 +238,7 @@ test_release_only_by_exact_owner(void **state)
 }
 
 static void
-test_extend_ttl_and_owner_lookup(void **state)
+test_ttl_and_owner_lookup(void **state)
 {
 	struct session		s;
 	struct result		r;
@@ -254,18 +254,6 @@ test_extend_ttl_and_owner_lookup(void **state)
 	got = harness_redis_cli(redis_port, "PTTL spool_lock:EXT-1");
 	assert_true(atoi(got) > 50000 && atoi(got) <= 60000);
 	free(got);
-
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(run_one(&s, lock_extend(s.pool, "EXT-1", mine, 0,
-	    harness_now_ms() + 2000, on_done, &r, &why), &r), LOCK_OK);
-	got = harness_redis_cli(redis_port, "PTTL spool_lock:EXT-1");
-	assert_int_equal(atoi(got), -1);
-	free(got);
-
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(run_one(&s, lock_extend(s.pool, "EXT-1", "7:other",
-	    1000, harness_now_ms() + 2000, on_done, &r, &why), &r),
-	    LOCK_NOT_OWNER);
 
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(run_one(&s, lock_owner(s.pool, "EXT-1",
@@ -328,7 +316,7 @@ main(void)
 		cmocka_unit_test(
 		    test_fifty_acquirers_in_two_processes_one_winner),
 		cmocka_unit_test(test_release_only_by_exact_owner),
-		cmocka_unit_test(test_extend_ttl_and_owner_lookup),
+		cmocka_unit_test(test_ttl_and_owner_lookup),
 		cmocka_unit_test(test_noscript_falls_back_to_eval),
 	};
 

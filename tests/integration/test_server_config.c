@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "nelem.h"
 #include "server.h"
 
 static char *
@@ -88,6 +89,13 @@ test_bad_configuration_refused_with_one_line(void **state)
 		{ { "LOG_LEVEL=loud", NULL }, "LOG_LEVEL" },
 		{ { "MAX_BODY_BYTES=1", NULL }, "MAX_BODY_BYTES" },
 		{ { "ENVIRONMENT=pro duction", NULL }, "ENVIRONMENT" },
+		/* Kore's limits and the clock are checked like the rest. */
+		{ { "HTTP_HEADER_TIMEOUT=ten", NULL },
+		    "configuration error: HTTP_HEADER_TIMEOUT: 'ten'" },
+		{ { "WORKER_MAX_CONNECTIONS=0", NULL },
+		    "configuration error: WORKER_MAX_CONNECTIONS: '0'" },
+		{ { "TIMEZONE=Mars/Olympus_Mons", NULL },
+		    "configuration error: TIMEZONE:" },
 		/* Secrets never travel over plain http off the machine. */
 		{ { "SHEETS_API_BASE_URL=http://sheets.googleapis.com", NULL },
 		    "SHEETS_API_BASE_URL: 'http://sheets.googleapis.com' would "
@@ -105,7 +113,7 @@ test_bad_configuration_refused_with_one_line(void **state)
 	int			 status;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		memset(&s, 0, sizeof(s));
 		s.redis_port = harness_free_port();
 		for (k = 0; cases[i].env[k] != NULL; k++)
@@ -118,7 +126,7 @@ test_bad_configuration_refused_with_one_line(void **state)
 		log = slurp(s.log);
 		assert_true(status != -1);
 		assert_true(WIFEXITED(status));
-		assert_int_not_equal(WEXITSTATUS(status), 0);
+		assert_int_equal(WEXITSTATUS(status), 2);
 		assert_int_equal(count_lines_with(log, "configuration error"),
 		    1);
 		assert_non_null(strstr(log, cases[i].must_mention));
@@ -159,7 +167,7 @@ test_password_reaches_redis_only(void **state)
 	env[0] = redis_url;
 	env[1] = NULL;
 	assert_int_equal(test_server_start(&s, env), 0);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+	for (i = 0; i < NELEM(paths); i++) {
 		snprintf(url, sizeof(url), "%s%s", s.base, paths[i]);
 		assert_int_equal(http_get(url, 5000, &r), 0);
 		assert_int_equal(r.status, 200);

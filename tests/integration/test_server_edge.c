@@ -24,6 +24,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "harness.h"
+#include "nelem.h"
 #include "server.h"
 
 #define MAX_BODY	65536
@@ -204,7 +205,7 @@ test_body_above_the_ceiling_gets_the_json_413(void **state)
 	int		fd;
 
 	(void)state;
-	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+	for (i = 0; i < NELEM(lengths); i++) {
 		assert_true((fd = connect_server()) >= 0);
 		snprintf(head, sizeof(head), "POST /api/occupation/tomar "
 		    "HTTP/1.1\r\nHost: edge\r\nOrigin: https://zeues.example"
@@ -468,7 +469,7 @@ test_ops_token_guards_operational_routes(void **state)
 	size_t			 i;
 
 	(void)state;
-	for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
+	for (i = 0; i < NELEM(guarded); i++) {
 		assert_int_equal(status_with(guarded[i], NULL, www,
 		    sizeof(www)), 401);
 		assert_non_null(strstr(www, "Bearer"));
@@ -483,7 +484,7 @@ test_ops_token_guards_operational_routes(void **state)
 		assert_int_equal(status_with(guarded[i], "Authorization: "
 		    "Bearer " OPS_TOKEN, www, sizeof(www)), 200);
 	}
-	for (i = 0; i < sizeof(open_) / sizeof(open_[0]); i++)
+	for (i = 0; i < NELEM(open_); i++)
 		assert_int_equal(status_with(open_[i], NULL, www,
 		    sizeof(www)), 200);
 }

@@ -34,11 +34,11 @@
 #include "harness.h"
 #include "http_parallel.h"
 #include "json_strict.h"
+#include "nelem.h"
 #include "redis_lock.h"
 #include "server.h"
 #include "spool_tag.h"
 
-#define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
 #define RAW_THREADS		8
 #define RAW_REQUESTS		8000
 #define JSON_REQUESTS		10000

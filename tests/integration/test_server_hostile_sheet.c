@@ -18,10 +18,10 @@
 #include "emulator_fixture.h"
 #include "harness.h"
 #include "json_strict.h"
+#include "nelem.h"
 #include "percent_encode.h"
 #include "server.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define HOSTILE_ROWS	12
 
 static struct emu		emu;

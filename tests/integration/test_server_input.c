@@ -29,6 +29,7 @@
 
 #include "emulator_fixture.h"
 #include "harness.h"
+#include "nelem.h"
 #include "server.h"
 #include "utf8.h"
 
@@ -369,12 +370,12 @@ test_refused_tags_are_422(void **state)
 	size_t		i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+	for (i = 0; i < NELEM(bodies); i++) {
 		status = post("tomar", bodies[i], &j);
 		assert_tag_refused(status, j, "body");
 		yajl_tree_free(j);
 	}
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+	for (i = 0; i < NELEM(paths); i++) {
 		status = get(paths[i], &j);
 		assert_tag_refused(status, j, "path");
 		yajl_tree_free(j);
@@ -492,7 +493,7 @@ test_answers_strict_utf8(void **state)
 	size_t		 i;
 
 	(void)state;
-	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+	for (i = 0; i < NELEM(raw); i++) {
 		body = raw_get(raw[i], &status);
 		assert_true(status >= 400 && status < 500);
 		if (!utf8_valid(body, strlen(body)))

@@ -16,6 +16,7 @@
 
 #include "harness.h"
 #include "http_parallel.h"
+#include "nelem.h"
 #include "server.h"
 
 #define WORKERS		2
@@ -136,7 +137,7 @@ test_bodies_say_how_old(void **state)
 	size_t			i;
 
 	(void)state;
-	for (i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
+	for (i = 0; i < NELEM(json); i++) {
 		snprintf(url, sizeof(url), "%s%s", srv.base, json[i].path);
 		assert_int_equal(http_get(url, 5000, &r), 0);
 		assert_int_equal(r.status, 200);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "a1.h"
+#include "nelem.h"
 
 static void
 test_column_letters(void **state)
@@ -28,7 +29,7 @@ test_column_letters(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		assert_int_equal(a1_column_letters(cases[i].col, buf,
 		    sizeof(buf)), 0);
 		assert_string_equal(buf, cases[i].letters);
@@ -215,7 +216,7 @@ test_parse_range_rejects(void **state)
 	size_t		i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		if (a1_parse_range(bad[i], &r) != -1)
 			fail_msg("accepted \"%s\"", bad[i]);
 		assert_string_equal(r.sheet, "");
@@ -256,7 +257,7 @@ test_format_parse_round_trip(void **state)
 	size_t		i;
 
 	(void)state;
-	for (i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++) {
+	for (i = 0; i < NELEM(sheets); i++) {
 		assert_int_equal(a1_format_range(buf, sizeof(buf), sheets[i],
 		    &area), 0);
 		assert_int_equal(a1_parse_range(buf, &r), 0);

@@ -15,6 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "access_log.h"
+#include "nelem.h"
 #include "utf8.h"
 
 static struct access_log_entry
@@ -162,7 +163,7 @@ test_hostile_values_stay_inside_their_field(void **state)
 	const char		*path[] = { "tag", NULL };
 
 	(void)state;
-	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+	for (i = 0; i < NELEM(hostile); i++) {
 		e.has_occupation = 1;
 		e.tag = hostile[i];
 		e.path = hostile[i];

@@ -19,8 +19,7 @@
 #include "json_out.h"
 
 #include "api_error.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nelem.h"
 
 static const struct {
 	enum api_error	 e;

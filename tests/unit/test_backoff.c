@@ -14,8 +14,7 @@
 #include <cmocka.h>
 
 #include "backoff.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nelem.h"
 
 /* A random source that returns a fixed value and counts its calls. */
 struct fixed_rand {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "base64url.h"
+#include "nelem.h"
 
 /* RFC 4648 section 10, padding removed. */
 static const struct {
@@ -29,7 +30,7 @@ test_rfc4648_vectors(void **state)
 	size_t	i, rawlen;
 
 	(void)state;
-	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+	for (i = 0; i < NELEM(vectors); i++) {
 		rawlen = strlen(vectors[i].raw);
 		assert_int_equal(BASE64URL_ENCODED_LEN(rawlen),
 		    strlen(vectors[i].enc));
@@ -110,7 +111,7 @@ test_decode_rejects(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		if (base64url_decode(bad[i], strlen(bad[i]), dec,
 		    sizeof(dec)) != -1)
 			fail_msg("accepted \"%s\"", bad[i]);

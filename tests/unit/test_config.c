@@ -15,8 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nelem.h"
 
 /* The fake environment: NULL-terminated "NAME=value" strings. */
 static const char *const	*fake_env;

@@ -14,6 +14,7 @@
 
 #include "access_log.h"
 #include "config.h"
+#include "nelem.h"
 
 static const char *const	*fake_env;
 
@@ -95,7 +96,7 @@ test_refused(void **state)
 	size_t			 i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		env[0] = bad[i][0];
 		assert_int_equal(load(env, &cfg, err, sizeof(err)), -1);
 		assert_int_equal(strncmp(err, bad[i][1], strlen(bad[i][1])),

@@ -11,8 +11,7 @@
 #include <cmocka.h>
 
 #include "event_id.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nelem.h"
 
 static int
 parse(const char *s, struct event_id *id)

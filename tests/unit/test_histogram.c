@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "histogram.h"
+#include "nelem.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define INF_BUCKET	HISTOGRAM_BUCKETS
 
 static void

@@ -19,9 +19,8 @@
 #include "history.h"
 #include "json_out.h"
 #include "metadata_log.h"
+#include "nelem.h"
 #include "sheets_codec.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int
 setup(void **state)

@@ -15,8 +15,7 @@
 #include <cmocka.h>
 
 #include "http_head.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#include "nelem.h"
 
 /* s without its NUL, in a buffer of exactly strlen(s) bytes. */
 static char *

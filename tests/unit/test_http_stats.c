@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "http_stats.h"
+#include "nelem.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define OTHER_SLOT	(HTTP_STATUS_SLOTS - 1)
 
 /* The statuses the server answers with, each counted on its own. */

@@ -20,9 +20,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "json_out.h"
+#include "nelem.h"
 #include "utf8.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The text of g as a NUL-terminated copy (caller frees). */
 static char *

@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "metadata_log.h"
+#include "nelem.h"
 #include "sheets_codec.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define GAP_MS		60000
 
 static char *hdr_cells[] = {

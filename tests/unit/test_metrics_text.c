@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "metrics_text.h"
+#include "nelem.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define LIMIT		(1 << 20)
 #define BUDGET		20
 

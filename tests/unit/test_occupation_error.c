@@ -15,9 +15,8 @@
 
 #include "api_error.h"
 #include "json_out.h"
+#include "nelem.h"
 #include "occupation_error.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct {
 	enum occ_error	 e;

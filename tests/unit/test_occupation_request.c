@@ -20,11 +20,10 @@
 
 #include "json_out.h"
 #include "json_tree.h"
+#include "nelem.h"
 #include "occupation_request.h"
 #include "spool_tag.h"
 #include "utf8.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * Parses len bytes handed over in a heap block of exactly that size, as a

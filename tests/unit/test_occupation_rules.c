@@ -24,9 +24,9 @@
 #include "event_log.h"
 #include "history.h"
 #include "json_out.h"
+#include "nelem.h"
 #include "occupation_rules.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define TAG		"MK-1335-CW-25238-011"
 
 static const struct worker	A = { 93, "MR(93)", 1, WORKER_ROLE_ARMADOR };

@@ -11,9 +11,8 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "redis_text.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Trimmed from a real INFO reply of redis-server 7. */
 static const char	info_reply[] =

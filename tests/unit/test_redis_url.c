@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "redis_url.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define SECRET		"Zs3cr3t"
 
 static void

@@ -10,9 +10,8 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "secret_url.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 test_allowed(void **state)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "sheet_table.h"
 #include "sheets_codec.h"
 
@@ -73,7 +74,7 @@ test_normalize(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		assert_int_equal(sheet_header_normalize(cases[i].in, out,
 		    sizeof(out)), 0);
 		assert_string_equal(out, cases[i].out);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "json_tree.h"
+#include "nelem.h"
 #include "sheets_codec.h"
 
 static const struct sheets_limits	limits = SHEETS_LIMITS_DEFAULT_INIT;
@@ -91,7 +92,7 @@ test_numbers(void **state)
 	size_t				len, i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		cell.number = cases[i].d;
 		body = sheets_encode_append(SHEETS_INPUT_RAW, &data, &limits,
 		    &len, err, sizeof(err));

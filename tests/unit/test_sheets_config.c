@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "nelem.h"
 #include "service_account.h"
 #include "sheets_config.h"
 
@@ -168,7 +169,7 @@ test_bad_values_one_line_no_secret(void **state)
 	size_t			i, k;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		nenv = 0;
 		for (k = 0; cases[i].name[k] != NULL; k++)
 			env_set(cases[i].name[k], cases[i].value[k]);

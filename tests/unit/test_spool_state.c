@@ -17,13 +17,12 @@
 #include <yajl/yajl_tree.h>
 
 #include "json_out.h"
+#include "nelem.h"
 #include "redis_lock.h"
 #include "sheet_dates.h"
 #include "sheet_table.h"
 #include "sheets_codec.h"
 #include "spool_state.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 _Static_assert(LOCK_KEY_MAX >= sizeof(LOCK_KEY_PREFIX) + SPOOL_TAG_MAX * 3,
     "a tag the API accepts must fit a lock key");

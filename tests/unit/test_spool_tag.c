@@ -13,13 +13,12 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "redis_lock.h"
 #include "sheet_table.h"
 #include "sheets_codec.h"
 #include "spool_tag.h"
 #include "utf8.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 append(char *s, const char *piece, size_t size)

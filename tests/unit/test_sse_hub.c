@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "sse_hub.h"
 
 #define MAX_CONNS	64
@@ -739,12 +740,12 @@ test_client_cap_and_invalid_events(void **state)
 	disconnect(f, 2);
 	assert_false(sse_hub_full(f->hub));
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < NELEM(bad); i++)
 		sse_hub_publish(f->hub, bad[i], strlen(bad[i]));
 	/* Not NUL-terminated at len: only len bytes are read. */
 	sse_hub_publish(f->hub, "{\"event_id\":\"1-0\"}xyz", 18);
 	assert_int_equal(f->stats.events_invalid_total,
-	    sizeof(bad) / sizeof(bad[0]));
+	    NELEM(bad));
 	assert_received(&f->conns[0], (uint64_t[]){ 1 }, 1);
 	fake_free(f);
 }

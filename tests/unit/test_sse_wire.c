@@ -11,9 +11,8 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "sse_wire.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 assert_frame(const char *buf, int n, const char *want)

@@ -12,9 +12,8 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "utf8.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 test_decode_boundaries(void **state)
@@ -166,7 +165,7 @@ test_sanitize(void **state)
 	size_t	 i, len;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < NELEM(cases); i++) {
 		out = utf8_sanitize(cases[i].in, cases[i].len, &len);
 		assert_non_null(out);
 		assert_string_equal(out, cases[i].out);

@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "uuid4.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define NIDS		1000
 
 static int

@@ -14,11 +14,10 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "sheet_table.h"
 #include "sheets_codec.h"
 #include "worker_identity.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct sheets_limits	limits = SHEETS_LIMITS_DEFAULT_INIT;
 

@@ -17,9 +17,8 @@
 
 #include <cmocka.h>
 
+#include "nelem.h"
 #include "worker_stats.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 test_map_limits(void **state)
