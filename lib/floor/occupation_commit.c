@@ -21,7 +21,7 @@ flow_commit(struct occ_job *job)
 {
 	struct gc_write		writes[OCC_CELLS_MAX];
 	struct gc_change	ch;
-	struct sheets_cell	cells[AUDIT_COLUMNS];
+	struct sheets_cell	audit[AUDIT_COLUMNS];
 	char			err[GC_ERROR_MAX];
 	size_t			i, n = 0;
 
@@ -38,22 +38,21 @@ flow_commit(struct occ_job *job)
 		writes[n].value.text = job->out.cells[i].value;
 		n++;
 	}
-	audit_row(&job->out.audit, cells);
+	/*
+	 * The audit row names the spool as the request did, the key the
+	 * change is made under (the row's cell may carry spaces).
+	 */
+	snprintf(job->out.audit.tag_spool, sizeof(job->out.audit.tag_spool),
+	    "%s", job->tag);
+	audit_row(&job->out.audit, audit);
 	ch.sheet = job->flow->deps.operaciones;
 	ch.tag = job->tag;
 	ch.row = job->rownum;
 	ch.expected_version = job->out.expect_version;
 	ch.writes = writes;
 	ch.nwrites = n;
-	ch.audit.timestamp = cells[1].text;
-	ch.audit.evento_tipo = cells[2].text;
-	ch.audit.worker_id = cells[4].text;
-	ch.audit.worker_nombre = cells[5].text;
-	ch.audit.operacion = cells[6].text;
-	ch.audit.accion = cells[7].text;
-	ch.audit.fecha_operacion = cells[8].text;
-	ch.audit.metadata_json = cells[9].text;
-	ch.audit_id = job->out.audit.id;
+	ch.audit.cells = audit;
+	ch.audit.ncells = AUDIT_COLUMNS;
 	job->ticket = group_commit_submit(job->flow->deps.commit, &ch,
 	    job->deadline, job_committed, job, err, sizeof(err));
 	if (job->ticket == NULL) {

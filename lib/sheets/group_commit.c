@@ -39,14 +39,6 @@ static const char	reserve_script[] =
 
 static char		reserve_sha[SHA_DIGEST_LENGTH * 2 + 1];
 
-/* How each audit column is sent (A = ID and D = TAG_SPOOL included). */
-static const enum sheets_cell_kind	audit_kind[GC_AUDIT_COLUMNS] = {
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-};
-
 enum member_state {
 	M_WAITING,		/* not verified yet */
 	M_VERIFIED,		/* row as expected at the last read */
@@ -67,9 +59,10 @@ struct gc_ticket {
 	size_t			 nwrites;
 	long			*cols;		/* of writes, at the last read */
 	long			 ver_col;
-	char			*audit[GC_AUDIT_COLUMNS];
+	/* Own copies; cells past naudit are left as they are (SKIP). */
+	struct sheets_cell	 audit[GC_AUDIT_CELLS_MAX];
+	size_t			 naudit;
 	char			 version[UUID4_STRLEN];
-	char			 id[UUID4_STRLEN];
 	unsigned int		 meta_row;	/* 0 until reserved */
 	int			 in_write;	/* in the write in flight */
 	int			 maybe;		/* in a write of unknown fate */
@@ -257,8 +250,8 @@ ticket_free(struct gc_ticket *m)
 	}
 	free(m->writes);
 	free(m->cols);
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++)
-		free(m->audit[i]);
+	for (i = 0; i < m->naudit; i++)
+		free((char *)m->audit[i].text);
 	free(m);
 }
 
@@ -308,6 +301,21 @@ valid_change(const struct group_commit *gc, const struct gc_change *c,
 			return (-1);
 		}
 	}
+	if (c->audit.ncells == 0 || c->audit.ncells > GC_AUDIT_CELLS_MAX ||
+	    c->audit.cells == NULL) {
+		snprintf(err, errsz, "change: 1 to %d audit cells",
+		    GC_AUDIT_CELLS_MAX);
+		return (-1);
+	}
+	for (i = 0; i < c->audit.ncells; i++) {
+		if ((c->audit.cells[i].kind == SHEETS_CELL_TEXT ||
+		    c->audit.cells[i].kind == SHEETS_CELL_ENTERED) &&
+		    c->audit.cells[i].text == NULL) {
+			snprintf(err, errsz, "change: audit cell %zu: no text",
+			    i);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -315,8 +323,6 @@ static struct gc_ticket *
 ticket_new(struct group_commit *gc, const struct gc_change *c,
     uint64_t deadline_ms, gc_done_fn *done, void *arg)
 {
-	const struct gc_audit	*a = &c->audit;
-	const char		*audit[GC_AUDIT_COLUMNS];
 	struct gc_ticket	*m;
 	size_t			 i;
 
@@ -332,10 +338,6 @@ ticket_new(struct group_commit *gc, const struct gc_change *c,
 	if (c->new_version != NULL && uuid4_valid(c->new_version))
 		memcpy(m->version, c->new_version, UUID4_STRLEN);
 	else if (uuid4_generate(m->version) == -1)
-		goto fail;
-	if (c->audit_id != NULL && uuid4_valid(c->audit_id))
-		memcpy(m->id, c->audit_id, UUID4_STRLEN);
-	else if (uuid4_generate(m->id) == -1)
 		goto fail;
 	if ((m->sheet = strdup(c->sheet)) == NULL ||
 	    (m->tag = strdup(c->tag)) == NULL ||
@@ -359,19 +361,11 @@ ticket_new(struct group_commit *gc, const struct gc_change *c,
 			goto fail;
 		}
 	}
-	audit[0] = m->id;
-	audit[1] = a->timestamp;
-	audit[2] = a->evento_tipo;
-	audit[3] = m->tag;
-	audit[4] = a->worker_id;
-	audit[5] = a->worker_nombre;
-	audit[6] = a->operacion;
-	audit[7] = a->accion;
-	audit[8] = a->fecha_operacion;
-	audit[9] = a->metadata_json;
-	audit[10] = a->n_union;
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++) {
-		if ((m->audit[i] = strdup(audit[i] != NULL ? audit[i] : "")) ==
+	for (i = 0; i < c->audit.ncells; i++, m->naudit++) {
+		m->audit[i] = c->audit.cells[i];
+		m->audit[i].text = NULL;
+		if (c->audit.cells[i].text != NULL &&
+		    (m->audit[i].text = strdup(c->audit.cells[i].text)) ==
 		    NULL)
 			goto fail;
 	}
@@ -389,7 +383,6 @@ outcome_init(const struct gc_ticket *m, struct gc_outcome *o,
 	memset(o, 0, sizeof(*o));
 	o->status = st;
 	memcpy(o->version, m->version, sizeof(o->version));
-	memcpy(o->audit_id, m->id, sizeof(o->audit_id));
 }
 
 /* Answers m (unless cancelled) and counts the outcome. */
@@ -1055,6 +1048,7 @@ write_build(struct gc_batch *b, struct write_buf *w, char *err,
 	struct sheets_cell	*cells;
 	struct a1_area		 area;
 	size_t			 i, k, nm = 0, ncells = 0, nrows, cu = 0, ru = 0;
+	size_t			 width = 0;
 	unsigned int		 lo_row = 0, hi_row = 0, r;
 	long			 lo, hi;
 	int			 rc = -1;
@@ -1071,9 +1065,11 @@ write_build(struct gc_batch *b, struct write_buf *w, char *err,
 			lo_row = m->meta_row;
 		if (m->meta_row > hi_row)
 			hi_row = m->meta_row;
+		if (m->naudit > width)
+			width = m->naudit;
 	}
 	nrows = hi_row - lo_row + 1;
-	ncells += nrows * GC_AUDIT_COLUMNS;
+	ncells += nrows * width;
 	if ((w->data = calloc(nm + 1, sizeof(*w->data))) == NULL ||
 	    (w->rows = calloc(nm + nrows, sizeof(*w->rows))) == NULL ||
 	    (w->cells = calloc(ncells, sizeof(*w->cells))) == NULL ||
@@ -1115,7 +1111,7 @@ write_build(struct gc_batch *b, struct write_buf *w, char *err,
 	}
 
 	area.first_col = 1;
-	area.last_col = GC_AUDIT_COLUMNS;
+	area.last_col = (unsigned int)width;
 	area.first_row = lo_row;
 	area.last_row = hi_row;
 	if (a1_format_range(w->a1[w->ndata], sizeof(w->a1[0]),
@@ -1130,15 +1126,13 @@ write_build(struct gc_batch *b, struct write_buf *w, char *err,
 	w->ndata++;
 	for (r = 0; r < nrows; r++, ru++) {
 		cells = &w->cells[cu];
-		cu += GC_AUDIT_COLUMNS;
+		cu += width;
 		if ((m = byrow[r]) != NULL) {
-			for (k = 0; k < GC_AUDIT_COLUMNS; k++) {
-				cells[k].kind = audit_kind[k];
-				cells[k].text = m->audit[k];
-			}
+			for (k = 0; k < width; k++)
+				cells[k] = m->audit[k];
 		}
 		w->rows[ru].cells = cells;
-		w->rows[ru].ncells = GC_AUDIT_COLUMNS;
+		w->rows[ru].ncells = width;
 	}
 	rc = 0;
 out:
