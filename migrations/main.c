@@ -103,8 +103,6 @@ main(int argc, char *argv[])
 	memset(&run, 0, sizeof(run));
 	run.pl = pl;
 	run.sc = sc;
-	run.sa = cfg.account;
-	run.base_url = cfg.base_url;
 	run.spreadsheet_id = cfg.spreadsheet_id;
 	run.operaciones = cfg.operaciones;
 	run.metadata = cfg.metadata;

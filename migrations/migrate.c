@@ -12,7 +12,6 @@
 #include "migrate.h"
 #include "poll_loop.h"
 #include "sheets_client.h"
-#include "spreadsheet_update.h"
 
 #define LOG_ROWS	100
 
@@ -193,6 +192,20 @@ plan_records(const struct wb_state *st, struct plan *p,
 	return (0);
 }
 
+/* Every structural request of the plan in one spreadsheets.batchUpdate. */
+static int
+update_structure(const struct migrate_run *run, const struct plan *p,
+    char *err, size_t errsz)
+{
+	struct wait	w;
+
+	memset(&w, 0, sizeof(w));
+	return (wait_for(run, &w, sheets_update_spreadsheet(run->sc,
+	    (const char *const *)p->requests, p->nrequests, run->timeout_ms,
+	    on_call, &w, err, errsz), "spreadsheets.batchUpdate", err,
+	    errsz));
+}
+
 /* Every cell of the plan in one values.batchUpdate, as text. */
 static int
 write_cells(const struct migrate_run *run, const struct plan *p, char *err,
@@ -288,9 +301,7 @@ migrate(const struct migrate_run *run, char *err, size_t errsz)
 		rc = 0;
 		goto out;
 	}
-	if (p.nrequests > 0 && spreadsheet_update(run->pl, run->sa,
-	    run->base_url, run->spreadsheet_id, (const char *const *)
-	    p.requests, p.nrequests, run->timeout_ms, err, errsz) == -1)
+	if (p.nrequests > 0 && update_structure(run, &p, err, errsz) == -1)
 		goto out;
 	if (write_cells(run, &p, err, errsz) == -1)
 		goto out;

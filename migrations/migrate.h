@@ -86,15 +86,12 @@ extern const struct migration	migration_001_operaciones_v3_columns;
 extern const struct migration	migration_002_metadata_sheet;
 
 struct poll_loop;
-struct service_account;
 struct sheets_client;
 
 /* One run of every migration not yet recorded, driven on pl. */
 struct migrate_run {
 	struct poll_loop		*pl;
 	struct sheets_client		*sc;
-	const struct service_account	*sa;	/* for spreadsheet_update() */
-	const char			*base_url;
 	const char			*spreadsheet_id;
 	const char			*operaciones;
 	const char			*metadata;

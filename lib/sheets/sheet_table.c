@@ -295,6 +295,15 @@ sheet_table_find(const struct sheet_table *t, const char *key)
 	return ((long)row);
 }
 
+int
+sheet_key_matches(const char *cell, const char *key)
+{
+	const char	*c;
+	size_t		 len = trim(cell, &c);
+
+	return (len == strlen(key) && strncmp(c, key, len) == 0);
+}
+
 size_t
 sheet_table_duplicate_keys(const struct sheet_table *t)
 {

@@ -73,6 +73,12 @@ int		 sheet_table_index(struct sheet_table *t,
 long		 sheet_table_find(const struct sheet_table *t,
 		    const char *key);
 
+/*
+ * Whether a key cell holds key, spaces and tabs around the cell aside:
+ * the rule the index keeps, for a cell read on its own.
+ */
+int		 sheet_key_matches(const char *cell, const char *key);
+
 /* Rows whose key repeats an earlier row's, and the first such row or -1. */
 size_t		 sheet_table_duplicate_keys(const struct sheet_table *t);
 long		 sheet_table_first_duplicate(const struct sheet_table *t);

@@ -1,6 +1,15 @@
 /*
- * values.batchGet replies parsed with yajl's callbacks straight into
- * value ranges (sheets_codec.h).  A yajl_tree of a reply at the HTTP cap
+ * values.batchGet replies, and the values.batchGetByDataFilter replies
+ * that stand for them (sheets_data_filter.h), parsed with yajl's
+ * callbacks straight into value ranges (sheets_codec.h).  The two shapes
+ * differ only around each value range:
+ *
+ *	batchGet		{"valueRanges":[ValueRange...]}
+ *	batchGetByDataFilter	{"valueRanges":[{"valueRange":ValueRange,
+ *				 "dataFilters":[{"a1Range":...}...]}...]}
+ *
+ * so one parser reads both, the second with two more states around the
+ * value range.  A yajl_tree of a reply at the HTTP cap
  * costs some 500 MB when the cells are small numbers (a node, a number
  * string and a pointer for each two bytes of input); here each cell costs
  * its own text and every limit is checked as the cell arrives, so a reply
@@ -25,6 +34,9 @@ enum bg_state {
 	BG_TOP,			/* before the root */
 	BG_ROOT,		/* in the root object */
 	BG_RANGES,		/* in "valueRanges" */
+	BG_ANSWER,		/* by filter: in one matched value range */
+	BG_FILTERS,		/* by filter: in its "dataFilters" */
+	BG_FILTER,		/* by filter: in one of them */
 	BG_RANGE,		/* in one value range */
 	BG_VALUES,		/* in its "values" */
 	BG_ROW,			/* in one row */
@@ -37,11 +49,16 @@ enum bg_key {
 	BG_KEY_RANGE,
 	BG_KEY_DIMENSION,
 	BG_KEY_VALUES,
+	BG_KEY_VALUE_RANGE,	/* by filter */
+	BG_KEY_DATA_FILTERS,
+	BG_KEY_A1_RANGE,
 };
 
 struct bg_parse {
+	const char			*what;		/* in errors */
 	const struct sheets_limits	*lim;
 	struct sheets_value_ranges	*out;
+	struct sheets_filter_echo	*echo;		/* by filter; or NULL */
 	enum bg_state			 state;
 	enum bg_key			 key;
 	unsigned int			 depth;
@@ -50,7 +67,12 @@ struct bg_parse {
 	int				 failed;
 	int				 seen_ranges;	/* "valueRanges" */
 	int				 seen_values;	/* of this range */
+	int				 seen_range;	/* of this answer */
+	int				 seen_filters;	/* of this answer */
+	int				 seen_a1;	/* of this filter */
 	size_t				 cap_ranges;
+	size_t				 cap_echo;
+	size_t				 cap_a1;
 	size_t				 cap_rows;
 	size_t				 cap_cells;
 	size_t				 cells;		/* in the reply */
@@ -115,19 +137,42 @@ bg_open_range(struct bg_parse *p)
 	struct sheets_value_ranges	*out = p->out;
 
 	if (out->nranges >= p->lim->max_ranges) {
-		bg_fail(p, "batchGet: more than %zu value ranges",
+		bg_fail(p, "%s: more than %zu value ranges", p->what,
 		    p->lim->max_ranges);
 		return;
 	}
 	if (bg_grow(&out->ranges, &p->cap_ranges, out->nranges + 1,
-	    sizeof(*out->ranges)) == -1) {
+	    sizeof(*out->ranges)) == -1 || (p->echo != NULL &&
+	    bg_grow(&p->echo->answers, &p->cap_echo, out->nranges + 1,
+	    sizeof(*p->echo->answers)) == -1)) {
 		bg_fail(p, "out of memory");
 		return;
 	}
 	out->nranges++;
 	p->cap_rows = 0;
 	p->seen_values = 0;
-	p->state = BG_RANGE;
+	if (p->echo != NULL) {
+		p->echo->nanswers = out->nranges;
+		p->cap_a1 = 0;
+		p->seen_range = p->seen_filters = 0;
+		p->state = BG_ANSWER;
+	} else
+		p->state = BG_RANGE;
+}
+
+/* The a1Range of a filter the current answer echoes. */
+static void
+bg_echo(struct bg_parse *p, const char *s, size_t len)
+{
+	struct sheets_filter_answer	*a;
+
+	a = &p->echo->answers[p->out->nranges - 1];
+	if (bg_grow(&a->a1, &p->cap_a1, a->na1 + 1, sizeof(*a->a1)) == -1 ||
+	    (a->a1[a->na1] = strndup(s, len)) == NULL) {
+		bg_fail(p, "out of memory");
+		return;
+	}
+	a->na1++;
 }
 
 static void
@@ -178,7 +223,8 @@ bg_cell(struct bg_parse *p, const char *s, size_t len)
 		return;
 	}
 	if (p->lim->max_cells > 0 && p->cells >= p->lim->max_cells) {
-		bg_fail(p, "batchGet: more than %zu cells", p->lim->max_cells);
+		bg_fail(p, "%s: more than %zu cells", p->what,
+		    p->lim->max_cells);
 		return;
 	}
 	if (len > p->lim->max_cell_bytes) {
@@ -237,12 +283,21 @@ bg_scalar(void *ctx, const char *s, size_t len, int is_string)
 		return (1);
 	switch (p->state) {
 	case BG_TOP:
-		bg_fail(p, "batchGet: not an object");
+		bg_fail(p, "%s: not an object", p->what);
 		break;
 	case BG_ROOT:
 		if (p->key == BG_KEY_VALUE_RANGES)
-			bg_fail(p, "batchGet: \"valueRanges\" is not an "
-			    "array");
+			bg_fail(p, "%s: \"valueRanges\" is not an array",
+			    p->what);
+		break;
+	case BG_ANSWER:
+	case BG_FILTERS:
+		break;		/* not ours; a wrong type reads as absent */
+	case BG_FILTER:
+		if (is_string && p->key == BG_KEY_A1_RANGE && !p->seen_a1) {
+			p->seen_a1 = 1;
+			bg_echo(p, s, len);
+		}
 		break;
 	case BG_RANGES:
 		bg_fail(p, "valueRanges[%zu]: not an object", p->out->nranges);
@@ -310,6 +365,12 @@ bg_key(void *ctx, const unsigned char *s, size_t len)
 		p->key = BG_KEY_DIMENSION;
 	else if (p->state == BG_RANGE && IS("values"))
 		p->key = BG_KEY_VALUES;
+	else if (p->state == BG_ANSWER && IS("valueRange"))
+		p->key = BG_KEY_VALUE_RANGE;
+	else if (p->state == BG_ANSWER && IS("dataFilters"))
+		p->key = BG_KEY_DATA_FILTERS;
+	else if (p->state == BG_FILTER && IS("a1Range"))
+		p->key = BG_KEY_A1_RANGE;
 #undef IS
 	return (1);
 }
@@ -333,7 +394,7 @@ bg_start(struct bg_parse *p, int array)
 	switch (p->state) {
 	case BG_TOP:
 		if (array)
-			bg_fail(p, "batchGet: not an object");
+			bg_fail(p, "%s: not an object", p->what);
 		else
 			p->state = BG_ROOT;
 		return (1);
@@ -341,8 +402,8 @@ bg_start(struct bg_parse *p, int array)
 		if (p->key != BG_KEY_VALUE_RANGES)
 			break;
 		if (!array || p->seen_ranges) {
-			bg_fail(p, "batchGet: \"valueRanges\" is not an "
-			    "array");
+			bg_fail(p, "%s: \"valueRanges\" is not an array",
+			    p->what);
 			return (1);
 		}
 		p->seen_ranges = 1;
@@ -355,6 +416,28 @@ bg_start(struct bg_parse *p, int array)
 		else
 			bg_open_range(p);
 		return (1);
+	case BG_ANSWER:
+		/* The first of each, of its type; the rest is not ours. */
+		if (p->key == BG_KEY_VALUE_RANGE && !array && !p->seen_range) {
+			p->seen_range = 1;
+			p->state = BG_RANGE;
+			return (1);
+		}
+		if (p->key == BG_KEY_DATA_FILTERS && array &&
+		    !p->seen_filters) {
+			p->seen_filters = 1;
+			p->state = BG_FILTERS;
+			return (1);
+		}
+		break;
+	case BG_FILTERS:
+		if (array)
+			break;
+		p->seen_a1 = 0;
+		p->state = BG_FILTER;
+		return (1);
+	case BG_FILTER:
+		break;
 	case BG_RANGE:
 		if (p->key != BG_KEY_VALUES)
 			break;
@@ -410,6 +493,19 @@ bg_end(void *ctx)
 			bg_fail(p, "valueRanges[%zu]: missing \"range\"",
 			    p->out->nranges - 1);
 		else
+			p->state = p->echo != NULL ? BG_ANSWER : BG_RANGES;
+		break;
+	case BG_FILTER:
+		p->state = BG_FILTERS;
+		break;
+	case BG_FILTERS:
+		p->state = BG_ANSWER;
+		break;
+	case BG_ANSWER:
+		if (!p->seen_range || !p->seen_filters)
+			bg_fail(p, "valueRanges[%zu]: no valueRange or "
+			    "dataFilters", p->out->nranges - 1);
+		else
 			p->state = BG_RANGES;
 		break;
 	case BG_RANGES:
@@ -449,10 +545,11 @@ static const yajl_callbacks	bg_callbacks = {
 	.yajl_end_array = bg_end,
 };
 
-int
-sheets_parse_batch_get(const char *body, size_t len,
+/* Either shape; echo is NULL for a batchGet reply. */
+static int
+bg_parse(const char *what, const char *body, size_t len,
     const struct sheets_limits *lim, struct sheets_value_ranges *out,
-    char *err, size_t errsz)
+    struct sheets_filter_echo *echo, char *err, size_t errsz)
 {
 	struct bg_parse	 p;
 	yajl_handle	 h;
@@ -461,8 +558,10 @@ sheets_parse_batch_get(const char *body, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
+	p.what = what;
 	p.lim = lim;
 	p.out = out;
+	p.echo = echo;
 	p.state = BG_TOP;
 	p.err = err;
 	p.errsz = errsz;
@@ -488,7 +587,41 @@ sheets_parse_batch_get(const char *body, size_t len,
 	yajl_free(h);
 	if (p.failed) {
 		sheets_value_ranges_free(out);
+		if (echo != NULL)
+			sheets_filter_echo_free(echo);
 		return (-1);
 	}
 	return (0);
+}
+
+int
+sheets_parse_batch_get(const char *body, size_t len,
+    const struct sheets_limits *lim, struct sheets_value_ranges *out,
+    char *err, size_t errsz)
+{
+	return (bg_parse("batchGet", body, len, lim, out, NULL, err, errsz));
+}
+
+int
+sheets_parse_filtered_reply(const char *body, size_t len,
+    const struct sheets_limits *lim, struct sheets_value_ranges *out,
+    struct sheets_filter_echo *echo, char *err, size_t errsz)
+{
+	memset(echo, 0, sizeof(*echo));
+	return (bg_parse("batchGetByDataFilter", body, len, lim, out, echo,
+	    err, errsz));
+}
+
+void
+sheets_filter_echo_free(struct sheets_filter_echo *echo)
+{
+	size_t	i, k;
+
+	for (i = 0; i < echo->nanswers; i++) {
+		for (k = 0; k < echo->answers[i].na1; k++)
+			free(echo->answers[i].a1[k]);
+		free(echo->answers[i].a1);
+	}
+	free(echo->answers);
+	memset(echo, 0, sizeof(*echo));
 }

@@ -895,19 +895,44 @@ sheets_get_spreadsheet(struct sheets_client *sc, uint64_t timeout_ms,
 	    cb, arg, err, errsz));
 }
 
+/* spreadsheets.batchUpdate with body (taken; NULL when it did not encode). */
+static uint64_t
+update_spreadsheet(struct sheets_client *sc, char *body, size_t len,
+    uint64_t timeout_ms, sheets_done_fn *cb, void *arg, char *err,
+    size_t errsz)
+{
+	if (body == NULL)
+		return (0);
+	return (op_submit(sc, SHEETS_CALL_UPDATE_SPREADSHEET, HTTP_CLIENT_POST,
+	    url_with(sc, ":batchUpdate"), body, len, timeout_ms, cb, arg, err,
+	    errsz));
+}
+
+uint64_t
+sheets_update_spreadsheet(struct sheets_client *sc,
+    const char *const *requests, size_t nrequests, uint64_t timeout_ms,
+    sheets_done_fn *cb, void *arg, char *err, size_t errsz)
+{
+	char	*body;
+	size_t	 len = 0;
+
+	body = sheets_encode_update_spreadsheet(requests, nrequests, &len,
+	    err, errsz);
+	return (update_spreadsheet(sc, body, len, timeout_ms, cb, arg, err,
+	    errsz));
+}
+
 uint64_t
 sheets_append_dimension(struct sheets_client *sc, long long sheet_id,
     enum sheets_dimension dim, unsigned int length, uint64_t timeout_ms,
     sheets_done_fn *cb, void *arg, char *err, size_t errsz)
 {
 	char	*body;
-	size_t	 len;
+	size_t	 len = 0;
 
-	if ((body = sheets_encode_append_dimension(sheet_id, dim, length,
-	    &len, err, errsz)) == NULL)
-		return (0);
-	return (op_submit(sc, SHEETS_CALL_UPDATE_SPREADSHEET, HTTP_CLIENT_POST,
-	    url_with(sc, ":batchUpdate"), body, len, timeout_ms, cb, arg, err,
+	body = sheets_encode_append_dimension(sheet_id, dim, length, &len, err,
+	    errsz);
+	return (update_spreadsheet(sc, body, len, timeout_ms, cb, arg, err,
 	    errsz));
 }
 

@@ -174,6 +174,14 @@ uint64_t	sheets_append(struct sheets_client *sc,
 uint64_t	sheets_get_spreadsheet(struct sheets_client *sc,
 		    uint64_t timeout_ms, sheets_done_fn *cb, void *arg,
 		    char *err, size_t errsz);
+/*
+ * spreadsheets.batchUpdate with requests, each a Request object in JSON
+ * (addSheet, appendDimension...): Google applies them all or none.
+ */
+uint64_t	sheets_update_spreadsheet(struct sheets_client *sc,
+		    const char *const *requests, size_t nrequests,
+		    uint64_t timeout_ms, sheets_done_fn *cb, void *arg,
+		    char *err, size_t errsz);
 /* spreadsheets.batchUpdate with one appendDimension request. */
 uint64_t	sheets_append_dimension(struct sheets_client *sc,
 		    long long sheet_id, enum sheets_dimension dim,

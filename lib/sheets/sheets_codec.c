@@ -44,9 +44,8 @@ format_number(double d, char *buf, size_t bufsz)
 	return (0);
 }
 
-/* Where a cell is, for error messages: "data[0] row 3 cell 7". */
+/* Where a cell of a write is, for error messages: "data[0] row 3 cell 7". */
 struct cell_pos {
-	const char	*list;		/* "data" or "valueRanges" */
 	size_t		 range;
 	size_t		 row;
 	size_t		 cell;
@@ -56,8 +55,8 @@ static void
 cell_error(char *err, size_t errsz, const struct cell_pos *pos,
     const char *msg)
 {
-	snprintf(err, errsz, "%s[%zu] row %zu cell %zu: %s", pos->list,
-	    pos->range, pos->row, pos->cell, msg);
+	snprintf(err, errsz, "data[%zu] row %zu cell %zu: %s", pos->range,
+	    pos->row, pos->cell, msg);
 }
 
 /* Writes one cell. */
@@ -119,7 +118,7 @@ gen_values(yajl_gen g, enum sheets_value_input input,
     const struct sheets_limits *lim, char *err, size_t errsz)
 {
 	const struct sheets_row	*row;
-	struct cell_pos		 pos = { "data", di, 0, 0 };
+	struct cell_pos		 pos = { di, 0, 0 };
 	size_t			 r, c;
 
 	if (d->nrows > lim->max_rows) {
@@ -280,6 +279,32 @@ fail:
 }
 
 char *
+sheets_encode_update_spreadsheet(const char *const *requests,
+    size_t nrequests, size_t *lenp, char *err, size_t errsz)
+{
+	size_t	len = sizeof("{\"requests\":[]}"), i, off;
+	char	*b;
+
+	if (nrequests == 0) {
+		snprintf(err, errsz, "spreadsheets.batchUpdate: no request");
+		return (NULL);
+	}
+	for (i = 0; i < nrequests; i++)
+		len += strlen(requests[i]) + 1;
+	if ((b = malloc(len)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return (NULL);
+	}
+	off = (size_t)snprintf(b, len, "{\"requests\":[");
+	for (i = 0; i < nrequests; i++)
+		off += (size_t)snprintf(b + off, len - off, "%s%s",
+		    i > 0 ? "," : "", requests[i]);
+	off += (size_t)snprintf(b + off, len - off, "]}");
+	*lenp = off;
+	return (b);
+}
+
+char *
 sheets_encode_append_dimension(long long sheet_id, enum sheets_dimension dim,
     unsigned int length, size_t *lenp, char *err, size_t errsz)
 {
@@ -320,124 +345,6 @@ dup_bounded(const char *s, size_t max)
 	if (strnlen(s, max + 1) > max)
 		return (NULL);
 	return (strdup(s));
-}
-
-/* One cell of a response as text; NULL with err set on failure. */
-static char *
-cell_text(yajl_val v, const struct sheets_limits *lim,
-    const struct cell_pos *pos, char *err, size_t errsz)
-{
-	const char	*s;
-	char		*out;
-
-	switch (v->type) {
-	case yajl_t_string:
-		s = v->u.string;
-		break;
-	case yajl_t_number:
-		s = YAJL_GET_NUMBER(v);
-		break;
-	case yajl_t_true:
-		s = "TRUE";
-		break;
-	case yajl_t_false:
-		s = "FALSE";
-		break;
-	case yajl_t_null:
-		s = "";
-		break;
-	default:
-		cell_error(err, errsz, pos, "not a scalar");
-		return (NULL);
-	}
-	if ((out = dup_bounded(s, lim->max_cell_bytes)) == NULL)
-		cell_error(err, errsz, pos, "too long or out of memory");
-	return (out);
-}
-
-static int
-parse_row(yajl_val v, const struct sheets_limits *lim, size_t vi, size_t ri,
-    struct sheets_value_row *row, char *err, size_t errsz)
-{
-	struct cell_pos	pos = { "valueRanges", vi, ri, 0 };
-	size_t		n, c;
-
-	if (!YAJL_IS_ARRAY(v)) {
-		snprintf(err, errsz, "valueRanges[%zu] row %zu: not an array",
-		    vi, ri);
-		return (-1);
-	}
-	n = v->u.array.len;
-	if (n > lim->max_cells_per_row) {
-		snprintf(err, errsz, "valueRanges[%zu] row %zu: more than %zu "
-		    "cells", vi, ri, lim->max_cells_per_row);
-		return (-1);
-	}
-	if (n > 0 && (row->cells = calloc(n, sizeof(*row->cells))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (c = 0; c < n; c++) {
-		pos.cell = c;
-		row->cells[c] = cell_text(v->u.array.values[c], lim, &pos,
-		    err, errsz);
-		if (row->cells[c] == NULL)
-			return (-1);
-		row->ncells = c + 1;
-	}
-	return (0);
-}
-
-int
-sheets_parse_value_range(yajl_val v, const struct sheets_limits *lim,
-    size_t vi, struct sheets_value_range *vr, char *err, size_t errsz)
-{
-	const char	*range, *dim;
-	yajl_val	 values;
-	size_t		 n, r;
-
-	range = json_tree_string(v, "range");
-	if (range == NULL) {
-		snprintf(err, errsz, "valueRanges[%zu]: missing \"range\"", vi);
-		return (-1);
-	}
-	if ((vr->range = dup_bounded(range, SHEETS_RANGE_MAX_BYTES)) == NULL) {
-		snprintf(err, errsz, "valueRanges[%zu]: range too long", vi);
-		return (-1);
-	}
-	dim = json_tree_string(v, "majorDimension");
-	if (dim != NULL && strcmp(dim, "ROWS") != 0) {
-		snprintf(err, errsz, "valueRanges[%zu]: majorDimension is not "
-		    "ROWS", vi);
-		return (-1);
-	}
-
-	/* No "values" at all is how the API says "no data in the range". */
-	if ((values = json_tree_get(v, "values", yajl_t_any)) == NULL)
-		return (0);
-	if (!YAJL_IS_ARRAY(values)) {
-		snprintf(err, errsz, "valueRanges[%zu]: \"values\" is not an "
-		    "array", vi);
-		return (-1);
-	}
-	n = values->u.array.len;
-	if (n > lim->max_rows) {
-		snprintf(err, errsz, "valueRanges[%zu]: more than %zu rows",
-		    vi, lim->max_rows);
-		return (-1);
-	}
-	if (n > 0 && (vr->rows = calloc(n, sizeof(*vr->rows))) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return (-1);
-	}
-	for (r = 0; r < n; r++) {
-		/* Count the row first so a partial one is freed too. */
-		vr->nrows = r + 1;
-		if (parse_row(values->u.array.values[r], lim, vi, r,
-		    &vr->rows[r], err, errsz) == -1)
-			return (-1);
-	}
-	return (0);
 }
 
 void

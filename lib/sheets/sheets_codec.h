@@ -5,8 +5,10 @@
  *	values.batchUpdate	sheets_encode_batch_update / _parse_batch_update
  *	values.append		sheets_encode_append / sheets_parse_append
  *	values.batchGet		sheets_parse_batch_get
+ *	values.batchGetByDataFilter sheets_parse_filtered_reply
  *	spreadsheets.get	sheets_parse_spreadsheet
- *	spreadsheets.batchUpdate sheets_encode_append_dimension
+ *	spreadsheets.batchUpdate sheets_encode_update_spreadsheet,
+ *				sheets_encode_append_dimension
  *
  * Everything read from a response is bounded by a struct sheets_limits, so
  * a runaway sheet fails cleanly instead of exhausting a worker's memory.
@@ -103,6 +105,13 @@ char	*sheets_encode_append(enum sheets_value_input input,
 	    const struct sheets_range_data *data,
 	    const struct sheets_limits *lim, size_t *lenp, char *err,
 	    size_t errsz);
+/*
+ * {"requests":[r0,r1,...]}: the requests are JSON objects already (any
+ * Request spreadsheets.batchUpdate takes: addSheet, appendDimension...),
+ * copied as they are.
+ */
+char	*sheets_encode_update_spreadsheet(const char *const *requests,
+	    size_t nrequests, size_t *lenp, char *err, size_t errsz);
 /* {"requests":[{"appendDimension":{sheetId, dimension, length}}]} */
 char	*sheets_encode_append_dimension(long long sheet_id,
 	    enum sheets_dimension dim, unsigned int length, size_t *lenp,
@@ -138,13 +147,26 @@ int	sheets_parse_batch_get(const char *body, size_t len,
 	    const struct sheets_limits *lim, struct sheets_value_ranges *out,
 	    char *err, size_t errsz);
 /*
- * One ValueRange object of a parsed response (a yajl_val) into vr; vi
- * names it in errors.  For the other read forms (sheets_data_filter.h).
+ * The reply of values.batchGetByDataFilter as it came, parsed by the same
+ * streaming parser with the same limits: answer i's value range is
+ * out->ranges[i], and echo->answers[i] holds the a1Range of each data
+ * filter it says it matched.  sheets_data_filter.h puts the answers back
+ * in request order.  On failure both are left empty.
  */
-struct yajl_val_s;
-int	sheets_parse_value_range(struct yajl_val_s *v,
-	    const struct sheets_limits *lim, size_t vi,
-	    struct sheets_value_range *vr, char *err, size_t errsz);
+struct sheets_filter_answer {
+	char	**a1;
+	size_t	  na1;
+};
+
+struct sheets_filter_echo {
+	struct sheets_filter_answer	*answers;
+	size_t				 nanswers;
+};
+
+int	sheets_parse_filtered_reply(const char *body, size_t len,
+	    const struct sheets_limits *lim, struct sheets_value_ranges *out,
+	    struct sheets_filter_echo *echo, char *err, size_t errsz);
+void	sheets_filter_echo_free(struct sheets_filter_echo *echo);
 void	sheets_value_ranges_free(struct sheets_value_ranges *vrs);
 void	sheets_value_range_clear(struct sheets_value_range *vr);
 

@@ -7,7 +7,6 @@
 
 #include <yajl/yajl_gen.h>
 
-#include "json_tree.h"
 #include "sheets_data_filter.h"
 
 #define GEN_OK(x)	((x) == yajl_gen_status_ok)
@@ -100,34 +99,27 @@ request_index(const char *const *ranges, size_t nranges, const char *filled,
 	return (-1);
 }
 
-/* Puts the i-th answer at the index of every range its filters name. */
+/*
+ * Puts answer i (parsed into *vr) at the index of every range its filters
+ * name: moved to the first, copied to the others.
+ */
 static int
-take_answer(yajl_val el, size_t i, const struct sheets_limits *lim,
+take_answer(struct sheets_value_range *vr,
+    const struct sheets_filter_answer *a, size_t i,
     const char *const *ranges, size_t nranges, char *filled,
     struct sheets_value_ranges *out, char *err, size_t errsz)
 {
-	yajl_val	 vr, dfs;
-	const char	*a1;
-	size_t		 j;
-	long		 k, first = -1;
+	size_t	j;
+	long	k, first = -1;
 
-	vr = json_tree_get(el, "valueRange", yajl_t_object);
-	dfs = json_tree_get(el, "dataFilters", yajl_t_array);
-	if (vr == NULL || dfs == NULL) {
-		snprintf(err, errsz, "valueRanges[%zu]: no valueRange or "
-		    "dataFilters", i);
-		return (-1);
-	}
-	for (j = 0; j < dfs->u.array.len; j++) {
-		a1 = json_tree_string(dfs->u.array.values[j], "a1Range");
-		if (a1 == NULL || (k = request_index(ranges, nranges, filled,
-		    a1)) == -1)
+	for (j = 0; j < a->na1; j++) {
+		if ((k = request_index(ranges, nranges, filled,
+		    a->a1[j])) == -1)
 			continue;
 		filled[k] = 1;
 		if (first == -1) {
-			if (sheets_parse_value_range(vr, lim, i,
-			    &out->ranges[k], err, errsz) == -1)
-				return (-1);
+			out->ranges[k] = *vr;
+			memset(vr, 0, sizeof(*vr));
 			first = k;
 		} else if (value_range_copy(&out->ranges[k],
 		    &out->ranges[first]) == -1) {
@@ -148,29 +140,20 @@ sheets_parse_batch_get_by_filter(const char *body, size_t len,
     const struct sheets_limits *lim, const char *const *ranges,
     size_t nranges, struct sheets_value_ranges *out, char *err, size_t errsz)
 {
-	yajl_val	 root, vrs;
-	char		*filled = NULL;
-	size_t		 n, i;
+	struct sheets_value_ranges	answers;
+	struct sheets_filter_echo	echo;
+	char				*filled = NULL;
+	size_t				 i;
 
 	memset(out, 0, sizeof(*out));
-	if ((root = json_tree_parse(body, len, err, errsz)) == NULL)
-		return (-1);
-	if (!YAJL_IS_OBJECT(root)) {
-		snprintf(err, errsz, "batchGetByDataFilter: not an object");
-		goto fail;
-	}
-	vrs = json_tree_get(root, "valueRanges", yajl_t_any);
-	if (vrs != NULL && !YAJL_IS_ARRAY(vrs)) {
-		snprintf(err, errsz, "batchGetByDataFilter: \"valueRanges\" "
-		    "is not an array");
-		goto fail;
-	}
-	n = vrs != NULL ? vrs->u.array.len : 0;
-	if (n > lim->max_ranges || nranges > lim->max_ranges) {
+	if (nranges > lim->max_ranges) {
 		snprintf(err, errsz, "batchGetByDataFilter: more than %zu "
 		    "value ranges", lim->max_ranges);
-		goto fail;
+		return (-1);
 	}
+	if (sheets_parse_filtered_reply(body, len, lim, &answers, &echo, err,
+	    errsz) == -1)
+		return (-1);
 	if (nranges > 0 && ((out->ranges = calloc(nranges,
 	    sizeof(*out->ranges))) == NULL ||
 	    (filled = calloc(nranges, 1)) == NULL)) {
@@ -178,14 +161,9 @@ sheets_parse_batch_get_by_filter(const char *body, size_t len,
 		goto fail;
 	}
 	out->nranges = nranges;
-	for (i = 0; i < n; i++) {
-		if (!YAJL_IS_OBJECT(vrs->u.array.values[i])) {
-			snprintf(err, errsz, "valueRanges[%zu]: not an object",
-			    i);
-			goto fail;
-		}
-		if (take_answer(vrs->u.array.values[i], i, lim, ranges,
-		    nranges, filled, out, err, errsz) == -1)
+	for (i = 0; i < answers.nranges; i++) {
+		if (take_answer(&answers.ranges[i], &echo.answers[i], i,
+		    ranges, nranges, filled, out, err, errsz) == -1)
 			goto fail;
 	}
 	for (i = 0; i < nranges; i++) {
@@ -196,12 +174,14 @@ sheets_parse_batch_get_by_filter(const char *body, size_t len,
 		}
 	}
 	free(filled);
-	yajl_tree_free(root);
+	sheets_value_ranges_free(&answers);
+	sheets_filter_echo_free(&echo);
 	return (0);
 
 fail:
 	free(filled);
-	yajl_tree_free(root);
+	sheets_value_ranges_free(&answers);
+	sheets_filter_echo_free(&echo);
 	sheets_value_ranges_free(out);
 	return (-1);
 }

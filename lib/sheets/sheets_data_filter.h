@@ -27,7 +27,9 @@ char	*sheets_encode_batch_get_by_filter(const char *const *ranges,
 
 /*
  * Fills out with one value range per requested range, in request order;
- * fails unless every range was answered and every answer names one.
+ * fails unless every range was answered and every answer names one.  The
+ * reply is read by the batchGet's streaming parser, with its limits
+ * (sheets_parse_filtered_reply() in sheets_codec.h).
  */
 int	sheets_parse_batch_get_by_filter(const char *body, size_t len,
 	    const struct sheets_limits *lim, const char *const *ranges,

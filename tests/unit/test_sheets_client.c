@@ -1046,6 +1046,41 @@ test_writes(void **state)
 	assert_int_equal(fx->fake.tokens_issued, 1);
 }
 
+/* Any list of requests in one spreadsheets.batchUpdate (the migrations'). */
+static void
+test_update_spreadsheet(void **state)
+{
+	struct fixture	*fx = *state;
+	const char	*req[] = {
+		"{\"addSheet\":{\"properties\":{\"title\":\"_m\"}}}",
+		"{\"appendDimension\":{\"sheetId\":0,\"dimension\":"
+		    "\"COLUMNS\",\"length\":4}}",
+	};
+	struct outcome	 o;
+	char		 err[128];
+
+	memset(&o, 0, sizeof(o));
+	make_client(fx, 1);
+	script(&fx->fake, 200, "{\"spreadsheetId\":\"x\",\"replies\":"
+	    "[{},{}]}");
+	assert_int_not_equal(sheets_update_spreadsheet(fx->sc, req, 2, 5000,
+	    record, &o, err, sizeof(err)), 0);
+	run_until(fx, &o.calls, 1, 5000);
+	if (o.class != SHEETS_OK)
+		fail_msg("%s", o.error);
+	assert_string_equal(fx->fake.log[0].method, "POST");
+	assert_string_equal(fx->fake.log[0].target,
+	    "/v4/spreadsheets/sheet%20id%2F1:batchUpdate");
+	assert_string_equal(fx->fake.log[0].body, "{\"requests\":["
+	    "{\"addSheet\":{\"properties\":{\"title\":\"_m\"}}},"
+	    "{\"appendDimension\":{\"sheetId\":0,\"dimension\":"
+	    "\"COLUMNS\",\"length\":4}}]}");
+	outcome_free(&o);
+	/* No request: nothing to send. */
+	assert_int_equal(sheets_update_spreadsheet(fx->sc, req, 0, 5000,
+	    record, &o, err, sizeof(err)), 0);
+}
+
 static void
 test_bad_arguments(void **state)
 {
@@ -1157,6 +1192,7 @@ main(void)
 		T(test_token_endpoint_down_then_up),
 		T(test_token_never_comes),
 		T(test_writes),
+		T(test_update_spreadsheet),
 		T(test_bad_arguments),
 		T(test_cancel_and_free),
 		T(test_without_key),

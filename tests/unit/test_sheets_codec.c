@@ -219,6 +219,32 @@ test_append_dimension_body(void **state)
 	    &len, err, sizeof(err)));
 }
 
+/* The migrations' requests go out as they are, in one body. */
+static void
+test_update_spreadsheet_body(void **state)
+{
+	const char	*req[] = {
+		"{\"addSheet\":{\"properties\":{\"title\":\"M\"}}}",
+		"{\"appendDimension\":{\"sheetId\":0,\"dimension\":"
+		    "\"COLUMNS\",\"length\":4}}",
+	};
+	char		 err[128], *body;
+	size_t		 len;
+
+	(void)state;
+	body = sheets_encode_update_spreadsheet(req, 2, &len, err,
+	    sizeof(err));
+	assert_encodes(body, len, "{\"requests\":[{\"addSheet\":"
+	    "{\"properties\":{\"title\":\"M\"}}},{\"appendDimension\":"
+	    "{\"sheetId\":0,\"dimension\":\"COLUMNS\",\"length\":4}}]}");
+	body = sheets_encode_update_spreadsheet(req, 1, &len, err,
+	    sizeof(err));
+	assert_encodes(body, len, "{\"requests\":[{\"addSheet\":"
+	    "{\"properties\":{\"title\":\"M\"}}}]}");
+	assert_null(sheets_encode_update_spreadsheet(req, 0, &len, err,
+	    sizeof(err)));
+}
+
 static int
 parse_batch_get(const char *body, const struct sheets_limits *lim,
     struct sheets_value_ranges *vrs, char *err, size_t errsz)
@@ -561,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_append_body),
 		cmocka_unit_test(test_encode_rejects),
 		cmocka_unit_test(test_append_dimension_body),
+		cmocka_unit_test(test_update_spreadsheet_body),
 		cmocka_unit_test(test_parse_batch_get),
 		cmocka_unit_test(test_parse_batch_get_rejects),
 		cmocka_unit_test(test_parse_batch_get_streaming),

@@ -124,6 +124,64 @@ test_bad_answers(void **state)
 	    ranges, 1, &vrs, err, sizeof(err)), -1);
 }
 
+/*
+ * The reply is read by the batchGet's streaming parser: members in any
+ * order, what is not ours skipped, a filter that names no a1Range or the
+ * wrong type of one ignored, and the batchGet's limits on every answer.
+ */
+static void
+test_streamed_like_batch_get(void **state)
+{
+	const struct sheets_limits	few_cells = { 64, 10, 10, 100, 2 };
+	struct sheets_value_ranges	vrs;
+	char				err[128];
+
+	(void)state;
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":["
+	    "{\"dataFilters\":[7,[],{\"gridRange\":{}},{\"a1Range\":5},"
+	    "{\"a1Range\":\"Operaciones!C1\",\"a1Range\":\"Other!A1\"}],"
+	    "\"extra\":{\"values\":[[1]]},\"valueRange\":{\"range\":\"x\","
+	    "\"values\":[[1.50,true,null]]}}]}"), &limits, ranges, 1, &vrs,
+	    err, sizeof(err)), 0);
+	assert_int_equal(vrs.nranges, 1);
+	assert_string_equal(vrs.ranges[0].range, "x");
+	assert_int_equal(vrs.ranges[0].rows[0].ncells, 3);
+	assert_string_equal(vrs.ranges[0].rows[0].cells[0], "1.50");
+	assert_string_equal(vrs.ranges[0].rows[0].cells[1], "TRUE");
+	assert_string_equal(vrs.ranges[0].rows[0].cells[2], "");
+	sheets_value_ranges_free(&vrs);
+
+	/* A valueRange that is not an object is no valueRange. */
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":["
+	    "{\"valueRange\":[],\"dataFilters\":[{\"a1Range\":"
+	    "\"Operaciones!C1\"}]}]}"), &limits, ranges, 1, &vrs, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "valueRanges[0]: no valueRange or "
+	    "dataFilters");
+	/* The batchGet's errors, named for this call. */
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("[]"), &limits,
+	    ranges, 1, &vrs, err, sizeof(err)), -1);
+	assert_string_equal(err, "batchGetByDataFilter: not an object");
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":"
+	    "{}}"), &limits, ranges, 1, &vrs, err, sizeof(err)), -1);
+	assert_string_equal(err, "batchGetByDataFilter: \"valueRanges\" is "
+	    "not an array");
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":["
+	    MATCH("Operaciones!C1", "a") "," MATCH("Operaciones!C1", "b") ","
+	    MATCH("Operaciones!C1", "c") "]}"), &few_cells, ranges, 1, &vrs,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "batchGetByDataFilter: more than 2 cells");
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":["
+	    "{\"valueRange\":{\"values\":[]},\"dataFilters\":[]}]}"),
+	    &limits, ranges, 1, &vrs, err, sizeof(err)), -1);
+	assert_string_equal(err, "valueRanges[0]: missing \"range\"");
+	assert_int_equal(sheets_parse_batch_get_by_filter(S("{\"valueRanges\":["
+	    MATCH("Operaciones!C1", "a") "]"), &limits, ranges, 1, &vrs, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "invalid JSON"));
+	assert_null(vrs.ranges);
+}
+
 int
 main(void)
 {
@@ -132,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_body_refuses_bad_utf8),
 		cmocka_unit_test(test_answers_in_request_order),
 		cmocka_unit_test(test_bad_answers),
+		cmocka_unit_test(test_streamed_like_batch_get),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
