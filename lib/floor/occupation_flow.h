@@ -25,11 +25,11 @@
 struct occ_flow_deps {
 	struct io_loop		*loop;		/* its clock dates deadlines */
 	struct redis_pool	*pool;
-	struct sheets_cache	*cache;		/* Operaciones, workers, roles */
+	struct sheets_cache	*cache;		/* Operaciones, Trabajadores */
 	struct group_commit	*commit;
 	struct event_log_config	 events;	/* where events are published */
 	const char		*operaciones;	/* HOJA_OPERACIONES_NOMBRE */
-	uint64_t		 redis_timeout_ms;	/* REDIS_SOCKET_TIMEOUT */
+	uint64_t		 redis_timeout_ms; /* REDIS_SOCKET_TIMEOUT */
 	int			 require_lock_token;	/* REQUIRE_LOCK_TOKEN */
 	struct occupation_stats	*stats;		/* this worker's counters */
 	struct log_sink		 log;

@@ -22,7 +22,7 @@ struct reconciler_deps {
 	struct sheets_cache	*cache;
 	/* The lease's value, naming who runs a pass: "zeues:<inst>:w1". */
 	char			 holder[RECONCILER_HOLDER_MAX];
-	uint64_t		 redis_timeout_ms;	/* REDIS_SOCKET_TIMEOUT */
+	uint64_t		 redis_timeout_ms; /* REDIS_SOCKET_TIMEOUT */
 	uint64_t		 sheets_timeout_ms;	/* the fresh read */
 	uint64_t		 interval_ms;	/* RECONCILE_INTERVAL_SECONDS */
 	uint64_t		 grace_ms;	/* RECONCILE_GRACE_SECONDS */

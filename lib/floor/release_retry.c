@@ -113,8 +113,8 @@ release_retry_tick(struct release_retry *rr, uint64_t now)
 		if (p->op != NULL || now < p->next_ms)
 			continue;
 		if (now >= p->until_ms) {
-			log_sink_printf(rr->log, LOG_LEVEL_WARNING, "%s: gave up "
-			    "releasing the lock of a failed change; "
+			log_sink_printf(rr->log, LOG_LEVEL_WARNING, "%s: gave "
+			    "up releasing the lock of a failed change; "
 			    "reconciliation will clear it", p->tag);
 			TAILQ_REMOVE(&rr->pending, p, entry);
 			free(p);
