@@ -15,7 +15,6 @@
 #include <curl/curl.h>
 #include <kore/seccomp.h>
 
-#include "occupation_job.h"
 #include "parent_watch.h"
 #include "service_account.h"
 #include "sheet_dates.h"
@@ -211,8 +210,6 @@ worker_tick(void *arg, u_int64_t now)
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
 	sse_glue_tick(ms);
-	reconcile_tick(ms);
-	occ_job_tick(ms);
 	kore_io_loop_reap();
 }
 
@@ -284,8 +281,6 @@ kore_worker_configure(void)
 void
 kore_worker_teardown(void)
 {
-	reconcile_stop();
-	occ_job_stop();
 	redis_snapshot_stop();
 	sheets_glue_stop();
 	/* It cancels history fetches that run on the pool. */

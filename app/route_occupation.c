@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "json_out.h"
-#include "occupation_job.h"
+#include "occupation_flow.h"
 #include "occupation_request.h"
 #include "zeues.h"
 
@@ -181,8 +181,8 @@ occupation_route(struct http_request *req, enum http_route route,
 	req->onfree = call_onfree;
 
 	for (i = 0; i < call->n; i++) {
-		call->jobs[i] = occ_job_new(action, r.op, call->batch ?
-		    r.tags[i] : r.tag_spool, r.worker_id,
+		call->jobs[i] = occ_job_new(zw.flow, action, r.op,
+		    call->batch ? r.tags[i] : r.tag_spool, r.worker_id,
 		    http_redis_deadline(0));
 		if (call->jobs[i] == NULL)
 			break;

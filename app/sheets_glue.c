@@ -9,6 +9,8 @@
 
 #include "group_commit.h"
 #include "metadata_log.h"
+#include "occupation_flow.h"
+#include "reconciler.h"
 #include "service_account.h"
 #include "sheets_cache.h"
 #include "sheets_client.h"
@@ -27,6 +29,55 @@ static uint64_t	probe_next_ms;
 static uint64_t	probe_started_ms;
 static uint64_t	probe_call;
 static uint64_t	cache_refreshes_seen;	/* refreshes ended, published */
+
+static void
+zlog_sink(void *arg, enum log_level level, const char *line)
+{
+	(void)arg;
+	zlog(level, "%s", line);
+}
+
+/* The occupation flow and the reconciler on this worker's clients. */
+static int
+floor_start(char *err, size_t errlen)
+{
+	struct occ_flow_deps	fd;
+	struct reconciler_deps	rd;
+
+	memset(&fd, 0, sizeof(fd));
+	fd.loop = zw.loop;
+	fd.pool = zw.pool;
+	fd.cache = zw.cache;
+	fd.commit = zw.commit;
+	event_log_config_default(&fd.events);
+	fd.operaciones = zeues_sheets.operaciones;
+	fd.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
+	fd.require_lock_token = zeues_cfg.require_lock_token;
+	fd.stats = &zw.stats->occupation;
+	fd.log.fn = zlog_sink;
+	if ((zw.flow = occ_flow_new(&fd)) == NULL) {
+		snprintf(err, errlen, "cannot create the occupation flow");
+		return (-1);
+	}
+
+	memset(&rd, 0, sizeof(rd));
+	rd.loop = zw.loop;
+	rd.pool = zw.pool;
+	rd.cache = zw.cache;
+	snprintf(rd.holder, sizeof(rd.holder), "%sw%d", zw.client_prefix,
+	    zw.id);
+	rd.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
+	rd.sheets_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	rd.interval_ms = (uint64_t)zeues_cfg.reconcile_interval_ms;
+	rd.grace_ms = (uint64_t)zeues_cfg.reconcile_grace_ms;
+	rd.stats = &zw.stats->occupation;
+	rd.log.fn = zlog_sink;
+	if ((zw.reconciler = reconciler_new(&rd)) == NULL) {
+		snprintf(err, errlen, "cannot create the reconciler");
+		return (-1);
+	}
+	return (0);
+}
 
 int
 sheets_glue_start(char *err, size_t errlen)
@@ -89,7 +140,7 @@ sheets_glue_start(char *err, size_t errlen)
 	gc.applied_arg = zw.cache;
 	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,
 	    zw.loop, err, errlen);
-	if (zw.commit == NULL)
+	if (zw.commit == NULL || floor_start(err, errlen) == -1)
 		return (-1);
 	probe_next_ms = kore_io_loop_now();
 	return (0);
@@ -99,11 +150,15 @@ sheets_glue_start(char *err, size_t errlen)
 void
 sheets_glue_stop(void)
 {
+	reconciler_free(zw.reconciler);
+	occ_flow_free(zw.flow);
 	group_commit_free(zw.commit);
 	sheets_cache_free(zw.cache);
 	metadata_log_free(zw.metadata);
 	sheets_limiter_free(zw.limiter);
 	sheets_client_free(zw.sheets);
+	zw.reconciler = NULL;
+	zw.flow = NULL;
 	zw.commit = NULL;
 	zw.cache = NULL;
 	zw.metadata = NULL;
@@ -213,6 +268,8 @@ sheets_glue_tick(uint64_t now)
 	sheets_limiter_tick(zw.limiter, now);
 	sheets_cache_tick(zw.cache, now);
 	group_commit_tick(zw.commit, now);
+	reconciler_tick(zw.reconciler, now);
+	occ_flow_tick(zw.flow, now);
 	if (zw.id == 1)
 		probe(now);
 	publish_cache_health(now);

@@ -37,6 +37,8 @@ struct zeues_worker {
 	struct sheets_cache	*cache;		/* Operaciones, Trabajadores, Roles */
 	struct metadata_log	*metadata;	/* read along with the cache */
 	struct group_commit	*commit;	/* row changes + audit rows */
+	struct occ_flow		*flow;		/* occupation actions */
+	struct reconciler	*reconciler;	/* locks in line with Sheets */
 	struct worker_stats	*stats;
 };
 
@@ -140,7 +142,10 @@ uint64_t			 redis_snapshot_age_ms(
 				    const struct redis_snapshot *);
 void				 redis_snapshot_stop(void);
 
-/* sheets_glue.c: the worker's Sheets client and the shared health probe. */
+/*
+ * sheets_glue.c: the worker's Sheets client, the shared health probe, and
+ * what needs Sheets: the occupation flow and the reconciler.
+ */
 int	sheets_glue_start(char *err, size_t errlen);
 void	sheets_glue_stop(void);
 void	sheets_glue_tick(uint64_t now_ms);
@@ -155,10 +160,6 @@ void	sse_glue_stop(void);
 void	sse_glue_event(const char *payload, size_t len);
 void	sse_glue_resubscribed(void);
 void	sse_glue_tick(uint64_t now_ms);
-
-/* reconcile.c: Redis locks brought in line with Sheets. */
-void	reconcile_tick(uint64_t now_ms);
-void	reconcile_stop(void);
 
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);

@@ -7,18 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "migrate.h"
 #include "sheet_table.h"
 
 #define NAME_MAX	128
 #define METADATA_ROWS	1000
 
-static const char *const	metadata_header[] = {
-	"ID", "Timestamp", "Evento_Tipo", "TAG_SPOOL", "Worker_ID",
-	"Worker_Nombre", "Operacion", "Accion", "Fecha_Operacion",
-	"Metadata_JSON", "N_UNION",
-};
-#define NHEADER		(sizeof(metadata_header) / sizeof(metadata_header[0]))
+#define NHEADER		((size_t)AUDIT_COLUMNS)
 
 static int
 same_header(const char *a, const char *b)
@@ -36,6 +32,7 @@ plan_metadata(const struct wb_state *st, struct plan *p, char *err,
 {
 	const struct sheets_value_range	*hdr = &st->metadata_header;
 	const struct sheets_sheet	*sh;
+	const char			*header[AUDIT_COLUMNS];
 	size_t				 c, used = 0;
 
 	sh = sheets_spreadsheet_find(&st->sheets, st->metadata);
@@ -52,12 +49,12 @@ plan_metadata(const struct wb_state *st, struct plan *p, char *err,
 		}
 		for (c = 0; c < used; c++) {
 			if (c >= NHEADER || !same_header(wb_header_cell(hdr, c),
-			    metadata_header[c])) {
+			    audit_header(c))) {
 				snprintf(err, errsz, "'%s' has another header: "
 				    "column %zu is '%.64s', expected '%s'; "
 				    "fix it by hand", st->metadata, c + 1,
 				    wb_header_cell(hdr, c), c < NHEADER ?
-				    metadata_header[c] : "nothing");
+				    audit_header(c) : "nothing");
 				return (-1);
 			}
 		}
@@ -71,8 +68,9 @@ plan_metadata(const struct wb_state *st, struct plan *p, char *err,
 		    NHEADER) == -1))
 			return (-1);
 	}
-	if (plan_write_row(p, st->metadata, 1, 1, metadata_header,
-	    NHEADER) == -1)
+	for (c = 0; c < NHEADER; c++)
+		header[c] = audit_header(c);
+	if (plan_write_row(p, st->metadata, 1, 1, header, NHEADER) == -1)
 		return (-1);
 	return (plan_step(p, "write the header ID..N_UNION to '%s'!A1:K1",
 	    st->metadata));

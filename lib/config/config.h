@@ -9,18 +9,12 @@
 #include <stddef.h>
 
 #include "bearer_token.h"
+#include "log_sink.h"
 #include "redis_url.h"
 #include "sheet_dates.h"
 
 #define CONFIG_ORIGINS_MAX	16
 #define CONFIG_ORIGIN_LEN	256
-
-enum log_level {
-	LOG_LEVEL_ERROR,
-	LOG_LEVEL_WARNING,
-	LOG_LEVEL_INFO,
-	LOG_LEVEL_DEBUG,
-};
 
 struct zeues_config {
 	char		environment[32];	/* ENVIRONMENT */

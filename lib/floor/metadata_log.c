@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "a1.h"
+#include "audit.h"
 #include "metadata_log.h"
 #include "sheet_table.h"
 #include "sheets_cache.h"
@@ -12,13 +13,13 @@
 #include "strmap.h"
 
 /*
- * K: data.md's Metadata columns are A..K.  Reading past the grid is an
- * error in Sheets, and rows are read open-ended for the same reason.
+ * The audit row's last column (K): reading past the grid is an error in
+ * Sheets, and rows are read open-ended for the same reason.
  */
-#define LAST_COLUMN	11
+#define LAST_COLUMN	AUDIT_COLUMNS
 #define NO_ROW		((size_t)-1)
 
-/* The header of each cell a history reads, in struct history_event order. */
+/* The column of each cell a history reads, in struct history_event order. */
 enum md_field {
 	MD_TIMESTAMP,
 	MD_EVENTO_TIPO,
@@ -29,9 +30,9 @@ enum md_field {
 	MD_FIELDS,
 };
 
-static const char *const field_header[MD_FIELDS] = {
-	"Timestamp", "Evento_Tipo", "Worker_ID", "Worker_Nombre", "Operacion",
-	"Accion",
+static const enum audit_column field_column[MD_FIELDS] = {
+	AUDIT_TIMESTAMP, AUDIT_EVENTO_TIPO, AUDIT_WORKER_ID,
+	AUDIT_WORKER_NOMBRE, AUDIT_OPERACION, AUDIT_ACCION,
 };
 
 /* One audit row: its number, its cells in one block, its tag's chain. */
@@ -258,10 +259,11 @@ metadata_log_ingest(struct metadata_log *ml,
 	if (header->nrows == 0)
 		return (-1);
 	h = &header->rows[0];
-	(void)sheet_header_normalize("TAG_SPOOL", tag, sizeof(tag));
+	(void)sheet_header_normalize(audit_header(AUDIT_TAG_SPOOL), tag,
+	    sizeof(tag));
 	for (k = 0; k < MD_FIELDS; k++) {
-		(void)sheet_header_normalize(field_header[k], want[k],
-		    sizeof(want[k]));
+		(void)sheet_header_normalize(audit_header(field_column[k]),
+		    want[k], sizeof(want[k]));
 		col[k] = -1;
 	}
 	for (c = 0; c < h->ncells; c++) {

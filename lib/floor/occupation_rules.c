@@ -19,12 +19,6 @@ static const char *const action_names[OCC_ACTION_COUNT] = {
 	[OCC_CANCELAR] = "CANCELAR",
 };
 
-static const char *const audit_headers[OCC_AUDIT_COLUMNS] = {
-	"ID", "Timestamp", "Evento_Tipo", "TAG_SPOOL", "Worker_ID",
-	"Worker_Nombre", "Operacion", "Accion", "Fecha_Operacion",
-	"Metadata_JSON", "N_UNION",
-};
-
 /* Spanish verbs for "No puedes %s el spool". */
 static const char *const action_verbs[OCC_ACTION_COUNT] = {
 	[OCC_TOMAR] = "tomar",
@@ -185,12 +179,12 @@ audit_text(char out[AUDIT_TEXT_MAX], const char *src)
  * most doubles them (\" and \\); keys and punctuation take under 100.
  */
 _Static_assert(2 * (4 * (AUDIT_TEXT_MAX - 1) + SPOOL_DETALLE_MAX - 1) + 100 <=
-    OCC_METADATA_JSON_MAX, "Metadata_JSON could be cut short");
+    AUDIT_METADATA_JSON_MAX, "Metadata_JSON could be cut short");
 
 static void
 audit_json(struct decision *d, const char *fecha_ocupacion)
 {
-	struct occ_audit	*a = &d->out->audit;
+	struct audit_record	*a = &d->out->audit;
 	yajl_gen		 g;
 	const char		*text;
 	char			 buf[AUDIT_TEXT_MAX];
@@ -236,7 +230,7 @@ finish(struct decision *d, const char *evento_tipo, const char *event_type,
 {
 	const struct occ_input	*in = d->in;
 	struct occ_outcome	*o = d->out;
-	struct occ_audit	*a = &o->audit;
+	struct audit_record	*a = &o->audit;
 	struct occ_event	*ev = &o->event;
 	char			 ts[SHEET_TIMESTAMP_LEN];
 
@@ -352,7 +346,8 @@ tomar_reparacion(struct decision *d)
 	o->expect_occupant = d->st.occupied ? d->st.occupant_id : 0;
 	(void)snprintf(o->message, sizeof(o->message),
 	    "Spool %s tomado por %s para reparación", d->tag, d->label);
-	finish(d, "TOMAR_REPARACION", "TOMAR_REPARACION", &d->in->now->local,
+	finish(d, audit_event_name(AUDIT_TOMAR_REPARACION), "TOMAR_REPARACION",
+	    &d->in->now->local,
 	    since);
 }
 
@@ -428,7 +423,8 @@ tomar(struct decision *d)
 	o->expect_occupant = d->st.occupied ? d->st.occupant_id : 0;
 	(void)snprintf(o->message, sizeof(o->message), "Spool %s tomado por %s",
 	    d->tag, d->label);
-	finish(d, "TOMAR_SPOOL", "TOMAR", &in->now->local, since);
+	finish(d, audit_event_name(AUDIT_TOMAR_SPOOL), "TOMAR", &in->now->local,
+	    since);
 }
 
 static void
@@ -453,14 +449,14 @@ release_reparacion(struct decision *d)
 	}
 	switch (in->action) {
 	case OCC_PAUSAR:
-		evento = "PAUSAR_REPARACION";
+		evento = audit_event_name(AUDIT_PAUSAR_REPARACION);
 		spool_detalle_reparacion_pausada(o->estado_detalle,
 		    repair_cycle(d));
 		(void)snprintf(o->message, sizeof(o->message),
 		    "Reparación pausada en %s", d->tag);
 		break;
 	case OCC_COMPLETAR:
-		evento = "COMPLETAR_REPARACION";
+		evento = audit_event_name(AUDIT_COMPLETAR_REPARACION);
 		if (in->fecha_operacion != NULL)
 			fecha = in->fecha_operacion;
 		(void)snprintf(o->estado_detalle, sizeof(o->estado_detalle),
@@ -469,7 +465,7 @@ release_reparacion(struct decision *d)
 		    "Reparación completada en %s", d->tag);
 		break;
 	default:
-		evento = "CANCELAR_REPARACION";
+		evento = audit_event_name(AUDIT_CANCELAR_REPARACION);
 		spool_detalle_rechazo(o->estado_detalle, repair_cycle(d));
 		(void)snprintf(o->message, sizeof(o->message),
 		    "Reparación cancelada en %s", d->tag);
@@ -581,8 +577,9 @@ release(struct decision *d)
 	}
 	o->lock_effect = OCC_LOCK_RELEASE;
 	o->expect_occupant = self;
-	finish(d, in->action == OCC_PAUSAR ? "PAUSAR_SPOOL" :
-	    in->op == OPERACION_ARM ? "COMPLETAR_ARM" : "COMPLETAR_SOLD",
+	finish(d, audit_event_name(in->action == OCC_PAUSAR ?
+	    AUDIT_PAUSAR_SPOOL : in->op == OPERACION_ARM ?
+	    AUDIT_COMPLETAR_ARM : AUDIT_COMPLETAR_SOLD),
 	    occ_action_name(in->action), fecha, row->f[SPOOL_FECHA_OCUPACION]);
 }
 
@@ -658,34 +655,6 @@ occ_row_unchanged(const struct occ_outcome *o, const struct spool_row *cur)
 	if (o->expect_occupant == 0)
 		return (!st.occupied);
 	return (st.occupied && st.occupant_id == o->expect_occupant);
-}
-
-const char *
-occ_audit_header(size_t col)
-{
-	return (col < OCC_AUDIT_COLUMNS ? audit_headers[col] : "");
-}
-
-void
-occ_audit_cells(const struct occ_audit *a, const char *cells[OCC_AUDIT_COLUMNS])
-{
-	cells[0] = a->id;
-	cells[1] = a->timestamp;
-	cells[2] = a->evento_tipo;
-	cells[3] = a->tag_spool;
-	cells[4] = a->worker_id;
-	cells[5] = a->worker_nombre;
-	cells[6] = a->operacion;
-	cells[7] = a->accion;
-	cells[8] = a->fecha_operacion;
-	cells[9] = a->metadata_json;
-	cells[10] = "";
-}
-
-int
-occ_audit_entered(size_t col)
-{
-	return (col == 1 || col == 4 || col == 8);
 }
 
 static void

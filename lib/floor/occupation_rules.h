@@ -49,6 +49,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "audit.h"
 #include "lock_token.h"
 #include "occupation_error.h"
 #include "sheet_dates.h"
@@ -101,8 +102,6 @@ struct occ_input {
 #define OCC_MESSAGE_MAX		160
 #define OCC_CELLS_MAX		6
 #define OCC_VERSION_MAX		128
-#define OCC_AUDIT_COLUMNS	11
-#define OCC_METADATA_JSON_MAX	1024
 
 /* An error answer: api.md §1's body, "data" from the set members. */
 struct occ_failure {
@@ -125,21 +124,6 @@ struct occ_cell {
 	 * so Sheets stores a date; other values go as literal text.
 	 */
 	int		 entered;
-};
-
-/* The Metadata row, columns A-K (data.md §1). */
-struct occ_audit {
-	char		 id[UUID4_STRLEN];
-	char		 timestamp[SHEET_TIMESTAMP_LEN];
-	const char	*evento_tipo;	/* TOMAR_SPOOL, COMPLETAR_SOLD ... */
-	char		 tag_spool[SPOOL_TAG_MAX + 1];
-	char		 worker_id[24];
-	char		 worker_nombre[WORKER_NOMBRE_MAX];
-	const char	*operacion;	/* the real one, never assumed */
-	const char	*accion;
-	char		 fecha_operacion[SHEET_DATE_LEN];
-	char		 metadata_json[OCC_METADATA_JSON_MAX];
-	/* N_UNION stays empty: occupation is per spool, not per union. */
 };
 
 /*
@@ -180,7 +164,7 @@ struct occ_outcome {
 	/* What the row must still be when written (occ_row_unchanged). */
 	char			 expect_version[OCC_VERSION_MAX];
 	long long		 expect_occupant;	/* 0: free */
-	struct occ_audit	 audit;
+	struct audit_record	 audit;
 	struct occ_event	 event;
 	/* TOMAR: the lock's token, answered as lock_token; set by the caller. */
 	char			 lock_token[LOCK_TOKEN_STRLEN];
@@ -207,13 +191,6 @@ void	occ_fail_worker_not_found(struct occ_outcome *, const char *tag,
 	    long long worker_id);
 void	occ_fail_other(struct occ_outcome *, enum occ_error,
 	    const char *tag, const char *detail);
-
-/* The Metadata header, A-K, and each column's value. */
-const char	*occ_audit_header(size_t col);
-void		 occ_audit_cells(const struct occ_audit *,
-		    const char *cells[OCC_AUDIT_COLUMNS]);
-/* 1 for the columns to write USER_ENTERED: Timestamp, Worker_ID, Fecha. */
-int		 occ_audit_entered(size_t col);
 
 /*
  * Response bodies: the 200 OccupationResponse, or the error body; the

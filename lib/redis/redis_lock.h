@@ -17,6 +17,8 @@
 
 #define LOCK_KEY_PREFIX		"spool_lock:"
 #define LOCK_KEY_MAX		(sizeof(LOCK_KEY_PREFIX) + SPOOL_TAG_ENCODED_MAX)
+/* SCAN MATCH of every lock key; lock_key_tag() tells which are ours. */
+#define LOCK_KEY_PATTERN	LOCK_KEY_PREFIX "*"
 #define LOCK_VALUE_MAX		128
 
 enum lock_result {

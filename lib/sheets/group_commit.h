@@ -6,8 +6,9 @@
  *
  * A change names one row (sheet, key = TAG_SPOOL, the row number the cache
  * had, the version the row should still have), the cells to write there,
- * and one Metadata audit row (data.md §1).  The row gets a new version
- * (uuid4) and the audit row a new ID (uuid4); both are chosen here.
+ * and one audit row: cells the caller made (lib/floor/audit.h makes the
+ * Metadata row of data.md §1), appended to the Metadata sheet and never
+ * read here.  The row gets a new version (uuid4), chosen here.
  *
  * When a window closes, the batch goes through:
  *
@@ -67,7 +68,7 @@
 #include "sheets_limiter.h"
 #include "uuid4.h"
 
-#define GC_AUDIT_COLUMNS	11	/* Metadata A..K */
+#define GC_AUDIT_CELLS_MAX	26	/* an audit row is A..Z at most */
 #define GC_ERROR_MAX		256
 #define GC_FOUND_MAX		80
 
@@ -77,23 +78,6 @@ struct gc_write {
 	struct sheets_cell	 value;
 };
 
-/*
- * The audit row's own columns; ID (A) and TAG_SPOOL (D) are filled in.
- * Timestamp, Worker_ID, Fecha_Operacion and N_UNION are sent as typed
- * (dates and numbers), the rest as text.  NULL writes an empty cell.
- */
-struct gc_audit {
-	const char	*timestamp;		/* B "DD-MM-YYYY HH:MM:SS" */
-	const char	*evento_tipo;		/* C */
-	const char	*worker_id;		/* E */
-	const char	*worker_nombre;		/* F */
-	const char	*operacion;		/* G */
-	const char	*accion;		/* H */
-	const char	*fecha_operacion;	/* I */
-	const char	*metadata_json;		/* J */
-	const char	*n_union;		/* K */
-};
-
 struct gc_change {
 	const char		*sheet;
 	const char		*tag;			/* the key cell's value */
@@ -101,14 +85,16 @@ struct gc_change {
 	const char		*expected_version;	/* "" for none */
 	const struct gc_write	*writes;
 	size_t			 nwrites;
-	struct gc_audit		 audit;
 	/*
-	 * The row's new version and the audit row's ID, when the caller has
-	 * already written them elsewhere (into Metadata_JSON, say); NULL
-	 * for fresh uuid4s.  Each must be a uuid4.
+	 * The audit row, from column A: 1 to GC_AUDIT_CELLS_MAX cells,
+	 * written as they are (copied).
+	 */
+	struct sheets_row	 audit;
+	/*
+	 * The row's new version, when the caller has already written it
+	 * elsewhere (into the audit row, say); NULL for a fresh uuid4.
 	 */
 	const char		*new_version;
-	const char		*audit_id;
 };
 
 enum gc_status {
@@ -123,7 +109,6 @@ struct gc_outcome {
 	int		 maybe_applied;
 	uint64_t	 retry_after_ms;	/* TIMEOUT for want of budget */
 	char		 version[UUID4_STRLEN];	/* the row's new version */
-	char		 audit_id[UUID4_STRLEN];
 	unsigned int	 audit_row;		/* APPLIED */
 	char		 found_version[GC_FOUND_MAX];	/* CONFLICT */
 	char		 error[GC_ERROR_MAX];	/* "" when APPLIED */

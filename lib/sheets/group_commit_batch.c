@@ -388,14 +388,17 @@ verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 
 /* Writing (the pure part: group_commit_write.c) ---------------------- */
 
-/* The batchUpdate of the verified members, in their order. */
+/*
+ * The batchUpdate of the verified members, in their order; the audit
+ * range as wide as the widest of their audit rows.
+ */
 static int
 write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
     size_t errsz)
 {
 	struct gc_row_write	*rw;
 	struct gc_ticket	*m;
-	size_t			 i, n = 0;
+	size_t			 i, n = 0, width = 0;
 	int			 rc;
 
 	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL) {
@@ -415,10 +418,12 @@ write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
 		rw[n].version = m->version;
 		rw[n].audit_row = m->meta_row;
 		rw[n].audit = m->audit;
+		if (m->naudit > width)
+			width = m->naudit;
 		n++;
 	}
-	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet,
-	    GC_AUDIT_COLUMNS, err, errsz);
+	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet, width, err,
+	    errsz);
 	free(rw);
 	return (rc);
 }

@@ -13,14 +13,6 @@
 #define TAG_MAX		256
 #define WRITES_MAX	256
 
-/* How each audit column is sent (A = ID and D = TAG_SPOOL included). */
-static const enum sheets_cell_kind	audit_kind[GC_AUDIT_COLUMNS] = {
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED, SHEETS_CELL_TEXT,
-	SHEETS_CELL_TEXT, SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-	SHEETS_CELL_TEXT, SHEETS_CELL_ENTERED,
-};
-
 /* Whether two header names are the same after normalization. */
 static int
 same_header(const char *a, const char *b)
@@ -49,7 +41,7 @@ gc_ticket_free(struct gc_ticket *m)
 	}
 	free(m->writes);
 	free(m->cols);
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++)
+	for (i = 0; i < m->naudit; i++)
 		free((char *)m->audit[i].text);
 	free(m);
 }
@@ -100,6 +92,21 @@ gc_ticket_check(const struct gc_ticket_home *home, const struct gc_change *c,
 			return (-1);
 		}
 	}
+	if (c->audit.ncells == 0 || c->audit.ncells > GC_AUDIT_CELLS_MAX ||
+	    c->audit.cells == NULL) {
+		snprintf(err, errsz, "change: 1 to %d audit cells",
+		    GC_AUDIT_CELLS_MAX);
+		return (-1);
+	}
+	for (i = 0; i < c->audit.ncells; i++) {
+		if ((c->audit.cells[i].kind == SHEETS_CELL_TEXT ||
+		    c->audit.cells[i].kind == SHEETS_CELL_ENTERED) &&
+		    c->audit.cells[i].text == NULL) {
+			snprintf(err, errsz, "change: audit cell %zu: no text",
+			    i);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -107,8 +114,6 @@ struct gc_ticket *
 gc_ticket_new(struct gc_ticket_home *home, const struct gc_change *c,
     uint64_t deadline_ms, gc_done_fn *done, void *arg)
 {
-	const struct gc_audit	*a = &c->audit;
-	const char		*audit[GC_AUDIT_COLUMNS];
 	struct gc_ticket	*m;
 	size_t			 i;
 
@@ -124,10 +129,6 @@ gc_ticket_new(struct gc_ticket_home *home, const struct gc_change *c,
 	if (c->new_version != NULL && uuid4_valid(c->new_version))
 		memcpy(m->version, c->new_version, UUID4_STRLEN);
 	else if (uuid4_generate(m->version) == -1)
-		goto fail;
-	if (c->audit_id != NULL && uuid4_valid(c->audit_id))
-		memcpy(m->id, c->audit_id, UUID4_STRLEN);
-	else if (uuid4_generate(m->id) == -1)
 		goto fail;
 	if ((m->sheet = strdup(c->sheet)) == NULL ||
 	    (m->tag = strdup(c->tag)) == NULL ||
@@ -151,21 +152,12 @@ gc_ticket_new(struct gc_ticket_home *home, const struct gc_change *c,
 			goto fail;
 		}
 	}
-	audit[0] = m->id;
-	audit[1] = a->timestamp;
-	audit[2] = a->evento_tipo;
-	audit[3] = m->tag;
-	audit[4] = a->worker_id;
-	audit[5] = a->worker_nombre;
-	audit[6] = a->operacion;
-	audit[7] = a->accion;
-	audit[8] = a->fecha_operacion;
-	audit[9] = a->metadata_json;
-	audit[10] = a->n_union;
-	for (i = 0; i < GC_AUDIT_COLUMNS; i++) {
-		m->audit[i].kind = audit_kind[i];
-		if ((m->audit[i].text = strdup(audit[i] != NULL ? audit[i] :
-		    "")) == NULL)
+	for (i = 0; i < c->audit.ncells; i++, m->naudit++) {
+		m->audit[i] = c->audit.cells[i];
+		m->audit[i].text = NULL;
+		if (c->audit.cells[i].text != NULL &&
+		    (m->audit[i].text = strdup(c->audit.cells[i].text)) ==
+		    NULL)
 			goto fail;
 	}
 	return (m);
@@ -182,7 +174,6 @@ outcome_init(const struct gc_ticket *m, struct gc_outcome *o,
 	memset(o, 0, sizeof(*o));
 	o->status = st;
 	memcpy(o->version, m->version, sizeof(o->version));
-	memcpy(o->audit_id, m->id, sizeof(o->audit_id));
 }
 
 /* Answers m (unless cancelled) and counts the outcome. */

@@ -46,9 +46,10 @@ struct gc_ticket {
 	size_t			 nwrites;
 	long			*cols;		/* of writes, at the last read */
 	long			 ver_col;
-	struct sheets_cell	 audit[GC_AUDIT_COLUMNS];	/* own texts */
+	/* Own texts; the cells past naudit are left as they are (SKIP). */
+	struct sheets_cell	 audit[GC_AUDIT_CELLS_MAX];
+	size_t			 naudit;
 	char			 version[UUID4_STRLEN];
-	char			 id[UUID4_STRLEN];
 	unsigned int		 meta_row;	/* 0 until reserved */
 	int			 in_write;	/* in the write in flight */
 	int			 maybe;		/* in a write of unknown fate */

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "a1.h"
+#include "audit.h"
 #include "emulator_fixture.h"
 #include "group_commit.h"
 #include "harness.h"
@@ -58,6 +59,7 @@ struct done {
 	char			tag[80];
 	char			estado[64];
 	const char		*text;		/* Estado_Detalle, if not estado */
+	char			id[UUID4_STRLEN];	/* its audit row's */
 };
 
 static void
@@ -261,6 +263,8 @@ submit(struct fixture *f, struct done *d, unsigned int row, const char *tag,
 	struct gc_write		w[3];
 	struct gc_change	c;
 	struct gc_ticket	*t;
+	struct audit_record	a;
+	struct sheets_cell	cells[AUDIT_COLUMNS];
 	char			err[256];
 
 	memset(&c, 0, sizeof(c));
@@ -285,14 +289,22 @@ submit(struct fixture *f, struct done *d, unsigned int row, const char *tag,
 	c.expected_version = expected;
 	c.writes = w;
 	c.nwrites = 3;
-	c.audit.timestamp = "26-11-2025 10:00:00";
-	c.audit.evento_tipo = "TOMAR_SPOOL";
-	c.audit.worker_id = "93";
-	c.audit.worker_nombre = "MR(93)";
-	c.audit.operacion = "ARM";
-	c.audit.accion = "TOMAR";
-	c.audit.fecha_operacion = "26-11-2025";
-	c.audit.metadata_json = "{\"lock_token\":\"t\"}";
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(uuid4_generate(d->id), 0);
+	snprintf(a.id, sizeof(a.id), "%s", d->id);
+	snprintf(a.timestamp, sizeof(a.timestamp), "26-11-2025 10:00:00");
+	a.evento_tipo = "TOMAR_SPOOL";
+	snprintf(a.tag_spool, sizeof(a.tag_spool), "%s", tag);
+	snprintf(a.worker_id, sizeof(a.worker_id), "93");
+	snprintf(a.worker_nombre, sizeof(a.worker_nombre), "MR(93)");
+	a.operacion = "ARM";
+	a.accion = "TOMAR";
+	snprintf(a.fecha_operacion, sizeof(a.fecha_operacion), "26-11-2025");
+	snprintf(a.metadata_json, sizeof(a.metadata_json),
+	    "{\"lock_token\":\"t\"}");
+	audit_row(&a, cells);
+	c.audit.cells = cells;
+	c.audit.ncells = AUDIT_COLUMNS;
 	t = group_commit_submit(f->gc, &c, deadline_ms, on_done, d, err,
 	    sizeof(err));
 	if (t == NULL)
@@ -339,7 +351,7 @@ test_fifty_changes_one_write(void **state)
 			fail_msg("row %u: %s: %s", d[i].row,
 			    gc_status_name(d[i].out.status), d[i].out.error);
 		assert_true(uuid4_valid(d[i].out.version));
-		assert_true(uuid4_valid(d[i].out.audit_id));
+		assert_true(uuid4_valid(d[i].id));
 		assert_true(d[i].out.audit_row >= 2);
 	}
 	assert_true(emu_counter(&f->emu, "calls", "batchUpdate", NULL) <= 2);
@@ -354,7 +366,7 @@ test_fifty_changes_one_write(void **state)
 	meta = emu_sheet(wb, "Metadata");
 	assert_int_equal(emu_nrows(meta), 51);
 	for (i = 0; i < 50; i++) {
-		assert_int_equal(audit_rows(wb, d[i].out.audit_id, &row), 1);
+		assert_int_equal(audit_rows(wb, d[i].id, &row), 1);
 		assert_int_equal(row, d[i].out.audit_row);
 		for (j = 0; j < i; j++)
 			assert_true(d[j].out.audit_row != d[i].out.audit_row);
@@ -466,7 +478,7 @@ test_audit_row_contents(void **state)
 	assert_int_equal(pump_until(f, &d, 1, 10000), 0);
 	assert_int_equal(d.out.status, GC_APPLIED);
 	assert_non_null(wb = emu_workbook(&f->emu));
-	assert_int_equal(audit_rows(wb, d.out.audit_id, &row), 1);
+	assert_int_equal(audit_rows(wb, d.id, &row), 1);
 	meta = emu_sheet(wb, "Metadata");
 	assert_string_equal(emu_cell(meta, row - 1, 2, buf, sizeof(buf)),
 	    "TOMAR_SPOOL");
@@ -563,11 +575,11 @@ test_conflicts_are_answered_one_by_one(void **state)
 	assert_string_equal(version, "edited-by-a-person");
 	assert_string_equal(other, estado);
 	assert_non_null(wb = emu_workbook(&f->emu));
-	assert_int_equal(audit_rows(wb, d[0].out.audit_id, NULL), 0);
-	assert_int_equal(audit_rows(wb, d[2].out.audit_id, NULL), 0);
-	assert_int_equal(audit_rows(wb, d[4].out.audit_id, NULL), 0);
-	assert_int_equal(audit_rows(wb, d[1].out.audit_id, NULL), 1);
-	assert_int_equal(audit_rows(wb, d[3].out.audit_id, NULL), 1);
+	assert_int_equal(audit_rows(wb, d[0].id, NULL), 0);
+	assert_int_equal(audit_rows(wb, d[2].id, NULL), 0);
+	assert_int_equal(audit_rows(wb, d[4].id, NULL), 0);
+	assert_int_equal(audit_rows(wb, d[1].id, NULL), 1);
+	assert_int_equal(audit_rows(wb, d[3].id, NULL), 1);
 	/* No gap: only verified changes got audit rows. */
 	assert_int_equal(d[3].out.audit_row, d[1].out.audit_row + 1);
 	yajl_tree_free(wb);
@@ -699,7 +711,7 @@ test_faults_never_lose_or_duplicate(void **state)
 	for (i = 0; i < 40; i++) {
 		assert_int_equal(d[i].calls, 1);
 		assert_true(d[i].at_ms <= d[i].deadline_ms + 100);
-		n = (size_t)audit_rows(wb, d[i].out.audit_id, NULL);
+		n = (size_t)audit_rows(wb, d[i].id, NULL);
 		assert_true(n <= 1);			/* never twice */
 		row_now(f, d[i].row, NULL, 0, version, sizeof(version), NULL,
 		    0);
@@ -904,7 +916,7 @@ test_lost_answers_are_retried_safely(void **state)
 		if (d[i].out.status != GC_APPLIED)
 			fail_msg("row %u: %s: %s", d[i].row,
 			    gc_status_name(d[i].out.status), d[i].out.error);
-		assert_int_equal(audit_rows(wb, d[i].out.audit_id, NULL), 1);
+		assert_int_equal(audit_rows(wb, d[i].id, NULL), 1);
 		row_now(f, d[i].row, NULL, 0, version, sizeof(version), NULL,
 		    0);
 		assert_string_equal(version, d[i].out.version);
@@ -969,9 +981,9 @@ test_counter_survives_a_flushed_redis(void **state)
 	assert_int_equal(d[2].out.audit_row, 4);
 
 	assert_non_null(wb = emu_workbook(&f->emu));
-	assert_int_equal(audit_rows(wb, d[0].out.audit_id, NULL), 1);
-	assert_int_equal(audit_rows(wb, d[1].out.audit_id, NULL), 1);
-	assert_int_equal(audit_rows(wb, d[2].out.audit_id, NULL), 1);
+	assert_int_equal(audit_rows(wb, d[0].id, NULL), 1);
+	assert_int_equal(audit_rows(wb, d[1].id, NULL), 1);
+	assert_int_equal(audit_rows(wb, d[2].id, NULL), 1);
 	yajl_tree_free(wb);
 }
 
@@ -1060,7 +1072,7 @@ assert_landed(struct fixture *f, const struct done *d, size_t n)
 	for (i = 0; i < n; i++) {
 		if (d[i].out.status != GC_APPLIED)
 			continue;
-		assert_int_equal(audit_rows(wb, d[i].out.audit_id, &row), 1);
+		assert_int_equal(audit_rows(wb, d[i].id, &row), 1);
 		assert_int_equal(row, d[i].out.audit_row);
 		assert_string_equal(emu_cell(op, d[i].row - 1, vc, buf,
 		    sizeof(buf)), d[i].out.version);
@@ -1173,7 +1185,7 @@ test_refused_change_fails_alone(void **state)
 	row_now(f, 7, NULL, 0, after, sizeof(after), NULL, 0);
 	assert_string_equal(after, version);
 	assert_non_null(wb = emu_workbook(&f->emu));
-	assert_int_equal(audit_rows(wb, d[5].out.audit_id, NULL), 0);
+	assert_int_equal(audit_rows(wb, d[5].id, NULL), 0);
 	yajl_tree_free(wb);
 	free(huge);
 }

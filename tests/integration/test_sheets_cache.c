@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "emulator_fixture.h"
 #include "group_commit.h"
 #include "harness.h"
@@ -491,6 +492,8 @@ test_group_commit_writes_reach_the_cache(void **state)
 	const struct sheet_table	*op;
 	struct gc_write			 w;
 	struct gc_change		 c;
+	struct audit_record		 a;
+	struct sheets_cell		 cells[AUDIT_COLUMNS];
 	struct got			 g[1];
 	char				 err[256], tag[80], version[80];
 	int				 port = harness_free_port();
@@ -542,7 +545,13 @@ test_group_commit_writes_reach_the_cache(void **state)
 	c.expected_version = version;
 	c.writes = &w;
 	c.nwrites = 1;
-	c.audit.evento_tipo = "TOMAR_SPOOL";
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(uuid4_generate(a.id), 0);
+	a.evento_tipo = "TOMAR_SPOOL";
+	snprintf(a.tag_spool, sizeof(a.tag_spool), "%s", tag);
+	audit_row(&a, cells);
+	c.audit.cells = cells;
+	c.audit.ncells = AUDIT_COLUMNS;
 	assert_non_null(group_commit_submit(f->gc, &c,
 	    harness_now_ms() + 10000, on_done_gc, &done, err,
 	    sizeof(err)));

@@ -48,7 +48,7 @@ struct floor {
 	struct zoned_time	now;
 	int			seq;
 	/* Metadata rows appended so far, for the history cross-check. */
-	struct occ_audit	log[LOG_MAX];
+	struct audit_record	log[LOG_MAX];
 	size_t			nlog;
 };
 
@@ -192,8 +192,8 @@ assert_audit(const struct occ_outcome *o, const char *tipo,
     const char *accion, const char *op, const struct worker *w,
     const char *fecha)
 {
-	const struct occ_audit	*a = &o->audit;
-	char			 id[24];
+	const struct audit_record	*a = &o->audit;
+	char				 id[24];
 
 	snprintf(id, sizeof(id), "%lld", w->id);
 	assert_string_equal(a->evento_tipo, tipo);
@@ -363,15 +363,15 @@ test_floor_history(void **state)
 	assert_int_equal(f.nlog, 5);
 
 	for (i = 0; i < f.nlog; i++) {
-		const char	*cells[OCC_AUDIT_COLUMNS];
+		struct sheets_cell	cells[AUDIT_COLUMNS];
 
-		occ_audit_cells(&f.log[i], cells);
-		ev[i].timestamp = cells[1];
-		ev[i].evento_tipo = cells[2];
-		ev[i].worker_id = cells[4];
-		ev[i].worker_nombre = cells[5];
-		ev[i].operacion = cells[6];
-		ev[i].accion = cells[7];
+		audit_row(&f.log[i], cells);
+		ev[i].timestamp = cells[1].text;
+		ev[i].evento_tipo = cells[2].text;
+		ev[i].worker_id = cells[4].text;
+		ev[i].worker_nombre = cells[5].text;
+		ev[i].operacion = cells[6].text;
+		ev[i].accion = cells[7].text;
 	}
 	assert_int_equal(history_build(ev, f.nlog, &h), 0);
 	assert_int_equal(h.nsessions, 3);
@@ -888,7 +888,7 @@ test_audit_row(void **state)
 {
 	struct floor		 f;
 	struct occ_outcome	 o;
-	const char		*cells[OCC_AUDIT_COLUMNS];
+	struct sheets_cell	 cells[AUDIT_COLUMNS];
 	yajl_val		 v;
 	size_t			 i;
 
@@ -896,26 +896,31 @@ test_audit_row(void **state)
 	floor_init(&f, "01-02-2026");
 	act(&f, &A, OCC_TOMAR, OPERACION_ARM, NULL, &o);
 	assert_ok(&o);
-	occ_audit_cells(&o.audit, cells);
-	assert_string_equal(occ_audit_header(0), "ID");
-	assert_string_equal(occ_audit_header(9), "Metadata_JSON");
-	assert_string_equal(occ_audit_header(10), "N_UNION");
-	assert_string_equal(occ_audit_header(11), "");
-	assert_string_equal(cells[0], "00000001-0000-4000-8000-00000000000a");
-	assert_string_equal(cells[1], "02-02-2026 08:53:45");
-	assert_string_equal(cells[2], "TOMAR_SPOOL");
-	assert_string_equal(cells[3], TAG);
-	assert_string_equal(cells[4], "93");
-	assert_string_equal(cells[5], "MR(93)");
-	assert_string_equal(cells[6], "ARM");
-	assert_string_equal(cells[7], "TOMAR");
-	assert_string_equal(cells[8], "02-02-2026");
-	assert_string_equal(cells[10], "");
-	for (i = 0; i < OCC_AUDIT_COLUMNS; i++)
-		assert_int_equal(occ_audit_entered(i),
-		    i == 1 || i == 4 || i == 8);
+	audit_row(&o.audit, cells);
+	assert_string_equal(audit_header(0), "ID");
+	assert_string_equal(audit_header(9), "Metadata_JSON");
+	assert_string_equal(audit_header(10), "N_UNION");
+	assert_string_equal(audit_header(11), "");
+	assert_string_equal(cells[0].text,
+	    "00000001-0000-4000-8000-00000000000a");
+	assert_string_equal(cells[1].text, "02-02-2026 08:53:45");
+	assert_string_equal(cells[2].text, "TOMAR_SPOOL");
+	assert_string_equal(cells[3].text, TAG);
+	assert_string_equal(cells[4].text, "93");
+	assert_string_equal(cells[5].text, "MR(93)");
+	assert_string_equal(cells[6].text, "ARM");
+	assert_string_equal(cells[7].text, "TOMAR");
+	assert_string_equal(cells[8].text, "02-02-2026");
+	assert_string_equal(cells[10].text, "");
+	/*
+	 * Dates and numbers as typed, the rest as text.  N_UNION (K) is a
+	 * number: the group commit always sent it typed; this test said text.
+	 */
+	for (i = 0; i < AUDIT_COLUMNS; i++)
+		assert_int_equal(cells[i].kind, i == 1 || i == 4 || i == 8 ||
+		    i == 10 ? SHEETS_CELL_ENTERED : SHEETS_CELL_TEXT);
 
-	v = parse(cells[9], strlen(cells[9]));
+	v = parse(cells[9].text, strlen(cells[9].text));
 	assert_string_equal(str(v, "lock_token"),
 	    "00000001-0000-4000-8000-00000000000t");
 	assert_string_equal(str(v, "fecha_ocupacion"), "02-02-2026 08:53:45");

@@ -13,17 +13,17 @@
  * change is owner-checked in Redis (takeover only if still free, release
  * only if still the value seen), so a pass never fights a live request.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "reconciler.h"
 #include "redis_lock.h"
-#include "sheets_cache.h"
 #include "spool_state.h"
 #include "stat_counter.h"
 #include "uuid4.h"
-#include "zeues.h"
 
 #define LEASE_KEY	"zeues:reconcile:lease"
 #define STRAY_KEY	"zeues:reconcile:stray"
@@ -45,7 +45,8 @@ enum pass_stage {
 	PASS_REMOVING,		/* stray locks of one page */
 };
 
-static struct {
+struct reconciler {
+	struct reconciler_deps	 deps;
 	enum pass_stage		 stage;
 	uint64_t		 next_ms;
 	struct redis_cmd	*cmd;
@@ -55,43 +56,59 @@ static struct {
 	size_t			 outstanding;	/* fixes in flight */
 	uint64_t		 restored;
 	uint64_t		 removed;
-} pass;
+};
 
 struct scan_page {
+	struct reconciler	*rc;
 	size_t	 n;
 	char	 tags[PAGE_MAX][SPOOL_TAG_MAX + 1];
 	char	 keys[PAGE_MAX][LOCK_KEY_MAX];
 };
 
-static void	scan_next(void);
-static void	pass_end(const char *why);
+static void	rc_log(const struct reconciler *, enum log_level,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+static void	scan_next(struct reconciler *);
+static void	pass_end(struct reconciler *, const char *why);
+
+static void
+rc_log(const struct reconciler *rc, enum log_level level, const char *fmt,
+    ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_sink_vprintf(&rc->deps.log, level, fmt, ap);
+	va_end(ap);
+}
 
 static uint64_t
-deadline(void)
+deadline(const struct reconciler *rc)
 {
-	return (kore_io_loop_now() + (uint64_t)zeues_cfg.redis_socket_timeout_ms);
+	return (io_loop_now(rc->deps.loop) + rc->deps.redis_timeout_ms);
 }
 
 static void
-pass_end(const char *why)
+pass_end(struct reconciler *rc, const char *why)
 {
 	if (why != NULL)
-		zlog(LOG_LEVEL_WARNING, "reconciliation stopped: %s", why);
-	else if (pass.restored > 0 || pass.removed > 0)
-		zlog(LOG_LEVEL_INFO, "reconciliation: %llu locks restored, "
-		    "%llu stray locks removed",
-		    (unsigned long long)pass.restored,
-		    (unsigned long long)pass.removed);
-	pass.stage = PASS_IDLE;
-	pass.cmd = NULL;
-	pass.wait = NULL;
-	pass.outstanding = 0;
+		rc_log(rc, LOG_LEVEL_WARNING, "reconciliation stopped: %s",
+		    why);
+	else if (rc->restored > 0 || rc->removed > 0)
+		rc_log(rc, LOG_LEVEL_INFO, "reconciliation: %llu locks "
+		    "restored, %llu stray locks removed",
+		    (unsigned long long)rc->restored,
+		    (unsigned long long)rc->removed);
+	rc->stage = PASS_IDLE;
+	rc->cmd = NULL;
+	rc->wait = NULL;
+	rc->outstanding = 0;
 }
 
 /* --- fixes --- */
 
 /* One repair in flight: what it is, for the log line once it is done. */
 struct fix {
+	struct reconciler *rc;
 	int	restore;
 	long long worker;
 	char	tag[SPOOL_TAG_MAX + 1];
@@ -100,31 +117,32 @@ struct fix {
 static void
 fix_done(void *arg, const struct lock_reply *r)
 {
-	struct fix	*f = arg;
+	struct fix		*f = arg;
+	struct reconciler	*rc = f->rc;
 
 	if (r->result == LOCK_OK && f->restore) {
-		pass.restored++;
-		stat_add(&zw.stats->occupation.reconcile_restored_total, 1);
-		zlog(LOG_LEVEL_INFO, "reconciliation: %s is occupied by worker "
-		    "%lld in Sheets but had no lock: restored", f->tag,
+		rc->restored++;
+		stat_add(&rc->deps.stats->reconcile_restored_total, 1);
+		rc_log(rc, LOG_LEVEL_INFO, "reconciliation: %s is occupied by "
+		    "worker %lld in Sheets but had no lock: restored", f->tag,
 		    f->worker);
 	} else if (r->result == LOCK_OK) {
-		pass.removed++;
-		stat_add(&zw.stats->occupation.reconcile_removed_total, 1);
-		zlog(LOG_LEVEL_INFO, "reconciliation: removed the stray lock of "
-		    "%s (free in Sheets for over %d s)", f->tag,
-		    zeues_cfg.reconcile_grace_ms / 1000);
+		rc->removed++;
+		stat_add(&rc->deps.stats->reconcile_removed_total, 1);
+		rc_log(rc, LOG_LEVEL_INFO, "reconciliation: removed the stray "
+		    "lock of %s (free in Sheets for over %llu s)", f->tag,
+		    (unsigned long long)(rc->deps.grace_ms / 1000));
 	}
 	free(f);
-	if (--pass.outstanding > 0)
+	if (--rc->outstanding > 0)
 		return;
-	if (pass.stage == PASS_RESTORING) {
-		pass.stage = PASS_SCANNING;
-		pass.cursor = 0;
-		pass.scanned = 0;
-		scan_next();
-	} else if (pass.stage == PASS_REMOVING) {
-		scan_next();
+	if (rc->stage == PASS_RESTORING) {
+		rc->stage = PASS_SCANNING;
+		rc->cursor = 0;
+		rc->scanned = 0;
+		scan_next(rc);
+	} else if (rc->stage == PASS_REMOVING) {
+		scan_next(rc);
 	}
 }
 
@@ -138,7 +156,7 @@ ignore_reply(void *arg, enum redis_pool_status st, const redisReply *r)
 
 /* A spool occupied in Sheets: its lock, if Redis has none. */
 static void
-restore_lock(const char *tag, long long worker)
+restore_lock(struct reconciler *rc, const char *tag, long long worker)
 {
 	enum redis_pool_status	 why;
 	struct fix		*f;
@@ -148,13 +166,14 @@ restore_lock(const char *tag, long long worker)
 	    lock_value(value, sizeof(value), worker, token) == -1 ||
 	    (f = calloc(1, sizeof(*f))) == NULL)
 		return;
+	f->rc = rc;
 	f->restore = 1;
 	f->worker = worker;
 	snprintf(f->tag, sizeof(f->tag), "%s", tag);
-	pass.outstanding++;
-	if (lock_takeover(zw.pool, tag, "", value, deadline(), fix_done, f,
-	    &why) == NULL) {
-		pass.outstanding--;
+	rc->outstanding++;
+	if (lock_takeover(rc->deps.pool, tag, "", value, deadline(rc), fix_done,
+	    f, &why) == NULL) {
+		rc->outstanding--;
 		free(f);
 	}
 }
@@ -164,8 +183,8 @@ restore_lock(const char *tag, long long worker)
  * it has stayed so for the grace period and still holds the same value.
  */
 static void
-stray_lock(const char *tag, const char *value, uint64_t first_seen_ms,
-    uint64_t now_unix_ms)
+stray_lock(struct reconciler *rc, const char *tag, const char *value,
+    uint64_t first_seen_ms, uint64_t now_unix_ms)
 {
 	enum redis_pool_status	 why;
 	struct fix		*f;
@@ -174,22 +193,22 @@ stray_lock(const char *tag, const char *value, uint64_t first_seen_ms,
 	if (first_seen_ms == 0) {
 		snprintf(now, sizeof(now), "%llu",
 		    (unsigned long long)now_unix_ms);
-		redis_pool_submitf(zw.pool, ignore_reply, NULL, deadline(),
-		    &why, "HSETNX %s %s %s", STRAY_KEY, tag, now);
+		redis_pool_submitf(rc->deps.pool, ignore_reply, NULL,
+		    deadline(rc), &why, "HSETNX %s %s %s", STRAY_KEY, tag, now);
 		return;
 	}
-	if (now_unix_ms - first_seen_ms <
-	    (uint64_t)zeues_cfg.reconcile_grace_ms)
+	if (now_unix_ms - first_seen_ms < rc->deps.grace_ms)
 		return;
-	redis_pool_submitf(zw.pool, ignore_reply, NULL, deadline(), &why,
-	    "HDEL %s %s", STRAY_KEY, tag);
+	redis_pool_submitf(rc->deps.pool, ignore_reply, NULL, deadline(rc),
+	    &why, "HDEL %s %s", STRAY_KEY, tag);
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return;
+	f->rc = rc;
 	snprintf(f->tag, sizeof(f->tag), "%s", tag);
-	pass.outstanding++;
-	if (lock_release(zw.pool, tag, value, deadline(), fix_done, f,
+	rc->outstanding++;
+	if (lock_release(rc->deps.pool, tag, value, deadline(rc), fix_done, f,
 	    &why) == NULL) {
-		pass.outstanding--;
+		rc->outstanding--;
 		free(f);
 	}
 }
@@ -225,6 +244,7 @@ static void
 page_values(void *arg, enum redis_pool_status st, const redisReply *r)
 {
 	struct scan_page		*pg = arg;
+	struct reconciler		*rc = pg->rc;
 	struct sheets_cache_view	 view;
 	struct spool_columns		 cols;
 	const struct sheet_table	*ops;
@@ -234,22 +254,22 @@ page_values(void *arg, enum redis_pool_status st, const redisReply *r)
 	uint64_t			 now = unix_ms();
 	size_t				 i;
 
-	pass.cmd = NULL;
+	rc->cmd = NULL;
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
 	    r->elements != 2 * pg->n) {
 		free(pg);
-		pass_end("Redis did not answer the lock read");
+		pass_end(rc, "Redis did not answer the lock read");
 		return;
 	}
-	sheets_cache_peek(zw.cache, &view);
+	sheets_cache_peek(rc->deps.cache, &view);
 	ops = view.table[SHEETS_CACHE_OPERACIONES];
 	if (view.status == SHEETS_CACHE_UNAVAILABLE ||
 	    spool_columns_find(ops, &cols, &missing) == -1) {
 		free(pg);
-		pass_end("no Operaciones table to compare with");
+		pass_end(rc, "no Operaciones table to compare with");
 		return;
 	}
-	pass.stage = PASS_REMOVING;
+	rc->stage = PASS_REMOVING;
 	for (i = 0; i < pg->n; i++) {
 		v = r->element[i];
 		seen = r->element[pg->n + i];
@@ -257,23 +277,24 @@ page_values(void *arg, enum redis_pool_status st, const redisReply *r)
 			continue;	/* released meanwhile */
 		if (occupant_of(ops, &cols, pg->tags[i]) > 0) {
 			if (seen->type == REDIS_REPLY_STRING)
-				redis_pool_submitf(zw.pool, ignore_reply,
-				    NULL, deadline(), &why, "HDEL %s %s",
+				redis_pool_submitf(rc->deps.pool, ignore_reply,
+				    NULL, deadline(rc), &why, "HDEL %s %s",
 				    STRAY_KEY, pg->tags[i]);
 			continue;
 		}
-		stray_lock(pg->tags[i], v->str,
+		stray_lock(rc, pg->tags[i], v->str,
 		    seen->type == REDIS_REPLY_STRING ?
 		    strtoull(seen->str, NULL, 10) : 0, now);
 	}
 	free(pg);
-	if (pass.outstanding == 0)
-		scan_next();
+	if (rc->outstanding == 0)
+		scan_next(rc);
 }
 
 static void
 scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
 {
+	struct reconciler	*rc = arg;
 	struct scan_page	*pg;
 	const redisReply	*keys;
 	const char		*argv[3 + 2 * PAGE_MAX + 1];
@@ -281,20 +302,20 @@ scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
 	enum redis_pool_status	 why;
 	size_t			 i, argc = 0;
 
-	(void)arg;
-	pass.cmd = NULL;
+	rc->cmd = NULL;
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
 	    r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
 	    r->element[1]->type != REDIS_REPLY_ARRAY) {
-		pass_end("Redis did not answer SCAN");
+		pass_end(rc, "Redis did not answer SCAN");
 		return;
 	}
-	pass.cursor = strtoull(r->element[0]->str, NULL, 10);
-	pass.scanned = 1;
+	rc->cursor = strtoull(r->element[0]->str, NULL, 10);
+	rc->scanned = 1;
 	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
-		pass_end("out of memory");
+		pass_end(rc, "out of memory");
 		return;
 	}
+	pg->rc = rc;
 	keys = r->element[1];
 	for (i = 0; i < keys->elements && pg->n < PAGE_MAX; i++) {
 		/* Keys this server would not write are not its business. */
@@ -309,7 +330,7 @@ scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
 	}
 	if (pg->n == 0) {
 		free(pg);
-		scan_next();
+		scan_next(rc);
 		return;
 	}
 	snprintf(nkeys, sizeof(nkeys), "%zu", pg->n);
@@ -321,31 +342,32 @@ scan_page(void *arg, enum redis_pool_status st, const redisReply *r)
 	argv[argc++] = STRAY_KEY;
 	for (i = 0; i < pg->n; i++)
 		argv[argc++] = pg->tags[i];
-	pass.cmd = redis_pool_submit(zw.pool, page_values, pg, deadline(),
-	    (int)argc, argv, NULL, &why);
-	if (pass.cmd == NULL) {
+	rc->cmd = redis_pool_submit(rc->deps.pool, page_values, pg,
+	    deadline(rc), (int)argc, argv, NULL, &why);
+	if (rc->cmd == NULL) {
 		free(pg);
-		pass_end(redis_pool_status_name(why));
+		pass_end(rc, redis_pool_status_name(why));
 	}
 }
 
 /* SCAN goes from cursor 0 until it answers 0 again. */
 static void
-scan_next(void)
+scan_next(struct reconciler *rc)
 {
 	enum redis_pool_status	why;
 	char			cursor[24];
 
-	if (pass.scanned && pass.cursor == 0) {
-		pass_end(NULL);
+	if (rc->scanned && rc->cursor == 0) {
+		pass_end(rc, NULL);
 		return;
 	}
-	pass.stage = PASS_SCANNING;
-	snprintf(cursor, sizeof(cursor), "%llu", pass.cursor);
-	pass.cmd = redis_pool_submitf(zw.pool, scan_page, NULL, deadline(),
-	    &why, "SCAN %s MATCH spool_lock:* COUNT %s", cursor, SCAN_COUNT);
-	if (pass.cmd == NULL)
-		pass_end(redis_pool_status_name(why));
+	rc->stage = PASS_SCANNING;
+	snprintf(cursor, sizeof(cursor), "%llu", rc->cursor);
+	rc->cmd = redis_pool_submitf(rc->deps.pool, scan_page, rc,
+	    deadline(rc), &why, "SCAN %s MATCH %s COUNT %s", cursor,
+	    LOCK_KEY_PATTERN, SCAN_COUNT);
+	if (rc->cmd == NULL)
+		pass_end(rc, redis_pool_status_name(why));
 }
 
 /* --- Sheets side first: occupied rows must have locks --- */
@@ -353,6 +375,7 @@ scan_next(void)
 static void
 pass_cache(void *arg, const struct sheets_cache_view *unused)
 {
+	struct reconciler		*rc = arg;
 	struct sheets_cache_view	 view;
 	struct spool_columns		 cols;
 	struct spool_row		 row;
@@ -361,17 +384,16 @@ pass_cache(void *arg, const struct sheets_cache_view *unused)
 	char				 tag[SPOOL_TAG_MAX + 1];
 	size_t				 i;
 
-	(void)arg;
 	(void)unused;
-	pass.wait = NULL;
-	sheets_cache_peek(zw.cache, &view);
+	rc->wait = NULL;
+	sheets_cache_peek(rc->deps.cache, &view);
 	ops = view.table[SHEETS_CACHE_OPERACIONES];
 	if (view.status != SHEETS_CACHE_FRESH ||
 	    spool_columns_find(ops, &cols, &missing) == -1) {
-		pass_end("Sheets not read fresh");
+		pass_end(rc, "Sheets not read fresh");
 		return;
 	}
-	stat_add(&zw.stats->occupation.reconcile_runs_total, 1);
+	stat_add(&rc->deps.stats->reconcile_runs_total, 1);
 	for (i = 0; i < sheet_table_rows(ops); i++) {
 		spool_row_read(ops, &cols, i, &row);
 		/* The tag as requests name it: the lookup trims cells too. */
@@ -379,68 +401,83 @@ pass_cache(void *arg, const struct sheets_cache_view *unused)
 		    tag, sizeof(tag)) == -1 ||
 		    !spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
 			continue;
-		restore_lock(tag,
+		restore_lock(rc, tag,
 		    worker_id_from_nombre(row.f[SPOOL_OCUPADO_POR]));
 	}
-	pass.stage = PASS_RESTORING;
-	if (pass.outstanding == 0) {
-		pass.stage = PASS_SCANNING;
-		pass.cursor = 0;
-		pass.scanned = 0;
-		scan_next();
+	rc->stage = PASS_RESTORING;
+	if (rc->outstanding == 0) {
+		rc->stage = PASS_SCANNING;
+		rc->cursor = 0;
+		rc->scanned = 0;
+		scan_next(rc);
 	}
 }
 
 static void
 pass_lease(void *arg, enum redis_pool_status st, const redisReply *r)
 {
-	(void)arg;
-	pass.cmd = NULL;
+	struct reconciler	*rc = arg;
+
+	rc->cmd = NULL;
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_STATUS) {
 		/* Another worker or instance has this round. */
-		pass.stage = PASS_IDLE;
+		rc->stage = PASS_IDLE;
 		return;
 	}
-	pass.stage = PASS_CACHE;
-	pass.restored = pass.removed = 0;
-	sheets_cache_invalidate(zw.cache);
-	pass.wait = sheets_cache_read(zw.cache, kore_io_loop_now() +
-	    (uint64_t)zeues_sheets.call_timeout_ms, pass_cache, NULL);
-	if (pass.wait == NULL)
-		pass_end("out of memory");
+	rc->stage = PASS_CACHE;
+	rc->restored = rc->removed = 0;
+	sheets_cache_invalidate(rc->deps.cache);
+	rc->wait = sheets_cache_read(rc->deps.cache,
+	    io_loop_now(rc->deps.loop) + rc->deps.sheets_timeout_ms,
+	    pass_cache, rc);
+	if (rc->wait == NULL)
+		pass_end(rc, "out of memory");
+}
+
+struct reconciler *
+reconciler_new(const struct reconciler_deps *deps)
+{
+	struct reconciler	*rc;
+
+	if ((rc = calloc(1, sizeof(*rc))) == NULL)
+		return (NULL);
+	rc->deps = *deps;
+	return (rc);
 }
 
 void
-reconcile_tick(uint64_t now)
+reconciler_free(struct reconciler *rc)
+{
+	if (rc == NULL)
+		return;
+	if (rc->cmd != NULL)
+		redis_pool_cancel(rc->cmd);
+	if (rc->wait != NULL)
+		sheets_cache_cancel(rc->wait);
+	free(rc);
+}
+
+void
+reconciler_tick(struct reconciler *rc, uint64_t now)
 {
 	enum redis_pool_status	why;
-	char			holder[96], ttl[24];
+	char			ttl[24];
 
-	if (zw.cache == NULL || pass.stage != PASS_IDLE || now < pass.next_ms)
+	if (rc->stage != PASS_IDLE || now < rc->next_ms)
 		return;
 	/* At start-up the pool may still be connecting: try again soon. */
-	if (!redis_pool_is_up(zw.pool)) {
-		pass.next_ms = now + 1000;
+	if (!redis_pool_is_up(rc->deps.pool)) {
+		rc->next_ms = now + 1000;
 		return;
 	}
-	pass.next_ms = now + (uint64_t)zeues_cfg.reconcile_interval_ms;
-	snprintf(holder, sizeof(holder), "%sw%d", zw.client_prefix, zw.id);
+	rc->next_ms = now + rc->deps.interval_ms;
 	/* The lease lapses a little before the next round is due. */
-	snprintf(ttl, sizeof(ttl), "%d", zeues_cfg.reconcile_interval_ms * 9 /
-	    10);
-	pass.stage = PASS_LEASE;
-	pass.cmd = redis_pool_submitf(zw.pool, pass_lease, NULL, deadline(),
-	    &why, "SET %s %s NX PX %s", LEASE_KEY, holder, ttl);
-	if (pass.cmd == NULL)
-		pass.stage = PASS_IDLE;
-}
-
-void
-reconcile_stop(void)
-{
-	if (pass.cmd != NULL)
-		redis_pool_cancel(pass.cmd);
-	if (pass.wait != NULL)
-		sheets_cache_cancel(pass.wait);
-	memset(&pass, 0, sizeof(pass));
+	snprintf(ttl, sizeof(ttl), "%llu",
+	    (unsigned long long)(rc->deps.interval_ms * 9 / 10));
+	rc->stage = PASS_LEASE;
+	rc->cmd = redis_pool_submitf(rc->deps.pool, pass_lease, rc,
+	    deadline(rc), &why, "SET %s %s NX PX %s", LEASE_KEY,
+	    rc->deps.holder, ttl);
+	if (rc->cmd == NULL)
+		rc->stage = PASS_IDLE;
 }
