@@ -2,7 +2,7 @@
  * What the asynchronous clients in lib/ (the Redis pool, the HTTP/Sheets
  * client) need from an event loop.  The server implements it on Kore's epoll
  * loop (app/kore_io_loop.c); the tests implement it on poll()
- * (tests/support/poll_loop.c), so the same client code runs in both.
+ * (lib/loop/poll_loop.c), so the same client code runs in both.
  *
  * Time is milliseconds from a monotonic clock.  Clients never sleep: they
  * keep their own deadlines and check them when the host calls their tick
