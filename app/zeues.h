@@ -17,6 +17,7 @@
 #include "io_loop.h"
 #include "redis_ping.h"
 #include "redis_pool.h"
+#include "redis_snapshot.h"
 #include "redis_subscriber.h"
 #include "redis_text.h"
 #include "sheets_config.h"
@@ -110,25 +111,11 @@ struct redis_ping_call	*redis_ping_step(struct http_request *,
 			    uint64_t deadline_ms);
 
 /*
- * redis_snapshot.c: what the Redis server reports (CLIENT LIST, INFO),
- * refreshed at most once per REDIS_SNAPSHOT_MAX_AGE_MS per worker.
+ * snapshot_wait.c: what the Redis server reports (CLIENT LIST, INFO; see
+ * lib/redis/redis_snapshot.h), refreshed at most once per
+ * REDIS_SNAPSHOT_MAX_AGE_MS per worker.
  */
 #define REDIS_SNAPSHOT_MAX_AGE_MS	1000
-
-enum redis_snapshot_kind {
-	REDIS_SNAPSHOT_CLIENTS,		/* CLIENT LIST, counted */
-	REDIS_SNAPSHOT_INFO,
-	REDIS_SNAPSHOT_KINDS
-};
-
-struct redis_snapshot {
-	uint64_t		 taken_ms;	/* loop clock; 0: never */
-	enum redis_pool_status	 status;
-	char			 error[REDIS_POOL_ERR_MAX];	/* "": ok */
-	struct client_count	 clients;	/* REDIS_SNAPSHOT_CLIENTS */
-	char			*info;		/* REDIS_SNAPSHOT_INFO */
-	struct pool_totals	 pool;		/* the pool at that moment */
-};
 
 /*
  * Like redis_ping_step: the snapshot, or NULL while a refresh runs (the
@@ -136,7 +123,9 @@ struct redis_snapshot {
  */
 const struct redis_snapshot	*redis_snapshot_step(struct http_request *,
 				    enum redis_snapshot_kind);
-uint64_t			 redis_snapshot_age_ms(
+/* The pool at the moment that kind's snapshot was taken. */
+const struct pool_totals	*redis_snapshot_pool(enum redis_snapshot_kind);
+uint64_t			 redis_snapshot_age(
 				    const struct redis_snapshot *);
 void				 redis_snapshot_stop(void);
 
