@@ -1,6 +1,6 @@
 /*
  * A request's wait for the Sheets read cache, in the style of
- * redis_call_step(): the handler is re-entered once the cache has fresh
+ * redis_ping_step(): the handler is re-entered once the cache has fresh
  * tables, stale ones with an error, or none.  The handler then takes the
  * tables with sheets_cache_peek(), because a refresh may have replaced
  * them between the callback and the handler's turn.

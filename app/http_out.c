@@ -313,55 +313,44 @@ iso_timestamp(char *buf, size_t len)
 	}
 }
 
-/* --- one Redis command per request --- */
+/* --- one Redis PING per request --- */
 
 static void
-redis_call_reply(void *arg, enum redis_pool_status st, const redisReply *r)
+redis_ping_answer(void *arg, enum redis_pool_status st, const char *error)
 {
-	struct redis_call	*call = arg;
+	struct redis_ping_call	*call = arg;
 
-	call->cmd = NULL;
+	call->ping = NULL;
 	call->done = 1;
 	call->status = st;
-	if (r != NULL) {
-		call->reply_type = r->type;
-		call->integer = r->integer;
-		if (r->str != NULL &&
-		    (call->str = malloc(r->len + 1)) != NULL) {
-			memcpy(call->str, r->str, r->len);
-			call->str[r->len] = '\0';
-			call->len = r->len;
-		} else if (r->str != NULL) {
-			call->status = REDIS_POOL_OVERLOADED;
-		}
-	}
+	if (error != NULL && (call->error = strdup(error)) == NULL)
+		call->status = REDIS_POOL_OVERLOADED;
 	http_request_wakeup(call->req);
 }
 
 static void
-redis_call_onfree(struct http_request *req)
+redis_ping_onfree(struct http_request *req)
 {
-	struct redis_call	*call = req->hdlr_extra;
+	struct redis_ping_call	*call = req->hdlr_extra;
 
 	if (call == NULL)
 		return;
-	if (call->cmd != NULL)
-		redis_pool_cancel(call->cmd);
-	free(call->str);
+	if (call->ping != NULL)
+		redis_ping_cancel(call->ping);
+	free(call->error);
 	free(call);
 	req->hdlr_extra = NULL;
 }
 
-static struct redis_call	no_memory_call = {
+static struct redis_ping_call	no_memory_call = {
 	.done = 1,
 	.status = REDIS_POOL_OVERLOADED,
 };
 
-struct redis_call *
-redis_call_step(struct http_request *req, uint64_t deadline_ms, int argc,
-    const char **argv)
+struct redis_ping_call *
+redis_ping_step(struct http_request *req, uint64_t deadline_ms)
 {
-	struct redis_call	*call = req->hdlr_extra;
+	struct redis_ping_call	*call = req->hdlr_extra;
 	enum redis_pool_status	 why;
 
 	if (call != NULL) {
@@ -378,10 +367,10 @@ redis_call_step(struct http_request *req, uint64_t deadline_ms, int argc,
 	call->req = req;
 	req->hdlr_extra = call;
 	req->flags |= HTTP_REQUEST_RETAIN_EXTRA;
-	req->onfree = redis_call_onfree;
-	call->cmd = redis_pool_submit(zw.pool, redis_call_reply, call,
-	    deadline_ms, argc, argv, NULL, &why);
-	if (call->cmd == NULL) {
+	req->onfree = redis_ping_onfree;
+	call->ping = redis_ping(zw.pool, deadline_ms, redis_ping_answer, call,
+	    &why);
+	if (call->ping == NULL) {
 		call->done = 1;
 		call->status = why;
 		return (call);

@@ -11,7 +11,7 @@
 #include "metadata_log.h"
 #include "query_string.h"
 #include "sheets_cache.h"
-#include "spool_state.h"
+#include "spool_lists.h"
 #include "zeues.h"
 
 int	route_status(struct http_request *);
@@ -89,8 +89,6 @@ route_status(struct http_request *req)
 {
 	const struct sheet_table	*ops;
 	struct spool_columns		 cols;
-	struct spool_row		 row;
-	struct spool_state		 st;
 	char				 tag[SPOOL_TAG_MAX + 1];
 	long				 i;
 	int				 retry;
@@ -100,10 +98,8 @@ route_status(struct http_request *req)
 		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
 	if ((i = path_spool(req, ROUTE_STATUS, ops, tag, sizeof(tag))) < 0)
 		return (KORE_RESULT_OK);
-	spool_row_read(ops, &cols, (size_t)i, &row);
-	spool_state_derive(&row, &st);
 	g = json_out_new();
-	spool_status_write(g, &row, &st);
+	spool_row_status_write(g, ops, &cols, (size_t)i);
 	http_send_json(req, ROUTE_STATUS, 200, g);
 	yajl_gen_free(g);
 	return (KORE_RESULT_OK);
@@ -116,8 +112,8 @@ query_operacion(struct http_request *req, enum http_route route,
 {
 	if (query_param(req->query_string, "operacion", name, namelen) !=
 	    QUERY_FOUND || operacion_parse(name, op) == -1 ||
-	    *op == OPERACION_REPARACION ||
-	    (route == ROUTE_SPOOLS_COMPLETAR && *op == OPERACION_METROLOGIA)) {
+	    !spool_list_takes(route == ROUTE_SPOOLS_COMPLETAR ?
+	    SPOOL_LIST_COMPLETAR : SPOOL_LIST_INICIAR, *op)) {
 		http_send_error(req, route, API_ERR_BAD_REQUEST,
 		    route == ROUTE_SPOOLS_COMPLETAR ? "operacion debe ser ARM o "
 		    "SOLD." : "operacion debe ser ARM, SOLD o METROLOGIA.",
@@ -128,37 +124,15 @@ query_operacion(struct http_request *req, enum http_route route,
 }
 
 static void
-list_write(struct http_request *req, enum http_route route,
+list_send(struct http_request *req, enum http_route route,
     const struct sheet_table *ops, const struct spool_columns *cols,
     enum operacion op, long long worker_id, const char *filtro)
 {
-	struct spool_row	 row;
-	struct spool_state	 st;
-	size_t			 i, n = 0;
-	yajl_gen		 g;
-	int			 listed;
+	yajl_gen	g;
 
 	g = json_out_new();
-	yajl_gen_map_open(g);
-	json_key(g, "spools");
-	yajl_gen_array_open(g);
-	for (i = 0; i < sheet_table_rows(ops); i++) {
-		spool_row_read(ops, cols, i, &row);
-		if (row.f[SPOOL_TAG][0] == '\0')
-			continue;
-		spool_state_derive(&row, &st);
-		listed = route == ROUTE_SPOOLS_INICIAR ?
-		    spool_listed_iniciar(&row, &st, op) :
-		    spool_listed_completar(&st, op, worker_id);
-		if (!listed)
-			continue;
-		spool_json_write(g, &row);
-		n++;
-	}
-	yajl_gen_array_close(g);
-	json_kint(g, "total", (long long)n);
-	json_kstr(g, "filtro_aplicado", filtro);
-	yajl_gen_map_close(g);
+	spool_list_write(g, ops, cols, route == ROUTE_SPOOLS_INICIAR ?
+	    SPOOL_LIST_INICIAR : SPOOL_LIST_COMPLETAR, op, worker_id, filtro);
 	http_send_json(req, route, 200, g);
 	yajl_gen_free(g);
 }
@@ -179,7 +153,7 @@ route_spools_iniciar(struct http_request *req)
 	    sizeof(name)) == -1)
 		return (KORE_RESULT_OK);
 	snprintf(filtro, sizeof(filtro), "operacion=%s", name);
-	list_write(req, ROUTE_SPOOLS_INICIAR, ops, &cols, op, 0, filtro);
+	list_send(req, ROUTE_SPOOLS_INICIAR, ops, &cols, op, 0, filtro);
 	return (KORE_RESULT_OK);
 }
 
@@ -209,7 +183,7 @@ route_spools_completar(struct http_request *req)
 	}
 	snprintf(filtro, sizeof(filtro), "operacion=%s&worker_id=%lld", name,
 	    worker_id);
-	list_write(req, ROUTE_SPOOLS_COMPLETAR, ops, &cols, op, worker_id,
+	list_send(req, ROUTE_SPOOLS_COMPLETAR, ops, &cols, op, worker_id,
 	    filtro);
 	return (KORE_RESULT_OK);
 }
@@ -219,28 +193,13 @@ route_dashboard(struct http_request *req)
 {
 	const struct sheet_table	*ops;
 	struct spool_columns		 cols;
-	struct spool_row		 row;
-	size_t				 i;
 	int				 retry;
 	yajl_gen			 g;
 
 	if ((ops = floor_begin(req, ROUTE_DASHBOARD, &cols, &retry)) == NULL)
 		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
 	g = json_out_new();
-	yajl_gen_array_open(g);
-	for (i = 0; i < sheet_table_rows(ops); i++) {
-		spool_row_read(ops, &cols, i, &row);
-		if (row.f[SPOOL_TAG][0] == '\0' ||
-		    !spool_cell_set(row.f[SPOOL_OCUPADO_POR]))
-			continue;
-		yajl_gen_map_open(g);
-		json_kstr(g, "tag_spool", row.f[SPOOL_TAG]);
-		json_kstr(g, "worker_nombre", row.f[SPOOL_OCUPADO_POR]);
-		json_kstr(g, "estado_detalle", row.f[SPOOL_ESTADO_DETALLE]);
-		json_kstr(g, "fecha_ocupacion", row.f[SPOOL_FECHA_OCUPACION]);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
+	spool_dashboard_write(g, ops, &cols);
 	http_send_json(req, ROUTE_DASHBOARD, 200, g);
 	yajl_gen_free(g);
 	return (KORE_RESULT_OK);

@@ -65,7 +65,7 @@ route_health(struct http_request *req)
 	json_kstr(g, "sheets_error", sheets_error);
 	json_kstr(g, "redis_error", redis_error);
 	json_kint(g, "redis_snapshot_age_ms",
-	    (long long)redis_snapshot_age_ms(snap));
+	    (long long)redis_snapshot_age(snap));
 	json_kstr(g, "read_cache_error", cache_error);
 	json_key(g, "redis_pool_stats");
 	yajl_gen_map_open(g);
@@ -148,7 +148,7 @@ route_redis_health(struct http_request *req)
 	info_int(g, "connected_clients", info, "connected_clients");
 	info_str(g, "used_memory_human", info, "used_memory_human");
 	info_int(g, "uptime_in_seconds", info, "uptime_in_seconds");
-	json_kint(g, "snapshot_age_ms", (long long)redis_snapshot_age_ms(snap));
+	json_kint(g, "snapshot_age_ms", (long long)redis_snapshot_age(snap));
 	if (code != 200) {
 		json_kstr(g, "error", "REDIS_UNAVAILABLE");
 		json_kstr(g, "detail", message);

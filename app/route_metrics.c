@@ -24,7 +24,7 @@ route_metrics(struct http_request *req)
 	metrics_text_render(&b, zeues_stats, (uint64_t)zeues_cfg.redis_budget,
 	    ZEUES_VERSION);
 	metrics_text_redis_server(&b, snap->error[0] == '\0' ?
-	    &snap->clients : NULL, redis_snapshot_age_ms(snap));
+	    &snap->clients : NULL, redis_snapshot_age(snap));
 	if (b.overflow) {
 		http_send_error(req, ROUTE_METRICS, API_ERR_INTERNAL,
 		    "Las métricas exceden el tamaño máximo.", NULL, NULL);

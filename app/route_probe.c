@@ -48,16 +48,15 @@ readiness_data(yajl_gen g, void *arg)
 int
 route_readyz(struct http_request *req)
 {
-	struct redis_call	*call;
+	struct redis_ping_call	*call;
 	struct readiness	 r = { NULL, NULL };
-	const char		*argv[] = { "PING" };
 	yajl_gen		 g;
 
 	if (req->hdlr_extra == NULL && !http_route_begin(req, ROUTE_READYZ,
 	    HTTP_METHOD_GET | HTTP_METHOD_HEAD))
 		return (KORE_RESULT_OK);
-	call = redis_call_step(req, http_redis_deadline(
-	    (uint64_t)zeues_cfg.redis_socket_timeout_ms), 1, argv);
+	call = redis_ping_step(req, http_redis_deadline(
+	    (uint64_t)zeues_cfg.redis_socket_timeout_ms));
 	if (call == NULL)
 		return (KORE_RESULT_RETRY);
 
@@ -65,8 +64,8 @@ route_readyz(struct http_request *req)
 		r.redis_error = *redis_pool_last_error(zw.pool) != '\0' ?
 		    redis_pool_last_error(zw.pool) :
 		    redis_pool_status_name(call->status);
-	else if (call->reply_type == REDIS_REPLY_ERROR)
-		r.redis_error = call->str;
+	else if (call->error != NULL)
+		r.redis_error = call->error;
 	if (!redis_subscriber_live(zw.sub))
 		r.subscription_error = redis_subscriber_last_error(zw.sub);
 

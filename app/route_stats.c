@@ -17,6 +17,7 @@ int
 route_redis_stats(struct http_request *req)
 {
 	const struct redis_snapshot	*snap;
+	const struct pool_totals	*pool;
 	char				 ts[40];
 	yajl_gen			 g;
 
@@ -25,11 +26,12 @@ route_redis_stats(struct http_request *req)
 		return (KORE_RESULT_OK);
 	if ((snap = redis_snapshot_step(req, REDIS_SNAPSHOT_CLIENTS)) == NULL)
 		return (KORE_RESULT_RETRY);
+	pool = redis_snapshot_pool(REDIS_SNAPSHOT_CLIENTS);
 
 	iso_timestamp(ts, sizeof(ts));
 	g = json_out_new();
 	yajl_gen_map_open(g);
-	pool_json_totals(g, &snap->pool);
+	pool_json_totals(g, pool);
 	json_key(g, "per_worker");
 	pool_json_per_worker(g);
 	json_key(g, "redis_server");
@@ -46,8 +48,8 @@ route_redis_stats(struct http_request *req)
 	json_kstr(g, "client_name_prefix", zw.client_prefix);
 	yajl_gen_map_close(g);
 	json_kint(g, "snapshot_age_ms",
-	    (long long)redis_snapshot_age_ms(snap));
-	json_kstr(g, "alert", snap->pool.high_utilization ?
+	    (long long)redis_snapshot_age(snap));
+	json_kstr(g, "alert", pool->high_utilization ?
 	    "HIGH_UTILIZATION" : NULL);
 	json_kstr(g, "timestamp", ts);
 	yajl_gen_map_close(g);

@@ -15,6 +15,7 @@
 #include "sheets_cache.h"
 #include "sheets_client.h"
 #include "sheets_limiter.h"
+#include "sheets_probe.h"
 #include "stat_counter.h"
 #include "zeues.h"
 
@@ -197,35 +198,29 @@ probe_record(uint64_t now, int ok, uint64_t latency, const char *error)
 }
 
 static void
-probe_done(void *arg, struct sheets_result *res)
+probe_done(void *arg, int ok, const char *error)
 {
 	uint64_t	now = kore_io_loop_now();
 
 	(void)arg;
 	probe_call = 0;
-	probe_record(now, res->class == SHEETS_OK, now - probe_started_ms,
-	    res->error);
+	probe_record(now, ok, now - probe_started_ms, error);
 }
+
+static struct sheets_probe_call	probe_in_flight = { probe_done, NULL };
 
 static void
 probe(uint64_t now)
 {
 	char		err[160];
-	uint64_t	timeout;
 
 	if (probe_call != 0 || now < probe_next_ms)
 		return;
 	probe_next_ms = now + (uint64_t)zeues_sheets.health_interval_ms;
-	/*
-	 * Half an interval, so an outage shows within 1.5 intervals at worst
-	 * and a probe always ends before the next is due.
-	 */
-	timeout = (uint64_t)zeues_sheets.health_interval_ms / 2;
-	if (timeout > 5000)
-		timeout = 5000;
 	probe_started_ms = now;
-	probe_call = sheets_get_spreadsheet(zw.sheets, timeout, probe_done,
-	    NULL, err, sizeof(err));
+	probe_call = sheets_probe_start(zw.sheets, sheets_probe_timeout_ms(
+	    (uint64_t)zeues_sheets.health_interval_ms), &probe_in_flight, err,
+	    sizeof(err));
 	if (probe_call == 0)
 		probe_record(now, 0, 0, err);
 }

@@ -15,7 +15,9 @@
 #include "config.h"
 #include "http_stats.h"
 #include "io_loop.h"
+#include "redis_ping.h"
 #include "redis_pool.h"
+#include "redis_snapshot.h"
 #include "redis_subscriber.h"
 #include "redis_text.h"
 #include "sheets_config.h"
@@ -89,56 +91,41 @@ void	request_log_new_id(char *, size_t);
 void	request_log_end(struct http_request *, enum http_route, int status);
 
 /*
- * Runs one Redis command for a request: the handler is re-entered (Kore
- * RETRY) when the reply or the deadline arrives.  The reply is copied, so
- * the handler may read it then; the request's onfree releases it.
+ * Pings Redis for a request: the handler is re-entered (Kore RETRY) when
+ * the answer or the deadline arrives.  An error reply is copied, so the
+ * handler may read it then; the request's onfree releases it.
  */
-struct redis_call {
+struct redis_ping_call {
 	struct http_request	*req;
-	struct redis_cmd	*cmd;
+	struct redis_ping	*ping;
 	int			 done;
 	enum redis_pool_status	 status;
-	int			 reply_type;
-	long long		 integer;
-	char			*str;
-	size_t			 len;
+	char			*error;		/* Redis's error reply */
 };
 
 /*
- * Returns the finished call (done set) or NULL while waiting; the handler
- * returns KORE_RESULT_RETRY on NULL.  The command is argv-style.
+ * Returns the finished ping (done set) or NULL while waiting; the handler
+ * returns KORE_RESULT_RETRY on NULL.
  */
-struct redis_call	*redis_call_step(struct http_request *,
-			    uint64_t deadline_ms, int argc, const char **argv);
+struct redis_ping_call	*redis_ping_step(struct http_request *,
+			    uint64_t deadline_ms);
 
 /*
- * redis_snapshot.c: what the Redis server reports (CLIENT LIST, INFO),
- * refreshed at most once per REDIS_SNAPSHOT_MAX_AGE_MS per worker.
+ * snapshot_wait.c: what the Redis server reports (CLIENT LIST, INFO; see
+ * lib/redis/redis_snapshot.h), refreshed at most once per
+ * REDIS_SNAPSHOT_MAX_AGE_MS per worker.
  */
 #define REDIS_SNAPSHOT_MAX_AGE_MS	1000
 
-enum redis_snapshot_kind {
-	REDIS_SNAPSHOT_CLIENTS,		/* CLIENT LIST, counted */
-	REDIS_SNAPSHOT_INFO,
-	REDIS_SNAPSHOT_KINDS
-};
-
-struct redis_snapshot {
-	uint64_t		 taken_ms;	/* loop clock; 0: never */
-	enum redis_pool_status	 status;
-	char			 error[REDIS_POOL_ERR_MAX];	/* "": ok */
-	struct client_count	 clients;	/* REDIS_SNAPSHOT_CLIENTS */
-	char			*info;		/* REDIS_SNAPSHOT_INFO */
-	struct pool_totals	 pool;		/* the pool at that moment */
-};
-
 /*
- * Like redis_call_step: the snapshot, or NULL while a refresh runs (the
+ * Like redis_ping_step: the snapshot, or NULL while a refresh runs (the
  * handler returns KORE_RESULT_RETRY and is woken when it ends).
  */
 const struct redis_snapshot	*redis_snapshot_step(struct http_request *,
 				    enum redis_snapshot_kind);
-uint64_t			 redis_snapshot_age_ms(
+/* The pool at the moment that kind's snapshot was taken. */
+const struct pool_totals	*redis_snapshot_pool(enum redis_snapshot_kind);
+uint64_t			 redis_snapshot_age(
 				    const struct redis_snapshot *);
 void				 redis_snapshot_stop(void);
 

@@ -78,3 +78,25 @@ sheets_probe_verdict(const struct sheets_probe *p, uint64_t now_ms,
 		why[0] = '\0';
 	return (1);
 }
+
+uint64_t
+sheets_probe_timeout_ms(uint64_t interval_ms)
+{
+	return (interval_ms / 2 > 5000 ? 5000 : interval_ms / 2);
+}
+
+static void
+probe_done(void *arg, struct sheets_result *res)
+{
+	struct sheets_probe_call	*call = arg;
+
+	call->cb(call->arg, res->class == SHEETS_OK, res->error);
+}
+
+uint64_t
+sheets_probe_start(struct sheets_client *sc, uint64_t timeout_ms,
+    struct sheets_probe_call *call, char *err, size_t errsz)
+{
+	return (sheets_get_spreadsheet(sc, timeout_ms, probe_done, call, err,
+	    errsz));
+}

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sheets_client.h"
+
 #define SHEETS_PROBE_ERR_MAX	160
 
 struct sheets_probe {
@@ -49,5 +51,31 @@ enum sheets_probe_change	sheets_probe_record(struct sheets_probe *,
  */
 int	sheets_probe_verdict(const struct sheets_probe *, uint64_t now_ms,
 	    uint64_t max_age_ms, char *why, size_t whylen);
+
+/*
+ * The probing act: one spreadsheets.get of the sheets' properties, the
+ * cheapest call that proves the credentials, the spreadsheet and the
+ * quota.  error is NULL when ok; it lives only for the callback.
+ */
+typedef void	sheets_probe_done_fn(void *arg, int ok, const char *error);
+
+/* The caller's storage for one probe in flight; it outlives the call. */
+struct sheets_probe_call {
+	sheets_probe_done_fn	*cb;
+	void			*arg;
+};
+
+/*
+ * Half an interval, at most 5 s, so an outage shows within 1.5 intervals
+ * at worst and a probe always ends before the next is due.
+ */
+uint64_t	sheets_probe_timeout_ms(uint64_t interval_ms);
+
+/*
+ * Starts a probe: returns the call's id (for sheets_client_cancel), or 0
+ * with the reason in err (then cb will not run).
+ */
+uint64_t	sheets_probe_start(struct sheets_client *, uint64_t timeout_ms,
+		    struct sheets_probe_call *, char *err, size_t errsz);
 
 #endif
