@@ -591,7 +591,12 @@ emu_handle(struct http_request *req)
 		emu->counters.outcomes[OUTCOME_INJECTED]++;
 		return (call_wait(call, now + emu->cfg.hang_max_ms));
 	}
+	/*
+	 * kore_time_ms() truncates to the millisecond, so "now" may be up to
+	 * 1 ms in the past: wake one later, or a call could be answered
+	 * before its full latency has passed.
+	 */
 	if (call->decision.delay_ms > 0)
-		return (call_wait(call, now + call->decision.delay_ms));
+		return (call_wait(call, now + call->decision.delay_ms + 1));
 	return (serve_google(req, call));
 }
