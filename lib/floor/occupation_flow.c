@@ -232,6 +232,23 @@ holder_name(struct occ_job *job, long long id, char *buf, size_t len)
 		snprintf(buf, len, "%s", w.nombre_completo);
 }
 
+/*
+ * 1 when the caller's own lock is newer than the cached row: a release
+ * by the holder whose row does not (yet) name them as occupant.
+ */
+static int
+lock_ahead_of_row(const struct occ_job *job, const struct spool_row *row,
+    const struct occ_lock *lock)
+{
+	struct spool_state	st;
+
+	if (job->action == OCC_TOMAR || !lock->held ||
+	    lock->worker_id != job->worker_id)
+		return (0);
+	spool_state_derive(row, &st);
+	return (!st.occupied || st.occupant_id != job->worker_id);
+}
+
 static void	job_acquire_done(void *, const struct lock_reply *);
 
 static void
@@ -288,6 +305,19 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		/* The rules refuse a held lock; never race a second time. */
 		flow_fail(job, OCC_ERR_SPOOL_OCCUPIED, "El spool acaba de ser "
 		    "tomado por otra persona.");
+	}
+	if (!job->out.ok && !job->retried && !job->lost_race &&
+	    lock_ahead_of_row(job, &row, &lock)) {
+		/*
+		 * Redis says the caller holds the spool, the cached row
+		 * does not know yet: the TOMAR went through another worker
+		 * or instance, whose write this cache has not read.  Decide
+		 * once more on a fresh read rather than refuse the holder.
+		 */
+		sheets_cache_invalidate(job->flow->deps.cache);
+		job->retried = 1;
+		flow_restart(job);
+		return;
 	}
 	if (!job->out.ok) {
 		flow_undo(job);

@@ -599,6 +599,60 @@ test_race_across_two_instances(void **state)
 	assert_int_equal(test_server_stop(&s2), 0);
 }
 
+/*
+ * A PAUSAR reaching an instance whose read cache still has the row from
+ * before the TOMAR (which went through the other instance) is the
+ * holder's: it must be decided on a fresh read, not refused with 400
+ * while Redis keeps the caller's lock.
+ */
+static void
+test_release_through_instance_with_stale_row(void **state)
+{
+	struct test_server	 s2;
+	struct http_reply	 r;
+	char			 tag[1][80], *env[8], url[200], body[256];
+	const char		*h[] = { "Content-Type: application/json", NULL };
+	size_t			 i;
+	char			*lock;
+
+	(void)state;
+	memset(&s2, 0, sizeof(s2));
+	s2.redis_port = srv.redis_port;
+	s2.redis = srv.redis;
+	for (i = 0; emu.te.env[i] != NULL; i++)
+		env[i] = emu.te.env[i];
+	env[i++] = "INSTANCE_NAME=second";
+	env[i] = NULL;
+	assert_int_equal(test_server_start(&s2, env), 0);
+	assert_int_equal(pick_arm_spools(tag, 1), 1);
+
+	/* The second instance reads the free row into its cache... */
+	snprintf(url, sizeof(url), "%s/api/occupation/status/%s", s2.base,
+	    tag[0]);
+	assert_int_equal(http_request("GET", url, NULL, NULL, 0, 15000, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	/* ...the first takes the spool... */
+	assert_int_equal(act("tomar", tag[0], arm_a, "ARM", &r), 200);
+	http_reply_free(&r);
+	/* ...and the holder pauses through the second. */
+	snprintf(url, sizeof(url), "%s/api/occupation/pausar", s2.base);
+	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
+	    "%lld,\"operacion\":\"ARM\"}", tag[0], arm_a);
+	assert_int_equal(http_request("POST", url, h, body, strlen(body),
+	    15000, &r), 0);
+	if (r.status != 200)
+		print_message("pausar: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	lock = lock_of(tag[0]);
+	assert_string_equal(lock, "");
+	free(lock);
+
+	s2.redis = 0;
+	assert_int_equal(test_server_stop(&s2), 0);
+}
+
 static void
 test_fifty_spools_few_sheets_writes(void **state)
 {
@@ -879,6 +933,7 @@ main(void)
 		cmocka_unit_test(test_full_floor_cycle),
 		cmocka_unit_test(test_ten_concurrent_tomar_one_winner),
 		cmocka_unit_test(test_race_across_two_instances),
+		cmocka_unit_test(test_release_through_instance_with_stale_row),
 		cmocka_unit_test(test_fifty_spools_few_sheets_writes),
 		cmocka_unit_test(test_rules_refusals),
 		cmocka_unit_test(test_sheets_down_changes_nothing),
