@@ -52,6 +52,12 @@ enum audit_event {
 	AUDIT_COMPLETAR_REPARACION,
 	AUDIT_CANCELAR_REPARACION,
 	AUDIT_SPOOL_CANCELADO,
+	/* floor.md: unions (v4) and the metrología hand-off. */
+	AUDIT_UNION_ARM_REGISTRADA,
+	AUDIT_UNION_SOLD_REGISTRADA,
+	AUDIT_METROLOGIA_AUTO_TRIGGERED,
+	/* floor.md §2: a supervisor's manual unblock, noticed. */
+	AUDIT_SUPERVISOR_OVERRIDE,
 	AUDIT_EVENTS,
 };
 
