@@ -734,21 +734,3 @@ occ_batch_write(yajl_gen g, const struct occ_outcome *items, size_t n)
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 }
-
-void
-occ_event_write(yajl_gen g, const struct occ_event *ev)
-{
-	yajl_gen_map_open(g);
-	json_kstr(g, "event_type", ev->event_type);
-	json_kstr(g, "tag_spool", ev->tag_spool);
-	json_kstr(g, "worker_nombre", ev->worker_nombre[0] != '\0' ?
-	    ev->worker_nombre : NULL);
-	if (ev->worker_id > 0)
-		json_kint(g, "worker_id", ev->worker_id);
-	else
-		json_knull(g, "worker_id");
-	json_kstr(g, "operacion", ev->operacion);
-	json_kstr(g, "estado_detalle", ev->estado_detalle);
-	json_kstr(g, "timestamp", ev->timestamp);
-	yajl_gen_map_close(g);
-}

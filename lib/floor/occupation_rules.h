@@ -53,6 +53,7 @@
 #include "lock_token.h"
 #include "occupation_error.h"
 #include "sheet_dates.h"
+#include "spool_event.h"
 #include "spool_state.h"
 #include "uuid4.h"
 #include "worker_identity.h"
@@ -126,20 +127,6 @@ struct occ_cell {
 	int		 entered;
 };
 
-/*
- * The event of data.md §4 except "event_id", which event_log_publish()
- * stamps with the id Redis gives it (event_log.h).
- */
-struct occ_event {
-	const char	*event_type;	/* TOMAR, PAUSAR, TOMAR_REPARACION */
-	char		 tag_spool[SPOOL_TAG_MAX + 1];
-	char		 worker_nombre[WORKER_NOMBRE_MAX];
-	long long	 worker_id;
-	const char	*operacion;
-	char		 estado_detalle[SPOOL_DETALLE_MAX];
-	char		 timestamp[SHEET_TIMESTAMP_LEN];
-};
-
 enum occ_lock_effect {
 	OCC_LOCK_ACQUIRE,	/* SET NX "{worker_id}:{lock_token}" */
 	OCC_LOCK_RELEASE,	/* owner-checked release */
@@ -200,6 +187,5 @@ void	occ_fail_other(struct occ_outcome *, enum occ_error,
 void	occ_response_write(yajl_gen, const struct occ_outcome *);
 void	occ_batch_write(yajl_gen, const struct occ_outcome *items, size_t n);
 /* The event as one line of JSON, as event_log_publish() takes it. */
-void	occ_event_write(yajl_gen, const struct occ_event *);
 
 #endif
