@@ -1473,7 +1473,7 @@ submit_multi(struct fixture *f, struct multi *mc, unsigned int row,
 {
 	static struct audit_record	a[GC_AUDITS_MAX];
 	static struct sheets_cell	cells[GC_AUDITS_MAX][AUDIT_COLUMNS];
-	static char			nunion[GC_AUDITS_MAX][8];
+	static char			nunion[GC_AUDITS_MAX][24];
 	struct sheets_row		audits[GC_AUDITS_MAX];
 	struct gc_write			w[2], uw[2];
 	struct gc_row			rows[GC_ROWS_MAX];
