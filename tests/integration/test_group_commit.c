@@ -1678,6 +1678,16 @@ test_multi_row_change_lands_whole(void **state)
 	assert_int_equal(f->version_notes, 2);
 	assert_int_equal(audit_count(f), 10);
 
+	/* Its nine rows were reserved: the next change's comes after. */
+	memset(&d, 0, sizeof(d));
+	submit_current(f, &d, 7, harness_now_ms() + 10000);
+	assert_int_equal(pump_until(f, &d, 1, 10000), 0);
+	assert_applied(&d);
+	assert_landed(f, &d, 1);
+	assert_true(multi_landed(f, &mc));
+	assert_int_equal(d.out.audit_row, 12);
+	assert_int_equal(audit_count(f), 11);
+
 	/* What each audit row says, in order. */
 	assert_non_null(wb = emu_workbook(&f->emu));
 	meta = emu_sheet(wb, "Metadata");
@@ -1882,11 +1892,12 @@ test_multi_random_faults(void **state)
 }
 
 /*
- * The largest change (GC_ROWS_MAX unions, GC_AUDITS_MAX audit rows) with
- * 59 ordinary ones.  Its unions in a run are one range, so all 60 go in
- * one write (60 ranges + 1 + Metadata); spread out, they are 24 ranges,
- * 59 + 25 + 1 > 64, so two writes, the fewest the ranges allow, none
- * refused and none split.
+ * The largest change (GC_ROWS_MAX unions, GC_AUDITS_MAX audit rows)
+ * submitted after 40 ordinary ones and before 19 more.  Its unions in a
+ * run are one range, so all 60 go in one write (59 + 2 ranges +
+ * Metadata); spread out, they are 24 ranges: 40 + 25 + 1 > 64, so the
+ * batch closes before it and two writes carry them, the fewest the
+ * ranges allow, none refused and none split.
  */
 static void
 test_maximal_change_with_59_others(void **state)
@@ -1907,10 +1918,12 @@ test_maximal_change_with_59_others(void **state)
 		group_commit_stats(f->gc, &before);
 		emu_reset_counters(&f->emu);
 		deadline = harness_now_ms() + 20000;
-		submit_multi(f, &mc, 2, deadline);
-		for (i = 0; i < 59; i++)
+		for (i = 0; i < 59; i++) {
+			if (i == 40)
+				submit_multi(f, &mc, 2, deadline);
 			submit_current(f, &d[i], (unsigned int)i + 3,
 			    deadline);
+		}
 		assert_int_equal(pump_until(f, &mc.d, 1, 20000), 0);
 		assert_int_equal(pump_until(f, d, 59, 20000), 0);
 		assert_applied(&mc.d);
