@@ -319,6 +319,11 @@ test_lists(void **state)
 		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
 		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026" },
 		    0, 0, 1 },
+		/* frontend.md §7 item 23: R13 would answer 409. */
+		{ "SOLD done, occupied", { .materiales = "01-02-2026",
+		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
+		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026",
+		    .ocupado_por = "LR(15)" }, 0, 0, 0 },
 		{ "inspected", { .materiales = "01-02-2026",
 		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
 		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026",
