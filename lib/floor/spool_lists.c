@@ -29,7 +29,7 @@ spool_list_write(yajl_gen g, const struct sheet_table *ops,
 		spool_state_derive(&row, &st);
 		listed = list == SPOOL_LIST_INICIAR ?
 		    spool_listed_iniciar(&row, &st, op) :
-		    spool_listed_completar(&st, op, worker_id);
+		    spool_listed_completar(&row, &st, op, worker_id);
 		if (!listed)
 			continue;
 		spool_json_write(g, &row);

@@ -310,11 +310,12 @@ spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
 }
 
 int
-spool_listed_completar(const struct spool_state *st, enum operacion op,
-    long long worker_id)
+spool_listed_completar(const struct spool_row *row,
+    const struct spool_state *st, enum operacion op, long long worker_id)
 {
-	return (st->occupied && st->op_known && st->op == op &&
-	    worker_id > 0 && st->occupant_id == worker_id);
+	if (!st->occupied || worker_id <= 0 || st->occupant_id != worker_id)
+		return (0);
+	return (st->op_known ? st->op == op : spool_op_open(row, op));
 }
 
 /* A cell as a JSON string, or null when empty. */
