@@ -62,7 +62,7 @@ setup(void **state)
 	(void)state;
 	if (zone_init(NULL, err, sizeof(err)) == -1)
 		return (-1);
-	if (emu_start(&emu, 400, 30, NULL) == -1)
+	if (emu_start(&emu, 120, 30, NULL) == -1)
 		return (-1);
 	for (i = 0; emu.te.env[i] != NULL; i++)
 		env[i] = emu.te.env[i];
