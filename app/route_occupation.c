@@ -150,6 +150,11 @@ occupation_route(struct http_request *req, enum http_route route,
 	len = nread > 0 ? (size_t)nread : 0;
 	parsed = occ_request_parse(kind, body, len, &r, &errs);
 	free(body);
+	/* PAUSAR and COMPLETAR take it from the occupation held. */
+	if (parsed == 0 && !r.has_operacion && action == OCC_TOMAR) {
+		occ_request_operacion_missing(&errs);
+		parsed = -1;
+	}
 	if (parsed == -1) {
 		g = json_out_new();
 		occ_request_errors_write(g, &errs);
@@ -189,6 +194,7 @@ occupation_route(struct http_request *req, enum http_route route,
 		call->jobs[i]->has_nombre = r.has_worker_nombre;
 		snprintf(call->jobs[i]->nombre, sizeof(call->jobs[i]->nombre),
 		    "%s", r.worker_nombre);
+		call->jobs[i]->infer_op = !r.has_operacion;
 		call->jobs[i]->has_fecha = r.has_fecha;
 		call->jobs[i]->fecha = r.fecha;
 		snprintf(call->jobs[i]->presented_token,

@@ -26,6 +26,8 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_SPOOLS_COMPLETAR] = "/api/spools/completar",
 	[ROUTE_HISTORY] = "/api/history",
 	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
+	[ROUTE_SPOOLS_CANCELAR] = "/api/spools/cancelar",
+	[ROUTE_WORKER_ROLES] = "/api/workers/roles",
 	[ROUTE_OTHER] = "other",
 };
 
