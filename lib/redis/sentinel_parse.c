@@ -172,7 +172,7 @@ sentinel_switch_parse(const char *payload, size_t len, const char *master,
 		if (word(&p, e, &ws[i], &we[i]) == -1)
 			return (-1);
 	}
-	if (p != e)
+	if (we[4] != e)
 		return (-1);
 	if (host_copy(old.host, ws[1], we[1]) == -1 ||
 	    port_parse(ws[2], we[2], &old.port) == -1 ||
