@@ -17,8 +17,9 @@
  *  - throughout, sampled every 100 ms, the connections both instances hold
  *    in Redis and in the Sentinels stay within the sum of their budgets.
  *
- * CLUSTER_SSE_CLIENTS (default 100) live-board clients: the 2-core CI
- * cannot take 500 alongside the rest; 500 was measured by hand.
+ * CLUSTER_SSE_CLIENTS (default 500, the issue's figure) live-board
+ * clients: the whole file takes about 12 s plain and 30 s under the
+ * sanitizers on 2 cores.
  */
 #include <sys/types.h>
 
@@ -523,7 +524,8 @@ test_failover_with_traffic(void **state)
 	print_message("failover: promoted %llu ms after the kill; instance a "
 	    "back %lld ms, b %lld ms after the promotion\n",
 	    (unsigned long long)(t_promo - t_kill),
-	    (long long)(t_back[0] - t_promo), (long long)(t_back[1] - t_promo));
+	    t_back[0] != 0 ? (long long)(t_back[0] - t_promo) : -1LL,
+	    t_back[1] != 0 ? (long long)(t_back[1] - t_promo) : -1LL);
 	assert_true(t_promo != 0);
 	for (k = 0; k < 2; k++) {
 		assert_true(t_back[k] != 0);
@@ -590,7 +592,7 @@ test_instance_dies_sse_moves(void **state)
 {
 	struct sse_clients	 all, re;
 	const char		*env = getenv("CLUSTER_SSE_CLIENTS");
-	size_t			 n = env != NULL ? (size_t)atoi(env) : 100;
+	size_t			 n = env != NULL ? (size_t)atoi(env) : 500;
 	size_t			 i, j, closed = 0, ref = (size_t)-1;
 	char			 tags[2][80], first[SSE_ID_MAX];
 	char			 last[SSE_ID_MAX], path[32];
