@@ -687,12 +687,16 @@ redis_pool_set_primary(struct redis_pool *pool, const char *host, int port)
 	uint64_t		 now = io_loop_now(pool->loop);
 	int			 was_up = pool->up;
 
-	pool->failures = 0;
-	pool->next_connect_ms = now;
-	if (strcmp(u->host, host) == 0 && u->port == port)
+	if (strcmp(u->host, host) == 0 && u->port == port) {
+		/* Confirmed where it was: a pool that is down tries now. */
+		if (!pool->up)
+			pool->next_connect_ms = now;
 		return (0);
+	}
 	if (strlen(host) >= sizeof(u->host))
 		return (0);
+	pool->failures = 0;
+	pool->next_connect_ms = now;
 	snprintf(u->host, sizeof(u->host), "%s", host);
 	u->port = port;
 	pool->generation++;
