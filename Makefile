@@ -54,7 +54,7 @@ SAN_ENV	:= ZEUES_PRELOAD=$(ASAN_RUNTIME) EMULATOR_PRELOAD=$(ASAN_RUNTIME) \
 TEST_ENV := ZEUES_ROOT=$(CURDIR) ZEUES_BUILD=$(CURDIR)/$(BUILD) \
 	    $(if $(filter 1,$(SAN)),$(SAN_ENV),SOAK_TEST_STRICT=1)
 
-.PHONY: all deps build test test-suite check-layers run bench clean help
+.PHONY: all deps build test test-suite check-layers run run-cluster bench clean help
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -120,6 +120,9 @@ test: deps
 run: all
 	@scripts/run-stack
 
+run-cluster: all
+	@scripts/run-cluster
+
 # BENCH_SECONDS per timed run (default 10).
 bench: all
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
@@ -142,6 +145,7 @@ help:
 	@echo '  emulator      just the Sheets emulator and its demo generator'
 	@echo '  migrate-tool  just $(BUILD)/migrations/zeues-migrate'
 	@echo '  run           Redis, the emulator with demo data and the server'
+	@echo '  run-cluster   Redis + replica + 3 Sentinels, 2 instances behind nginx'
 	@echo '  test          the suite plain, then SAN=1, then fuzz-test'
 	@echo '  test-suite    the suite once, against this build'
 	@echo '  check-layers  fail when a lib/ layer includes one above it'

@@ -16,6 +16,7 @@
 #include <kore/seccomp.h>
 
 #include "parent_watch.h"
+#include "reconciler.h"
 #include "service_account.h"
 #include "sheet_dates.h"
 #include "zeues.h"
@@ -84,7 +85,7 @@ env_get(const char *name)
 void
 kore_parent_configure(int argc, char **argv)
 {
-	char	err[256], url[REDIS_URL_HOST_MAX + 64];
+	char	err[256], url[REDIS_URL_HOST_MAX + SENTINEL_NAME_MAX + 64];
 	int	share;
 
 	(void)argc;
@@ -94,8 +95,7 @@ kore_parent_configure(int argc, char **argv)
 		fprintf(stderr, "zeues: configuration error: %s\n", err);
 		exit(2);
 	}
-	share = config_worker_command_share(zeues_cfg.redis_budget,
-	    zeues_cfg.workers, err, sizeof(err));
+	share = config_worker_redis_share(&zeues_cfg, err, sizeof(err));
 	if (zone_init(zeues_cfg.timezone, err, sizeof(err)) == -1) {
 		fprintf(stderr, "zeues: configuration error: TIMEZONE: %s\n",
 		    err);
@@ -139,10 +139,16 @@ kore_parent_configure(int argc, char **argv)
 		exit(1);
 	}
 	redis_url_redacted(&zeues_cfg.redis, url, sizeof(url));
+	if (zeues_cfg.nsentinels > 0)
+		snprintf(url, sizeof(url), "primary '%s' from %zu Sentinels "
+		    "(first %s:%d)", zeues_cfg.sentinel_master,
+		    zeues_cfg.nsentinels, zeues_cfg.sentinels[0].host,
+		    zeues_cfg.sentinels[0].port);
 	kore_log(LOG_NOTICE, "zeues %s: %s, %d workers, Redis %s, budget %d "
-	    "(%d per worker: 1 subscriber + up to %d commands)", ZEUES_VERSION,
-	    zeues_cfg.environment, zeues_cfg.workers, url,
-	    zeues_cfg.redis_budget, share + 1, share);
+	    "(%d per worker: 1 subscriber%s + up to %d commands)",
+	    ZEUES_VERSION, zeues_cfg.environment, zeues_cfg.workers, url,
+	    zeues_cfg.redis_budget, share + 1 + (zeues_cfg.nsentinels > 0),
+	    zeues_cfg.nsentinels > 0 ? " + 1 Sentinel" : "", share);
 	if (config_origins_wildcard(&zeues_cfg))
 		kore_log(LOG_WARNING, "ALLOWED_ORIGINS holds '*': any web page "
 		    "may read this API; changes still need a listed origin");
@@ -194,6 +200,38 @@ on_redis_state(void *arg, int up, const char *why)
 	}
 }
 
+/* The primary moved, or was asked after: the pool and subscriber follow. */
+static void
+on_primary(void *arg, const struct sentinel_addr *a, int switched)
+{
+	static int	known;
+	char		where[SENTINEL_HOST_MAX + 8];
+
+	(void)arg;
+	if (!redis_pool_set_primary(zw.pool, a->host, a->port))
+		return;
+	snprintf(where, sizeof(where), "%s:%d", a->host, a->port);
+	if (!known) {
+		known = 1;
+		zlog(LOG_LEVEL_INFO, "worker %d: Redis primary is %s", zw.id,
+		    where);
+		return;
+	}
+	zlog(LOG_LEVEL_WARNING, "worker %d: Redis primary moved to %s (%s); "
+	    "reconciling the locks with Sheets at once", zw.id, where,
+	    switched ? "+switch-master" : "asked again");
+	if (zw.reconciler != NULL)
+		reconciler_after_failover(zw.reconciler, where);
+}
+
+static void
+on_redis_suspect(void *arg)
+{
+	(void)arg;
+	if (zw.sentinel != NULL)
+		redis_sentinel_resolve(zw.sentinel);
+}
+
 static void
 worker_tick(void *arg, u_int64_t now)
 {
@@ -206,11 +244,35 @@ worker_tick(void *arg, u_int64_t now)
 		    "gone; exiting", zw.id);
 		_exit(1);
 	}
+	if (zw.sentinel != NULL)
+		redis_sentinel_tick(zw.sentinel, ms);
 	redis_pool_tick(zw.pool, ms);
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
 	sse_glue_tick(ms);
 	kore_io_loop_reap();
+}
+
+static void
+sentinel_start(const struct redis_pool_config *pc)
+{
+	struct redis_sentinel_config	sc;
+
+	memset(&sc, 0, sizeof(sc));
+	memcpy(sc.sentinels, zeues_cfg.sentinels, sizeof(sc.sentinels));
+	sc.nsentinels = zeues_cfg.nsentinels;
+	snprintf(sc.master, sizeof(sc.master), "%s", zeues_cfg.sentinel_master);
+	snprintf(sc.password, sizeof(sc.password), "%s",
+	    zeues_cfg.sentinel_password);
+	snprintf(sc.client_name, sizeof(sc.client_name), "%sw%d:sentinel",
+	    zw.client_prefix, zw.id);
+	sc.connect_timeout_ms = pc->connect_timeout_ms;
+	sc.command_timeout_ms = pc->command_timeout_ms;
+	sc.on_primary = on_primary;
+	zw.sentinel = redis_sentinel_new(&sc, zw.loop, &zw.stats->redis);
+	explicit_bzero(sc.password, sizeof(sc.password));
+	if (zw.sentinel == NULL)
+		fatal("worker %d: cannot create the Sentinel client", zw.id);
 }
 
 void
@@ -231,8 +293,8 @@ kore_worker_configure(void)
 		_exit(1);
 	zw.loop = kore_io_loop_get();
 	srandom((unsigned int)getpid() ^ (unsigned int)time(NULL));
-	zw.command_share = config_worker_command_share(zeues_cfg.redis_budget,
-	    zeues_cfg.workers, err, sizeof(err));
+	zw.command_share = config_worker_redis_share(&zeues_cfg, err,
+	    sizeof(err));
 	zw.stats = stats_region_claim(zeues_stats, (size_t)(zw.id - 1),
 	    (uint64_t)getpid(), (uint64_t)zw.id, (uint64_t)time(NULL) * 1000);
 	if (zw.stats == NULL || zw.command_share < 1)
@@ -254,10 +316,17 @@ kore_worker_configure(void)
 	pc.wait_queue_max = zeues_cfg.redis_wait_queue_max;
 	pc.pipeline_max = 4096;
 	pc.on_state = on_redis_state;
+	if (zeues_cfg.nsentinels > 0) {
+		pc.url.host[0] = '\0';		/* until a Sentinel names it */
+		pc.require_primary = 1;
+		pc.on_suspect = on_redis_suspect;
+	}
 	if ((zw.pool = redis_pool_new(&pc, zw.loop, &zw.stats->redis)) ==
 	    NULL)
 		fatal("worker %d: cannot create the Redis pool", zw.id);
 	pc.on_state = NULL;
+	if (zeues_cfg.nsentinels > 0)
+		sentinel_start(&pc);
 
 	/* Before the subscription, which feeds it. */
 	if (sse_glue_start() == -1)
@@ -275,7 +344,8 @@ kore_worker_configure(void)
 
 	kore_timer_add(worker_tick, IO_LOOP_TICK_MS, NULL, 0);
 	zlog(LOG_LEVEL_INFO, "worker %d ready: Redis pool of up to %d command "
-	    "connections + 1 subscriber", zw.id, zw.command_share);
+	    "connections + 1 subscriber%s", zw.id, zw.command_share,
+	    zw.sentinel != NULL ? " + 1 Sentinel" : "");
 }
 
 void
@@ -286,8 +356,10 @@ kore_worker_teardown(void)
 	/* It cancels history fetches that run on the pool. */
 	sse_glue_stop();
 	redis_subscriber_free(zw.sub);
+	redis_sentinel_free(zw.sentinel);
 	redis_pool_free(zw.pool);
 	zw.sub = NULL;
+	zw.sentinel = NULL;
 	zw.pool = NULL;
 	kore_io_loop_reap();
 }

@@ -18,6 +18,7 @@ pool_json_totals(yajl_gen g, const struct pool_totals *t)
 	json_kint(g, "pending_commands", (long long)t->pending_commands);
 	json_kint(g, "waiting_requests", (long long)t->waiting_requests);
 	json_kint(g, "pubsub_connections", (long long)t->pubsub);
+	json_kint(g, "sentinel_connections", (long long)t->sentinel);
 	json_kint(g, "workers", (long long)t->workers);
 }
 
@@ -36,10 +37,12 @@ pool_json_per_worker(yajl_gen g)
 		json_kint(g, "worker", (long long)stat_get(&w->worker_id));
 		json_kint(g, "pid", (long long)stat_get(&w->pid));
 		json_kint(g, "max_connections",
-		    (long long)stat_get(&w->redis.max_connections) + 1);
+		    (long long)stat_get(&w->redis.max_connections) + 1 +
+		    (zeues_cfg.nsentinels > 0));
 		json_kint(g, "open_connections",
 		    (long long)(stat_get(&w->redis.open) +
-		    stat_get(&w->sub.connected)));
+		    stat_get(&w->sub.connected) +
+		    stat_get(&w->redis.sentinel_connected)));
 		json_kint(g, "active_connections",
 		    (long long)stat_get(&w->redis.active));
 		json_kint(g, "idle_connections",
@@ -54,6 +57,16 @@ pool_json_per_worker(yajl_gen g)
 		    (long long)stat_get(&w->sub.connected));
 		json_kbool(g, "redis_up", (int)stat_get(&w->redis.up));
 		json_kbool(g, "subscription_live", (int)stat_get(&w->sub.live));
+		if (zeues_cfg.nsentinels > 0) {
+			json_kint(g, "sentinel_connections", (long long)
+			    stat_get(&w->redis.sentinel_connected));
+			json_kint(g, "primary_changes_total", (long long)
+			    stat_get(&w->redis.primary_changes_total));
+			json_kint(g, "sentinel_switches_total", (long long)
+			    stat_get(&w->redis.sentinel_switches_total));
+			json_kint(g, "readonly_total", (long long)
+			    stat_get(&w->redis.readonly_total));
+		}
 		json_kint(g, "connects_total",
 		    (long long)stat_get(&w->redis.connects_total));
 		json_kint(g, "reconnects_total",

@@ -17,6 +17,7 @@
 #include "io_loop.h"
 #include "redis_ping.h"
 #include "redis_pool.h"
+#include "redis_sentinel.h"
 #include "redis_snapshot.h"
 #include "redis_subscriber.h"
 #include "redis_text.h"
@@ -33,6 +34,7 @@ struct zeues_worker {
 	struct io_loop		*loop;
 	struct redis_pool	*pool;
 	struct redis_subscriber	*sub;
+	struct redis_sentinel	*sentinel;	/* NULL without REDIS_SENTINELS */
 	/* All NULL when Sheets is not configured. */
 	struct sheets_client	*sheets;
 	struct sheets_limiter	*limiter;	/* shared quota, via Redis */

@@ -259,6 +259,73 @@ config_worker_command_share(int budget, int workers, char *err,
 	return (share);
 }
 
+int
+config_worker_redis_share(const struct zeues_config *cfg, char *err,
+    size_t errlen)
+{
+	int	share;
+
+	share = config_worker_command_share(cfg->redis_budget, cfg->workers,
+	    err, errlen);
+	if (share == -1 || cfg->nsentinels == 0)
+		return (share);
+	if (share < 2) {
+		snprintf(err, errlen, "REDIS_POOL_MAX_CONNECTIONS=%d cannot fit "
+		    "WORKERS=%d with REDIS_SENTINELS: each worker needs 1 "
+		    "subscriber + 1 Sentinel + at least 1 command connection, "
+		    "%d x 3 = %d > %d", cfg->redis_budget, cfg->workers,
+		    cfg->workers, cfg->workers * 3, cfg->redis_budget);
+		return (-1);
+	}
+	return (share - 1);
+}
+
+/* REDIS_SENTINELS and REDIS_SENTINEL_MASTER come together or not at all. */
+static int
+load_sentinels(struct zeues_config *cfg, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*list = get("REDIS_SENTINELS");
+	const char	*master = get("REDIS_SENTINEL_MASTER");
+	const char	*pw = get("REDIS_SENTINEL_PASSWORD");
+	char		 q[CONFIG_QUOTE_MAX];
+
+	if (list == NULL || *list == '\0') {
+		if ((master != NULL && *master != '\0') ||
+		    (pw != NULL && *pw != '\0')) {
+			snprintf(err, errlen, "REDIS_SENTINEL_MASTER and "
+			    "REDIS_SENTINEL_PASSWORD need REDIS_SENTINELS");
+			return (-1);
+		}
+		return (0);
+	}
+	if (sentinel_list_parse(list, cfg->sentinels, SENTINEL_LIST_MAX,
+	    &cfg->nsentinels, err, errlen) == -1)
+		return (-1);
+	if (master == NULL || !sentinel_name_valid(master)) {
+		snprintf(err, errlen, "REDIS_SENTINEL_MASTER: '%s' must be "
+		    "1..%d characters of [A-Za-z0-9._-] (required with "
+		    "REDIS_SENTINELS)", config_quote(master != NULL ? master :
+		    "", q, sizeof(q)), SENTINEL_NAME_MAX - 1);
+		return (-1);
+	}
+	snprintf(cfg->sentinel_master, sizeof(cfg->sentinel_master), "%s",
+	    master);
+	if (pw != NULL && *pw != '\0') {
+		/* A secret: never quoted. */
+		if (strlen(pw) >= sizeof(cfg->sentinel_password) ||
+		    strpbrk(pw, " \t\r\n") != NULL) {
+			snprintf(err, errlen, "REDIS_SENTINEL_PASSWORD: must be "
+			    "1..%zu characters without spaces",
+			    sizeof(cfg->sentinel_password) - 1);
+			return (-1);
+		}
+		snprintf(cfg->sentinel_password,
+		    sizeof(cfg->sentinel_password), "%s", pw);
+	}
+	return (0);
+}
+
 static int
 load_ops_token(struct zeues_config *cfg, config_getenv_fn *get, char *err,
     size_t errlen)
@@ -388,9 +455,10 @@ config_load(struct zeues_config *cfg, config_getenv_fn *get, char *err,
 		url = "redis://127.0.0.1:6379/0";
 	if (redis_url_parse(url, &cfg->redis, err, errlen) == -1)
 		return (-1);
+	if (load_sentinels(cfg, get, err, errlen) == -1)
+		return (-1);
 
-	if (config_worker_command_share(cfg->redis_budget, cfg->workers, err,
-	    errlen) == -1)
+	if (config_worker_redis_share(cfg, err, errlen) == -1)
 		return (-1);
 	return (0);
 }

@@ -11,6 +11,7 @@
 #include "bearer_token.h"
 #include "log_sink.h"
 #include "redis_url.h"
+#include "sentinel_parse.h"
 #include "sheet_dates.h"
 
 #define CONFIG_ORIGINS_MAX	16
@@ -31,6 +32,14 @@ struct zeues_config {
 	int		redis_idle_timeout_ms;	/* REDIS_POOL_IDLE_TIMEOUT (s) */
 	int		redis_grow_depth;	/* REDIS_POOL_GROW_DEPTH */
 	int		redis_wait_queue_max;	/* REDIS_POOL_WAIT_QUEUE */
+	/*
+	 * Sentinel mode when nsentinels > 0: the primary is asked of these;
+	 * REDIS_URL then gives only the credentials and the database.
+	 */
+	size_t		nsentinels;		/* REDIS_SENTINELS */
+	struct sentinel_addr sentinels[SENTINEL_LIST_MAX];
+	char		sentinel_master[SENTINEL_NAME_MAX];	/* REDIS_SENTINEL_MASTER */
+	char		sentinel_password[REDIS_URL_PASS_MAX];	/* REDIS_SENTINEL_PASSWORD */
 
 	int		request_deadline_ms;	/* REQUEST_DEADLINE_MS */
 	int		reconcile_interval_ms;	/* RECONCILE_INTERVAL_SECONDS */
@@ -74,6 +83,14 @@ int	config_load(struct zeues_config *cfg, config_getenv_fn *get,
  * -1 with the arithmetic in err when the workers cannot fit the budget.
  */
 int	config_worker_command_share(int budget, int workers, char *err,
+	    size_t errlen);
+
+/*
+ * The command connections of one worker: config_worker_command_share less
+ * the worker's Sentinel connection in Sentinel mode, which the budget
+ * carries too.  -1 with the arithmetic in err when that leaves none.
+ */
+int	config_worker_redis_share(const struct zeues_config *, char *err,
 	    size_t errlen);
 
 /*

@@ -56,6 +56,8 @@ struct reconciler {
 	size_t			 outstanding;	/* fixes in flight */
 	uint64_t		 restored;
 	uint64_t		 removed;
+	char			 failover_lease[RECONCILER_HOLDER_MAX +
+				    sizeof(LEASE_KEY) + 1];	/* "": none */
 };
 
 struct scan_page {
@@ -476,8 +478,18 @@ reconciler_tick(struct reconciler *rc, uint64_t now)
 	    (unsigned long long)(rc->deps.interval_ms * 9 / 10));
 	rc->stage = PASS_LEASE;
 	rc->cmd = redis_pool_submitf(rc->deps.pool, pass_lease, rc,
-	    deadline(rc), &why, "SET %s %s NX PX %s", LEASE_KEY,
-	    rc->deps.holder, ttl);
+	    deadline(rc), &why, "SET %s %s NX PX %s", rc->failover_lease[0] !=
+	    '\0' ? rc->failover_lease : LEASE_KEY, rc->deps.holder, ttl);
 	if (rc->cmd == NULL)
 		rc->stage = PASS_IDLE;
+	else
+		rc->failover_lease[0] = '\0';
+}
+
+void
+reconciler_after_failover(struct reconciler *rc, const char *primary)
+{
+	snprintf(rc->failover_lease, sizeof(rc->failover_lease), "%s:%s",
+	    LEASE_KEY, primary);
+	rc->next_ms = 0;
 }

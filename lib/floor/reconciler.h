@@ -41,5 +41,14 @@ void			 reconciler_free(struct reconciler *);
  * up); call at least every second.
  */
 void			 reconciler_tick(struct reconciler *, uint64_t now_ms);
+/*
+ * Redis failed over to primary ("host:port"): locks written on the old
+ * primary and not yet replicated are gone, so a pass starts at the next
+ * tick Redis is up.  It takes a lease of its own, named after the new
+ * primary, since the round's lease may have been replicated and would
+ * hold every worker off until it lapses.
+ */
+void			 reconciler_after_failover(struct reconciler *,
+			    const char *primary);
 
 #endif

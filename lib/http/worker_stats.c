@@ -71,8 +71,9 @@ pool_totals_sum(const struct stats_region *r, uint64_t budget,
 		t->pending_commands += stat_get(&w->redis.pending_commands);
 		t->waiting_requests += stat_get(&w->redis.waiting_requests);
 		t->pubsub += stat_get(&w->sub.connected);
+		t->sentinel += stat_get(&w->redis.sentinel_connected);
 	}
-	t->open = t->command_open + t->pubsub;
+	t->open = t->command_open + t->pubsub + t->sentinel;
 	t->utilization_percent = budget > 0 ?
 	    (double)t->open * 100.0 / (double)budget : 0.0;
 	t->high_utilization = t->utilization_percent > HIGH_UTILIZATION_PERCENT;

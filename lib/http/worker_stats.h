@@ -66,7 +66,7 @@ struct stats_region {
 struct pool_totals {
 	uint64_t	workers;
 	uint64_t	max_connections;	/* the configured budget */
-	uint64_t	open;			/* command + subscriber */
+	uint64_t	open;			/* command + subscriber + Sentinel */
 	uint64_t	command_open;
 	uint64_t	active;
 	uint64_t	idle;
@@ -74,6 +74,7 @@ struct pool_totals {
 	uint64_t	pending_commands;
 	uint64_t	waiting_requests;
 	uint64_t	pubsub;
+	uint64_t	sentinel;		/* Sentinel mode, one a worker */
 	double		utilization_percent;
 	int		high_utilization;
 };

@@ -77,6 +77,7 @@ struct redis_pool {
 	unsigned int			 failures;	/* consecutive */
 	uint64_t			 next_connect_ms;
 	uint64_t			 saturated_since_ms;	/* 0: not */
+	uint64_t			 generation;	/* primary moves */
 	char				 last_error[REDIS_POOL_ERR_MAX];
 };
 
@@ -93,6 +94,21 @@ set_error(struct redis_pool *pool, const char *what, const char *detail)
 	snprintf(pool->last_error, sizeof(pool->last_error), "%s%s%s", what,
 	    detail != NULL && *detail != '\0' ? ": " : "",
 	    detail != NULL ? detail : "");
+}
+
+static void
+suspect(struct redis_pool *pool)
+{
+	if (pool->cfg.on_suspect != NULL)
+		pool->cfg.on_suspect(pool->cfg.suspect_arg);
+}
+
+/* A write refused by a replica: the primary moved under this pool. */
+static int
+readonly_reply(const redisReply *r)
+{
+	return (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "READONLY", 8) == 0);
 }
 
 static void
@@ -149,6 +165,11 @@ conn_reply(redisAsyncContext *ac, void *r, void *privdata)
 		st = REDIS_POOL_UNAVAILABLE;
 	cmd_deliver(cmd, st, reply);
 	cmd_free(cmd);
+	if (readonly_reply(reply) && c->state == CONN_READY) {
+		stat_add(&pool->stats->readonly_total, 1);
+		conn_failed(c, "Redis is a read-only replica", NULL);
+		conn_close(c, 0);
+	}
 }
 
 /* --- connection lifecycle --- */
@@ -190,6 +211,7 @@ conn_failed(struct redis_conn *c, const char *what, const char *detail)
 	pool->failures++;
 	pool->next_connect_ms = now + backoff_delay_ms(pool->failures - 1,
 	    RECONNECT_BASE_MS, RECONNECT_CAP_MS, backoff_rand_default, NULL);
+	suspect(pool);
 
 	if (pool_count(pool, CONN_READY) > 0)
 		return;
@@ -242,6 +264,28 @@ handshake_reply(void *arg, enum redis_pool_status st, const redisReply *r)
 	}
 	pool_dispatch_waiting(pool, now);
 	pool_publish(pool);
+}
+
+/* Sentinel mode: only a primary takes the pool's commands. */
+static void
+role_reply(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct redis_conn	*c = arg;
+	const redisReply	*role;
+
+	if (c->state != CONN_CONNECTING)
+		return;
+	if (st == REDIS_POOL_OK && r->type == REDIS_REPLY_ARRAY &&
+	    r->elements > 0 && (role = r->element[0])->type ==
+	    REDIS_REPLY_STRING && strcmp(role->str, "master") == 0) {
+		handshake_reply(arg, st, r);
+		return;
+	}
+	if (st == REDIS_POOL_OK)
+		stat_add(&c->pool->stats->readonly_total, 1);
+	conn_failed(c, "not the primary", st == REDIS_POOL_OK ?
+	    "ROLE is not master" : redis_pool_status_name(st));
+	conn_close(c, 0);
 }
 
 static void
@@ -327,6 +371,11 @@ conn_handshake(struct redis_conn *c, uint64_t now)
 	argv[2] = pool->cfg.client_name;
 	internal_cmd(c, now, handshake_reply, 3, argv);
 	c->handshake_left++;
+	if (pool->cfg.require_primary) {
+		argv[0] = "ROLE";
+		internal_cmd(c, now, role_reply, 1, argv);
+		c->handshake_left++;
+	}
 }
 
 static void
@@ -465,6 +514,11 @@ redis_pool_new(const struct redis_pool_config *cfg, struct io_loop *loop,
 	TAILQ_INIT(&pool->waiting);
 	/* Counters carry over a worker restart; gauges start again. */
 	stat_set(&stats->max_connections, (uint64_t)cfg->max_connections);
+	if (pool->cfg.url.host[0] == '\0') {
+		set_error(pool, "waiting for Sentinel to name the primary",
+		    NULL);
+		return (pool);
+	}
 	set_error(pool, "not connected yet", NULL);
 	conn_open(pool, io_loop_now(loop));
 	return (pool);
@@ -625,6 +679,64 @@ redis_pool_status_name(enum redis_pool_status st)
 	return ("unknown");
 }
 
+int
+redis_pool_set_primary(struct redis_pool *pool, const char *host, int port)
+{
+	struct redis_url	*u = &pool->cfg.url;
+	struct redis_conn	*c;
+	uint64_t		 now = io_loop_now(pool->loop);
+	int			 was_up = pool->up;
+
+	if (strcmp(u->host, host) == 0 && u->port == port) {
+		/* Confirmed where it was: a pool that is down tries now. */
+		if (!pool->up)
+			pool->next_connect_ms = now;
+		return (0);
+	}
+	if (strlen(host) >= sizeof(u->host))
+		return (0);
+	pool->failures = 0;
+	pool->next_connect_ms = now;
+	snprintf(u->host, sizeof(u->host), "%s", host);
+	u->port = port;
+	pool->generation++;
+	stat_add(&pool->stats->primary_changes_total, 1);
+	set_error(pool, "the primary moved", host);
+
+	/*
+	 * The new connection first, so that callers re-submitting from the
+	 * failures below wait for it instead of failing fast.
+	 */
+	TAILQ_FOREACH(c, &pool->conns, link) {
+		if (c->state == CONN_CONNECTING || c->state == CONN_READY)
+			c->state = CONN_FAILED;
+	}
+	pool->up = 0;
+	if (was_up && !pool->down_told && pool->cfg.on_state != NULL) {
+		pool->down_told = 1;
+		pool->cfg.on_state(pool->cfg.state_arg, 0, pool->last_error);
+	}
+	conn_open(pool, now);
+	TAILQ_FOREACH(c, &pool->conns, link) {
+		if (c->state == CONN_FAILED)
+			conn_close(c, 0);
+	}
+	pool_publish(pool);
+	return (1);
+}
+
+const struct redis_url *
+redis_pool_url(const struct redis_pool *pool)
+{
+	return (&pool->cfg.url);
+}
+
+uint64_t
+redis_pool_generation(const struct redis_pool *pool)
+{
+	return (pool->generation);
+}
+
 /* --- the tick --- */
 
 static void
@@ -735,7 +847,8 @@ tick_maintain(struct redis_pool *pool, uint64_t now)
 	}
 
 	if (pool->nconns >= (unsigned int)pool->cfg.max_connections ||
-	    now < pool->next_connect_ms || pool_count(pool, CONN_CONNECTING) > 0)
+	    now < pool->next_connect_ms || pool_count(pool, CONN_CONNECTING) > 0 ||
+	    pool->cfg.url.host[0] == '\0')
 		return;
 	if (pool->nconns == 0 || (pool->saturated_since_ms != 0 &&
 	    now - pool->saturated_since_ms >= GROW_AFTER_MS)) {

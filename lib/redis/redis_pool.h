@@ -45,6 +45,11 @@ typedef void	redis_pool_reply_fn(void *arg, enum redis_pool_status status,
  * that (up 1, why NULL): once per outage, not once per failed attempt.
  */
 typedef void	redis_pool_state_fn(void *arg, int up, const char *why);
+/*
+ * The primary may have moved: a connection failed, or Redis said READONLY
+ * or is not a primary (require_primary).  Sentinel mode asks again.
+ */
+typedef void	redis_pool_suspect_fn(void *arg);
 
 struct redis_pool_config {
 	struct redis_url	url;
@@ -59,6 +64,10 @@ struct redis_pool_config {
 	int			pipeline_max;	/* per connection hard cap */
 	redis_pool_state_fn	*on_state;	/* optional */
 	void			*state_arg;
+	/* Sentinel mode: url.host "" until the first redis_pool_set_primary. */
+	int			 require_primary;	/* ROLE at hand-shake */
+	redis_pool_suspect_fn	*on_suspect;	/* optional */
+	void			*suspect_arg;
 };
 
 /*
@@ -82,6 +91,13 @@ struct redis_pool_stats {
 	uint64_t		commands_total;
 	uint64_t		rejected_total;
 	struct histogram	wait;
+	/* Sentinel mode (lib/redis/redis_sentinel.c); 0 without it. */
+	uint64_t		sentinel_connected;	/* 0 or 1 */
+	uint64_t		sentinel_resolves_total;
+	uint64_t		sentinel_switches_total;	/* +switch-master */
+	uint64_t		sentinel_failures_total;
+	uint64_t		primary_changes_total;
+	uint64_t		readonly_total;	/* READONLY or not a primary */
 };
 
 struct redis_pool;
@@ -117,5 +133,18 @@ int			 redis_pool_is_up(const struct redis_pool *);
 const char		*redis_pool_last_error(const struct redis_pool *);
 
 const char		*redis_pool_status_name(enum redis_pool_status);
+
+/*
+ * Sentinel mode: the primary is now host:port.  When it moved, every
+ * connection to the old one is dropped (commands in flight fail with
+ * REDIS_POOL_UNAVAILABLE, waiting ones wait for the new connection) and
+ * 1 is returned; 0 when it is where it was (then a pool that is down
+ * tries again at once).
+ */
+int			 redis_pool_set_primary(struct redis_pool *,
+			    const char *host, int port);
+/* Where the pool connects; generation grows with each move. */
+const struct redis_url	*redis_pool_url(const struct redis_pool *);
+uint64_t		 redis_pool_generation(const struct redis_pool *);
 
 #endif

@@ -34,6 +34,7 @@ struct redis_subscriber {
 	unsigned int			 failures;
 	uint64_t			 started_ms;
 	uint64_t			 retry_ms;
+	uint64_t			 generation;	/* the pool's, at connect */
 
 	uint64_t			 hb_sent_ms;	/* 0: none pending */
 	uint64_t			 hb_next_ms;
@@ -167,10 +168,16 @@ on_disconnect(const redisAsyncContext *ac, int status)
 static void
 sub_connect(struct redis_subscriber *s, uint64_t now)
 {
-	const struct redis_url	*u = &s->cfg.url;
+	const struct redis_url	*u = redis_pool_url(s->pool);
 	char			 name[REDIS_POOL_NAME_MAX + 8], db[16];
 	redisAsyncContext	*ac;
 
+	/* Sentinel mode: where the pool's commands go, once it is known. */
+	s->generation = redis_pool_generation(s->pool);
+	if (u->host[0] == '\0') {
+		s->retry_ms = now + RECONNECT_BASE_MS;
+		return;
+	}
 	s->retry_ms = 0;
 	ac = redisAsyncConnect(u->host, u->port);
 	if (ac == NULL || ac->err) {
@@ -288,6 +295,19 @@ heartbeat(struct redis_subscriber *s, uint64_t now)
 void
 redis_subscriber_tick(struct redis_subscriber *s, uint64_t now)
 {
+	/* The primary moved (Sentinel): follow the pool there at once. */
+	if (s->generation != redis_pool_generation(s->pool)) {
+		s->generation = redis_pool_generation(s->pool);
+		s->failures = 0;
+		if (s->state == SUB_IDLE) {
+			s->retry_ms = now;
+		} else {
+			sub_fail(s, "the primary moved", NULL);
+			s->failures = 0;
+			s->retry_ms = now;
+			sub_close(s);
+		}
+	}
 	switch (s->state) {
 	case SUB_IDLE:
 		if (now >= s->retry_ms)
