@@ -158,7 +158,8 @@ ops_authorized(struct http_request *req, enum http_route route)
 	const char	*auth;
 
 	if (zeues_cfg.ops_token[0] == '\0' || (route != ROUTE_METRICS &&
-	    route != ROUTE_REDIS_STATS && route != ROUTE_REDIS_HEALTH))
+	    route != ROUTE_REDIS_STATS && route != ROUTE_REDIS_HEALTH &&
+	    route != ROUTE_OPS_STATS))
 		return (1);
 	if (!http_request_header(req, "authorization", &auth))
 		auth = NULL;

@@ -148,6 +148,9 @@ void	sse_glue_event(const char *payload, size_t len);
 void	sse_glue_resubscribed(void);
 void	sse_glue_tick(uint64_t now_ms);
 
+/* ops_glue.c: health transitions and counters for the ops page. */
+void	ops_glue_tick(uint64_t now_ms);
+
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);
 void	pool_json_per_worker(yajl_gen);

@@ -26,6 +26,8 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_SPOOLS_COMPLETAR] = "/api/spools/completar",
 	[ROUTE_HISTORY] = "/api/history",
 	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
+	[ROUTE_OPS] = "/ops",
+	[ROUTE_OPS_STATS] = "/api/ops/stats",
 	[ROUTE_OTHER] = "other",
 };
 

@@ -47,6 +47,8 @@ test_route_names(void **state)
 		{ ROUTE_SPOOLS_COMPLETAR, "/api/spools/completar" },
 		{ ROUTE_HISTORY, "/api/history" },
 		{ ROUTE_DASHBOARD, "/api/dashboard/occupied" },
+		{ ROUTE_OPS, "/ops" },
+		{ ROUTE_OPS_STATS, "/api/ops/stats" },
 		{ ROUTE_OTHER, "other" },
 	};
 	size_t	i;
