@@ -75,6 +75,8 @@ try {
 	const context = await browser.newContext({
 	    viewport: { width: 1400, height: 1000 } });
 	const page = await context.newPage();
+	/* A check that fails should fail fast: the whole run is < 1 min. */
+	page.setDefaultTimeout(5000);
 	page.on('console', (m) => {
 		if (m.type() === 'error')
 			consoleErrors.push(m.text());
