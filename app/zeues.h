@@ -86,6 +86,8 @@ void	request_log_begin(struct http_request *);
 void	request_log_occupation(struct http_request *, const char *tag,
 	    long long worker_id);
 const char	*request_log_id(struct http_request *);
+/* Since the request's first handler run (Kore's req->start is its last). */
+uint64_t	 request_log_elapsed_us(struct http_request *);
 /* A request id for an answer given before Kore made a request of it. */
 void	request_log_new_id(char *, size_t);
 void	request_log_end(struct http_request *, enum http_route, int status);
