@@ -24,6 +24,7 @@
 OPS_ASSET(zeues_ops_html, "assets/ops/index.html");
 OPS_ASSET(zeues_ops_css, "assets/ops/ops.css");
 OPS_ASSET(zeues_ops_js, "assets/ops/ops.js");
+OPS_ASSET(zeues_ops_chart_js, "assets/ops/chart.js");
 
 static const struct {
 	const char	*path;
@@ -37,6 +38,8 @@ static const struct {
 	    zeues_ops_css_end },
 	{ "/ops/ops.js", "text/javascript; charset=utf-8", zeues_ops_js,
 	    zeues_ops_js_end },
+	{ "/ops/chart.js", "text/javascript; charset=utf-8", zeues_ops_chart_js,
+	    zeues_ops_chart_js_end },
 };
 
 /* Same-origin only: the page loads and asks nothing from elsewhere. */

@@ -113,6 +113,11 @@ test_routes(void **state)
 	assert_non_null(strstr(r.body, "EventSource"));
 	http_reply_free(&r);
 
+	get("/ops/chart.js", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "export function drawChart"));
+	http_reply_free(&r);
+
 	get("/ops/ops.css", NULL, &r);
 	assert_int_equal(r.status, 200);
 	http_reply_free(&r);
