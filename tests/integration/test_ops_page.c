@@ -275,11 +275,10 @@ chromium_path(void)
 {
 	const char	*c = getenv("CHROMIUM");
 
-	if (c != NULL && access(c, X_OK) == 0)
-		return (c);
-	if (access("/usr/bin/chromium", X_OK) == 0)
-		return ("/usr/bin/chromium");
-	return (NULL);
+	/* CHROMIUM=path names the browser; Debian's is the default. */
+	if (c == NULL || *c == '\0')
+		c = "/usr/bin/chromium";
+	return (access(c, X_OK) == 0 ? c : NULL);
 }
 
 static pid_t
@@ -392,9 +391,11 @@ test_page_in_chromium(void **state)
 
 	(void)state;
 	if ((chromium = chromium_path()) == NULL) {
-		print_message("SKIP: no Chromium (Debian's chromium, which "
-		    "scripts/install-deps installs, or CHROMIUM=path): the "
-		    "ops page was not tested in a browser\n");
+		print_message("SKIP: no Chromium at %s (scripts/install-deps "
+		    "installs Debian's chromium; CHROMIUM=path names another): "
+		    "the ops page was NOT tested in a browser\n",
+		    getenv("CHROMIUM") != NULL && *getenv("CHROMIUM") != '\0' ?
+		    getenv("CHROMIUM") : "/usr/bin/chromium");
 		skip();
 	}
 	snprintf(playwright, sizeof(playwright), "%s",
