@@ -6,6 +6,7 @@
  * page draws batch sizes.  Read from the shared region only: no Redis,
  * no Sheets, nothing allocated beyond the answer.  OPS_TOKEN guards it.
  */
+#include <stddef.h>
 #include <time.h>
 
 #include "health_history.h"
