@@ -10,6 +10,7 @@ COPY Makefile ./
 COPY app app
 COPY lib lib
 COPY tests tests
+COPY assets assets
 RUN make server
 
 FROM debian:bookworm-slim

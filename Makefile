@@ -83,7 +83,8 @@ $(UNIT_BIN) $(INTEG_BIN): $(BUILD)/%: %.c $(SUPPORT_OBJ) $(LIBZEUES)
 
 # Each component's rules; a missing file is an error, not a smaller build.
 include app/app.mk tests/emulator/emulator.mk migrations/migrations.mk \
-    tests/bench/bench.mk tests/soak/soak.mk tests/fuzz/fuzz.mk
+    tests/bench/bench.mk tests/soak/soak.mk tests/fuzz/fuzz.mk \
+    tests/browser/browser.mk
 
 # What a deployment runs, nothing else: the server module (app/app.mk), the
 # Sheets emulator that `make run` and the tests use in place of Google
@@ -106,7 +107,7 @@ check-layers:
 # One pass of the whole suite against one build (plain, or SAN=1), the
 # layer check first.
 test-suite: build $(UNIT_BIN) $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS) \
-    $(LEAKY_SO)
+    $(LEAKY_SO) $(BROWSER_NODE)
 	@$(TEST_ENV) scripts/run-tests scripts/check-layers $(UNIT_BIN) \
 	    $(INTEG_BIN) $(EMULATOR_TESTS) $(SOAK_TESTS)
 

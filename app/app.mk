@@ -11,5 +11,8 @@ $(BUILD)/app/%.o: app/%.c
 $(SERVER_SO): $(APP_OBJ) $(LIBZEUES)
 	$(CC) -shared $(SANFLAGS) -o $@ $(APP_OBJ) $(LIBZEUES) $(DEP_LIBS)
 
+# The ops page's files are compiled into route_ops.o (.incbin).
+$(BUILD)/app/route_ops.o: $(wildcard assets/ops/*)
+
 .PHONY: server
 server: $(SERVER_SO)

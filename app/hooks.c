@@ -250,6 +250,7 @@ worker_tick(void *arg, u_int64_t now)
 	redis_subscriber_tick(zw.sub, ms);
 	sheets_glue_tick(ms);
 	sse_glue_tick(ms);
+	ops_glue_tick(ms);
 	kore_io_loop_reap();
 }
 

@@ -88,12 +88,12 @@ cors_headers(struct http_request *req, int method)
 	return (1);
 }
 
+/* The whole request: a handler that slept has run several times. */
 static void
 count(struct http_request *req, enum http_route route, int status)
 {
-	uint64_t	elapsed = kore_time_ms() - req->start;
-
-	http_stats_count(&zw.stats->http, route, status, elapsed * 1000);
+	http_stats_count(&zw.stats->http, route, status,
+	    request_log_elapsed_us(req));
 }
 
 /* Every answer of the module leaves through here. */
@@ -160,7 +160,8 @@ ops_authorized(struct http_request *req, enum http_route route)
 	const char	*auth;
 
 	if (zeues_cfg.ops_token[0] == '\0' || (route != ROUTE_METRICS &&
-	    route != ROUTE_REDIS_STATS && route != ROUTE_REDIS_HEALTH))
+	    route != ROUTE_REDIS_STATS && route != ROUTE_REDIS_HEALTH &&
+	    route != ROUTE_OPS_STATS))
 		return (1);
 	if (!http_request_header(req, "authorization", &auth))
 		auth = NULL;

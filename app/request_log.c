@@ -117,6 +117,15 @@ request_log_begin(struct http_request *req)
 	}
 }
 
+uint64_t
+request_log_elapsed_us(struct http_request *req)
+{
+	struct note	*n = note_of(req);
+
+	return (n != NULL ? now_us() - n->start_us :
+	    (kore_time_ms() - req->start) * 1000);
+}
+
 void
 request_log_new_id(char *buf, size_t len)
 {
@@ -247,8 +256,7 @@ request_log_end(struct http_request *req, enum http_route route, int status)
 	e.route = http_route_name(route);
 	e.path = req->path;
 	e.status = status;
-	e.duration_us = n != NULL ? now_us() - n->start_us :
-	    (kore_time_ms() - req->start) * 1000;
+	e.duration_us = request_log_elapsed_us(req);
 	if (is_occupation_route(route)) {
 		e.has_occupation = 1;
 		e.tag = n != NULL && n->has_tag ? n->tag : NULL;

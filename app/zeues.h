@@ -88,6 +88,8 @@ void	request_log_begin(struct http_request *);
 void	request_log_occupation(struct http_request *, const char *tag,
 	    long long worker_id);
 const char	*request_log_id(struct http_request *);
+/* Since the request's first handler run (Kore's req->start is its last). */
+uint64_t	 request_log_elapsed_us(struct http_request *);
 /* A request id for an answer given before Kore made a request of it. */
 void	request_log_new_id(char *, size_t);
 void	request_log_end(struct http_request *, enum http_route, int status);
@@ -149,6 +151,9 @@ void	sse_glue_stop(void);
 void	sse_glue_event(const char *payload, size_t len);
 void	sse_glue_resubscribed(void);
 void	sse_glue_tick(uint64_t now_ms);
+
+/* ops_glue.c: health transitions and counters for the ops page. */
+void	ops_glue_tick(uint64_t now_ms);
 
 /* pool_json.c: the pool figures of the whole server. */
 void	pool_json_totals(yajl_gen, const struct pool_totals *);

@@ -28,6 +28,8 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
 	[ROUTE_SPOOLS_CANCELAR] = "/api/spools/cancelar",
 	[ROUTE_WORKER_ROLES] = "/api/workers/roles",
+	[ROUTE_OPS] = "/ops",
+	[ROUTE_OPS_STATS] = "/api/ops/stats",
 	[ROUTE_OTHER] = "other",
 };
 

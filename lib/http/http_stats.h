@@ -30,6 +30,8 @@ enum http_route {
 	ROUTE_DASHBOARD,
 	ROUTE_SPOOLS_CANCELAR,
 	ROUTE_WORKER_ROLES,
+	ROUTE_OPS,		/* the ops page, its files, / */
+	ROUTE_OPS_STATS,
 	ROUTE_OTHER,		/* 404s and anything unrouted */
 	ROUTE_MAX,
 };

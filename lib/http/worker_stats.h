@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "health_history.h"
 #include "http_stats.h"
 #include "redis_pool.h"
 #include "redis_subscriber.h"
@@ -41,6 +42,19 @@ struct occupation_stats {
 	uint64_t	reconcile_removed_total;
 };
 
+/*
+ * The group commit's and the quota limiter's counters, copied from them
+ * every tick for the ops page (app/ops_glue.c).
+ */
+struct commit_quota_stats {
+	uint64_t	gc_batches;
+	uint64_t	gc_changes;		/* changes applied */
+	uint64_t	gc_writes;		/* Sheets write calls */
+	uint64_t	gc_conflicts;
+	uint64_t	quota_granted[2];	/* [0 read, 1 write] */
+	uint64_t	quota_waits[2];		/* asked to wait for a slot */
+};
+
 struct worker_stats {
 	uint64_t			pid;		/* 0: slot unused */
 	uint64_t			worker_id;
@@ -54,12 +68,14 @@ struct worker_stats {
 	struct occupation_stats		occupation;
 	/* The read cache's last refresh: ok, or why not (sheets_cache.h). */
 	struct sheets_probe		read_cache;
+	struct commit_quota_stats	commit_quota;
 };
 
 struct stats_region {
 	uint64_t		nslots;
 	struct sheets_probe	sheets_probe;	/* written by worker 1 */
 	struct worker_stats	slot[WORKER_STATS_MAX];
+	struct health_history	health;		/* written by worker 1 */
 };
 
 /* Pool figures summed over the slots in use. */

@@ -49,6 +49,8 @@ test_route_names(void **state)
 		{ ROUTE_DASHBOARD, "/api/dashboard/occupied" },
 		{ ROUTE_SPOOLS_CANCELAR, "/api/spools/cancelar" },
 		{ ROUTE_WORKER_ROLES, "/api/workers/roles" },
+		{ ROUTE_OPS, "/ops" },
+		{ ROUTE_OPS_STATS, "/api/ops/stats" },
 		{ ROUTE_OTHER, "other" },
 	};
 	size_t	i;
