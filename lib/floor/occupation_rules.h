@@ -97,6 +97,18 @@ struct occ_input {
 	const struct civil_time	*fecha_operacion;
 	const char		*new_version;	/* uuid4 for the row */
 	const char		*audit_id;	/* uuid4 for the Metadata row */
+
+	/*
+	 * v4 (floor.md §1).  A v4 spool (Total_Uniones > 0) is taken and
+	 * completed only through the union routes, a v3 spool never: the
+	 * other route answers 400 WRONG_VERSION naming the right one
+	 * (PAUSAR stays open to both, releasing is always safe).  INICIAR
+	 * is TOMAR with v4_route set; SOLD then needs a union ARM-done (403
+	 * ARM_PREREQUISITE) instead of Armador.
+	 */
+	int			 v4_route;	/* INICIAR, FINALIZAR */
+	int			 spool_v4;
+	size_t			 unions_arm_done;
 };
 
 #define OCC_DETAIL_MAX		320
@@ -114,6 +126,9 @@ struct occ_failure {
 	const char	*dependencia_faltante;	/* or NULL */
 	const char	*operacion;		/* or NULL */
 	long long	 worker_id;		/* > 0: data.worker_id */
+	/* WRONG_VERSION: top-level "spool_version", "correct_endpoint". */
+	const char	*spool_version;
+	const char	*correct_endpoint;
 };
 
 /* One Operaciones cell to write; "" clears it. */
