@@ -30,6 +30,7 @@
 #include "lock_token.h"
 #include "occupation_steps.h"
 #include "release_retry.h"
+#include "v4_flow.h"
 
 static void	job_step_owner(struct occ_job *);
 static void	job_decide(struct occ_job *, const struct occ_lock *);
@@ -64,7 +65,7 @@ flow_finish(struct occ_job *job)
 	if (job->done_cb != NULL)
 		job->done_cb(job->done_arg, job);
 	else
-		free(job);
+		occ_job_free(job);
 }
 
 static void
@@ -134,6 +135,7 @@ job_read_tables(struct occ_job *job, struct spool_row *row,
 	}
 	spool_row_read(ops, &cols, (size_t)i, row);
 	*rownum = sheet_table_row_number(ops, (size_t)i);
+	job->row_index = i;
 	if (worker_lookup(view.table[SHEETS_CACHE_TRABAJADORES],
 	    view.table[SHEETS_CACHE_ROLES], job->worker_id, w) == -1) {
 		occ_fail_worker_not_found(&job->out, job->tag, job->worker_id);
@@ -300,7 +302,7 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	in.fecha_operacion = job->has_fecha ? &job->fecha : NULL;
 	in.new_version = version;
 	in.audit_id = audit;
-	occ_decide(&in, &job->out);
+	flow_decide(job, &in);
 	if (job->out.ok && job->lost_race) {
 		/* The rules refuse a held lock; never race a second time. */
 		flow_fail(job, OCC_ERR_SPOOL_OCCUPIED, "El spool acaba de ser "
@@ -513,11 +515,20 @@ occ_job_detach(struct occ_job *job)
 	 */
 	if (job->cache_wait != NULL) {
 		sheets_cache_cancel(job->cache_wait);
-		free(job);
+		occ_job_free(job);
 		return;
 	}
 	job->done_cb = NULL;
 	job->done_arg = NULL;
 	if (job->done)
-		free(job);
+		occ_job_free(job);
+}
+
+void
+occ_job_free(struct occ_job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->v4);
+	free(job);
 }
