@@ -115,6 +115,7 @@ sheets_glue_start(char *err, size_t errlen)
 	cc.sheet[SHEETS_CACHE_OPERACIONES] = zeues_sheets.operaciones;
 	cc.sheet[SHEETS_CACHE_TRABAJADORES] = zeues_sheets.trabajadores;
 	cc.sheet[SHEETS_CACHE_ROLES] = zeues_sheets.roles;
+	cc.sheet[SHEETS_CACHE_UNIONES] = zeues_sheets.uniones;
 	cc.ttl_ms = (uint64_t)zeues_sheets.cache_ttl_ms;
 	zw.metadata = metadata_log_new(zeues_sheets.metadata, METADATA_GAP_MS);
 	if (zw.metadata == NULL) {

@@ -45,7 +45,8 @@ static const char	ops_body[] =
     "\"fecha_materiales\":\"2026-02-01\",\"fecha_armado\":null,"		\
     "\"fecha_soldadura\":null,\"fecha_qc_metrologia\":null,"		\
     "\"armador\":null,\"soldador\":null,\"ocupado_por\":null,"		\
-    "\"fecha_ocupacion\":null,\"version\":null,\"estado_detalle\":null}],"	\
+    "\"fecha_ocupacion\":null,\"version\":null,\"estado_detalle\":null,"	\
+    "\"total_uniones\":0}],"	\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM\"}"
 #define MK1_DETALLE	"MR(93) trabajando ARM (ARM en progreso, SOLD pendiente)"
 #define WANT_COMPLETAR							\
@@ -54,7 +55,7 @@ static const char	ops_body[] =
     "\"fecha_soldadura\":null,\"fecha_qc_metrologia\":null,"		\
     "\"armador\":\"MR(93)\",\"soldador\":null,\"ocupado_por\":\"MR(93)\","	\
     "\"fecha_ocupacion\":\"2026-02-02T08:00:00-03:00\",\"version\":\"v1\","	\
-    "\"estado_detalle\":\"" MK1_DETALLE "\"}],"				\
+    "\"estado_detalle\":\"" MK1_DETALLE "\",\"total_uniones\":0}],"		\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM&worker_id=93\"}"
 /* Row 3 is occupied but has no tag: not on the dashboard. */
 #define WANT_DASHBOARD							\
