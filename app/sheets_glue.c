@@ -52,6 +52,7 @@ floor_start(char *err, size_t errlen)
 	fd.commit = zw.commit;
 	event_log_config_default(&fd.events);
 	fd.operaciones = zeues_sheets.operaciones;
+	fd.uniones = zeues_sheets.uniones;
 	fd.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
 	fd.require_lock_token = zeues_cfg.require_lock_token;
 	fd.stats = &zw.stats->occupation;

@@ -1,6 +1,7 @@
 /*
  * FINALIZAR's decision; see v4_rules.h.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,12 +40,18 @@ struct fin {
 	char				 ts[SHEET_TIMESTAMP_LEN];
 };
 
+static void	race(struct fin *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
-race(struct fin *f, const char *fmt, int n)
+race(struct fin *f, const char *fmt, ...)
 {
 	char	detail[OCC_DETAIL_MAX];
+	va_list	ap;
 
-	(void)snprintf(detail, sizeof(detail), fmt, n, f->tag);
+	va_start(ap, fmt);
+	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
 	occ_fail_other(&f->out->base, OCC_ERR_RACE_CONDITION, f->tag, detail);
 	f->out->base.fail.operacion = operacion_name(f->in->base.op);
 }
@@ -79,7 +86,7 @@ resolve(struct fin *f)
 		if (u == NULL) {
 			race(f, "Conflicto: la unión %d no existe en el spool "
 			    "'%s'. Recarga las uniones disponibles.",
-			    (int)in->sel[i].n_union);
+			    (int)in->sel[i].n_union, f->tag);
 			return (-1);
 		}
 		if (in->sel[i].has_ot &&
@@ -87,14 +94,14 @@ resolve(struct fin *f)
 		    !same_ot(in->sel[i].ot, u->f[UNION_OT])) {
 			race(f, "Conflicto: la unión %d indicada es de otro "
 			    "spool, no de '%s'. Recarga las uniones "
-			    "disponibles.", (int)in->sel[i].n_union);
+			    "disponibles.", (int)in->sel[i].n_union, f->tag);
 			return (-1);
 		}
 		if (!union_available(u, in->base.op)) {
 			race(f, "Conflicto: la unión %d del spool '%s' ya no "
 			    "está disponible (otro trabajador pudo haberla "
 			    "completado). Recarga las uniones disponibles.",
-			    u->n_union);
+			    u->n_union, f->tag);
 			return (-1);
 		}
 		for (k = 0; k < f->nsel && f->sel[k] != u; k++)
@@ -428,7 +435,7 @@ v4_finalizar_decide(const struct v4_finalizar_input *in,
 	out->base.event.pulgadas = out->pulgadas_call;
 	(void)snprintf(out->base.message, sizeof(out->base.message),
 	    "%zu unión(es) de %s registradas en %s%s", f.nsel,
-	    operacion_name(b.op), tag, out->metrologia ?
+	    operacion_name(b.op), f.tag, out->metrologia ?
 	    "; el spool pasa a metrología" : out->action == V4_COMPLETAR ?
 	    "; operación completada" : "");
 }

@@ -26,6 +26,8 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_SPOOLS_COMPLETAR] = "/api/spools/completar",
 	[ROUTE_HISTORY] = "/api/history",
 	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
+	[ROUTE_V4_INICIAR] = "/api/v4/occupation/iniciar",
+	[ROUTE_V4_FINALIZAR] = "/api/v4/occupation/finalizar",
 	[ROUTE_OTHER] = "other",
 };
 

@@ -28,6 +28,8 @@ enum http_route {
 	ROUTE_SPOOLS_COMPLETAR,
 	ROUTE_HISTORY,
 	ROUTE_DASHBOARD,
+	ROUTE_V4_INICIAR,
+	ROUTE_V4_FINALIZAR,
 	ROUTE_OTHER,		/* 404s and anything unrouted */
 	ROUTE_MAX,
 };
