@@ -136,9 +136,14 @@ fail_not_holder(struct decision *d, long long id)
 	char		 buf[48];
 	const char	*who = holder_label(d, id, buf, sizeof(buf));
 
-	fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag,
-	    "No puedes %s el spool '%s': lo tiene tomado %s.",
-	    action_verbs[d->in->action], d->tag, who);
+	if (d->in->v4_route)
+		fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag, "No estás "
+		    "autorizado: el spool '%s' lo tiene tomado %s, y solo "
+		    "quien lo inició puede finalizarlo.", d->tag, who);
+	else
+		fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag,
+		    "No puedes %s el spool '%s': lo tiene tomado %s.",
+		    action_verbs[d->in->action], d->tag, who);
 	set_owner(d->out, id, who == buf ? NULL : who);
 }
 
