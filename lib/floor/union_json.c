@@ -1,9 +1,14 @@
 /*
  * The union routes' JSON; see union_json.h.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json_out.h"
+#include "occupation_error.h"
+#include "sheet_table.h"
+#include "spool_tag.h"
 #include "union_json.h"
 
 void
@@ -111,4 +116,109 @@ union_version_write(yajl_gen g, const char *tag, long total_uniones)
 	json_kstr(g, "tag_spool", tag);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
+}
+
+static void
+tag_data(yajl_gen g, void *arg)
+{
+	json_kstr(g, "tag_spool", arg);
+}
+
+/* 200 with the spool's Operaciones row in *i, or the error written. */
+static int
+spool_find(yajl_gen g, const struct sheet_table *ops, const char *tag,
+    long *i)
+{
+	char	detail[SPOOL_TAG_MAX + 64];
+
+	if ((*i = sheet_table_find(ops, tag)) >= 0)
+		return (200);
+	snprintf(detail, sizeof(detail), "Spool '%s' no encontrado.", tag);
+	occ_error_write(g, OCC_ERR_SPOOL_NO_ENCONTRADO, detail, tag_data,
+	    (void *)(uintptr_t)tag);
+	return (occ_error_status(OCC_ERR_SPOOL_NO_ENCONTRADO));
+}
+
+/*
+ * The spool's unions into l: 200, or the error written.  Without a
+ * usable Uniones sheet the list is empty unless need_sheet.
+ */
+static int
+spool_unions(yajl_gen g, const struct sheet_table *ops,
+    const struct sheet_table *uniones, const char *tag, int need_sheet,
+    struct union_list *l)
+{
+	struct union_columns	 cols;
+	const char		*missing = NULL;
+	char			 detail[SPOOL_TAG_MAX + 256];
+	long			 i;
+	int			 status;
+
+	memset(l, 0, sizeof(*l));
+	if ((status = spool_find(g, ops, tag, &i)) != 200)
+		return (status);
+	if (uniones == NULL || union_columns_find(uniones, &cols,
+	    &missing) == -1) {
+		if (!need_sheet)
+			return (200);
+		snprintf(detail, sizeof(detail), "El spool '%s' es v3.0: el "
+		    "libro no tiene la hoja Uniones%s%s (migración m003 no "
+		    "aplicada). Usa TOMAR, PAUSAR y COMPLETAR "
+		    "(/api/occupation/tomar).", tag,
+		    missing != NULL ? " con la columna " : "",
+		    missing != NULL ? missing : "");
+		occ_error_write(g, OCC_ERR_WRONG_VERSION, detail, tag_data,
+		    (void *)(uintptr_t)tag);
+		return (occ_error_status(OCC_ERR_WRONG_VERSION));
+	}
+	if (union_list_of_spool(uniones, &cols, tag, l) == -1) {
+		occ_error_write(g, OCC_ERR_INTERNAL, "Sin memoria para leer "
+		    "las uniones.", NULL, NULL);
+		return (occ_error_status(OCC_ERR_INTERNAL));
+	}
+	return (200);
+}
+
+int
+union_disponibles_answer(yajl_gen g, const struct sheet_table *ops,
+    const struct sheet_table *uniones, const char *tag, enum operacion op)
+{
+	struct union_list	l;
+	int			status;
+
+	if ((status = spool_unions(g, ops, uniones, tag, 1, &l)) != 200)
+		return (status);
+	union_disponibles_write(g, tag, op, &l);
+	union_list_free(&l);
+	return (200);
+}
+
+int
+union_metricas_answer(yajl_gen g, const struct sheet_table *ops,
+    const struct sheet_table *uniones, const char *tag)
+{
+	struct union_list	l;
+	struct union_metrics	m;
+	int			status;
+
+	if ((status = spool_unions(g, ops, uniones, tag, 0, &l)) != 200)
+		return (status);
+	union_metrics_of(&l, &m);
+	union_metricas_write(g, tag, &m);
+	union_list_free(&l);
+	return (200);
+}
+
+int
+union_version_answer(yajl_gen g, const struct sheet_table *ops,
+    const char *tag)
+{
+	long	i;
+	int	status;
+
+	if ((status = spool_find(g, ops, tag, &i)) != 200)
+		return (status);
+	union_version_write(g, tag, union_spool_total(ops,
+	    union_ops_total_column(ops), (size_t)i));
+	return (200);
 }

@@ -35,6 +35,24 @@ void	union_metricas_write(yajl_gen, const char *tag,
  */
 void	union_version_write(yajl_gen, const char *tag, long total_uniones);
 
+/*
+ * The three routes answered from the cached tables: ops is Operaciones
+ * (indexed by TAG_SPOOL), uniones the Uniones table or NULL when the
+ * workbook has none (not migrated).  Each writes the answer or the error
+ * body (api.md §1, a readable string detail) into g and returns its HTTP
+ * status: 200; 404 SPOOL_NO_ENCONTRADO for a tag Operaciones lacks; for
+ * disponibles without a usable Uniones sheet, 400 WRONG_VERSION (every
+ * spool is v3 then); 500 when out of memory.  metricas of a known spool without unions, Uniones or not,
+ * is 200 with zeros (frontend.md §7 item 8).
+ */
+int	union_disponibles_answer(yajl_gen, const struct sheet_table *ops,
+	    const struct sheet_table *uniones, const char *tag,
+	    enum operacion op);
+int	union_metricas_answer(yajl_gen, const struct sheet_table *ops,
+	    const struct sheet_table *uniones, const char *tag);
+int	union_version_answer(yajl_gen, const struct sheet_table *ops,
+	    const char *tag);
+
 /* A number of thousandths with at most `decimals` places, as JSON. */
 void	union_json_number(yajl_gen, long thousandths, int decimals);
 

@@ -47,6 +47,9 @@ test_route_names(void **state)
 		{ ROUTE_SPOOLS_COMPLETAR, "/api/spools/completar" },
 		{ ROUTE_HISTORY, "/api/history" },
 		{ ROUTE_DASHBOARD, "/api/dashboard/occupied" },
+		{ ROUTE_UNIONES_DISPONIBLES, "/api/v4/uniones/disponibles" },
+		{ ROUTE_UNIONES_METRICAS, "/api/v4/uniones/metricas" },
+		{ ROUTE_DIAGNOSTIC_VERSION, "/api/diagnostic/version" },
 		{ ROUTE_OTHER, "other" },
 	};
 	size_t	i;
