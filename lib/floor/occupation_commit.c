@@ -179,7 +179,7 @@ job_published(void *arg, const struct event_log_reply *r)
 static void
 job_publish(struct occ_job *job)
 {
-	stat_add(&job->flow->deps.stats->changes_total[job->action], 1);
+	stat_add(&job->flow->deps.stats->changes_total[job->out.action], 1);
 	job_publish_event(job, &job->out.event);
 }
 
