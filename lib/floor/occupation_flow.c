@@ -5,7 +5,8 @@
  *   cache  the spool's row, the worker and their roles (Sheets read cache)
  *   owner  the spool's lock as Redis has it now, and from the same value
  *          whether the caller proved holding it (REQUIRE_LOCK_TOKEN)
- *   decide occ_decide(): the error to answer, or the changes to make
+ *   decide occ_decide(), or a FINALIZAR's decision (flow_decide(),
+ *          v4_flow.c): the error to answer, or the changes to make
  *   lock   TOMAR takes the lock (SET NX in a script) with a new token it
  *          answers as lock_token; a loser decides again against the
  *          winner, which answers 409 naming them

@@ -11,6 +11,8 @@
  *   1. METROLOGIA through these routes: 400 INVALID_STATE_TRANSITION
  *	(metrología has no TOMAR/PAUSAR/COMPLETAR; it is one instant POST);
  *	CANCELAR of anything but REPARACION: 400 INVALID_STATE_TRANSITION.
+ *	The spool's version against the route (occ_input.v4_route): 400
+ *	WRONG_VERSION with the route to use (floor.md §1).
  *   2. Worker not active: 403 WORKER_INACTIVO.  Role: 403
  *	ROL_NO_AUTORIZADO (checked on every action, so a role removed
  *	during a shift stops the next step, data.md §8.7).

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_out.h"
+#include "union_json.h"
 #include "utf8.h"
 #include "v4_rules.h"
 
@@ -228,11 +229,8 @@ totals(struct fin *f)
 static void
 json_inches(yajl_gen g, const char *key, long thousandths)
 {
-	char	num[UNION_NUMBER_MAX];
-
-	union_number_format(thousandths, 2, num);
 	json_key(g, key);
-	yajl_gen_number(g, num, strlen(num));
+	union_json_number(g, thousandths, 2);
 }
 
 /* Metadata_JSON from a generator, or "{}" when it cannot be had. */
