@@ -1094,8 +1094,9 @@ test_sheets_failing_under_finalizar(void **state)
 	unchanged(tag[0], &before, &u, ayud[0]);
 
 	/*
-	 * The write lands and its answer is lost: the batch is read again,
-	 * found applied, and answered 200 - each audit row once.
+	 * The write lands and its answer is lost: it is tried again (read
+	 * again, or written again at the same reserved rows) and answered
+	 * 200 - each audit row once, each union marked once.
 	 */
 	emu_reset_counters(&emu);
 	sheets_relay_mode(relay, SHEETS_RELAY_LOSE);
@@ -1106,7 +1107,7 @@ test_sheets_failing_under_finalizar(void **state)
 	assert_int_equal(st, 200);
 	assert_string_equal(jpath_str(j, "action_taken", NULL), "COMPLETAR");
 	yajl_tree_free(j);
-	print_message("lost answer: %lld batchUpdate calls, %d answers lost\n",
+	print_message("lost answer: %lld batchUpdate calls; %d writes spoiled in all\n",
 	    emu_counter(&emu, "calls", "batchUpdate", NULL),
 	    sheets_relay_spoiled(relay));
 	/*

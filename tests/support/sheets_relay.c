@@ -111,9 +111,10 @@ relay_one(struct sheets_relay *r, int cfd)
 	if (connect(ufd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
 	    relay_write(ufd, r->req, (size_t)qlen) == 0 &&
 	    (rlen = relay_read(ufd, r->resp, RELAY_RESP_MAX)) != -1) {
-		if (mode == SHEETS_RELAY_LOSE)
+		if (mode == SHEETS_RELAY_LOSE) {
 			atomic_fetch_add(&r->spoiled, 1);
-		else
+			atomic_store(&r->mode, SHEETS_RELAY_PASS);
+		} else
 			(void)relay_write(cfd, r->resp, (size_t)rlen);
 	}
 	close(ufd);

@@ -4,8 +4,9 @@
  * can spoil the writes (values:batchUpdate) on purpose:
  *
  *	SHEETS_RELAY_PASS	everything goes through
- *	SHEETS_RELAY_LOSE	the write reaches the emulator and lands, its
- *				answer is thrown away (the client times out)
+ *	SHEETS_RELAY_LOSE	the next write reaches the emulator and lands,
+ *				its answer is thrown away (the connection is
+ *				closed); then everything passes again
  *	SHEETS_RELAY_FAIL	the write never reaches the emulator; the
  *				client gets a 503
  *
