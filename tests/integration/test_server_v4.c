@@ -1107,7 +1107,8 @@ test_sheets_failing_under_finalizar(void **state)
 	assert_int_equal(st, 200);
 	assert_string_equal(jpath_str(j, "action_taken", NULL), "COMPLETAR");
 	yajl_tree_free(j);
-	print_message("lost answer: %lld batchUpdate calls; %d writes spoiled in all\n",
+	print_message("lost answer: %lld batchUpdate calls; %d writes "
+	    "spoiled in all\n",
 	    emu_counter(&emu, "calls", "batchUpdate", NULL),
 	    sheets_relay_spoiled(relay));
 	/*

@@ -32,7 +32,8 @@ struct sheets_relay {
 static const char	unavailable[] = "HTTP/1.1 503 Service Unavailable\r\n"
     "Content-Type: application/json\r\nContent-Length: 64\r\n"
     "Connection: close\r\n\r\n"
-    "{\"error\":{\"code\":503,\"message\":\"relay\",\"status\":\"UNAVAILABLE\"}}\n";
+    "{\"error\":{\"code\":503,\"message\":\"relay\","
+    "\"status\":\"UNAVAILABLE\"}}\n";
 
 /* One HTTP message (head + Content-Length body); its length or -1. */
 static ssize_t
