@@ -32,8 +32,8 @@
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
  * its own storage, so rows is the table's storage too: a cell written
  * there is what sheet_table_cell() returns.  Only cells of data rows
- * outside the key column are ever written, so the header and key indexes
- * stay right.
+ * outside the key and group columns are ever written, so the header, key
+ * and group indexes stay right.
  */
 struct cache_table {
 	struct sheet_table	*t;
@@ -259,6 +259,8 @@ table_apply(struct sheets_cache *c, int i, const char *tag,
 	    (r = sheet_table_find(ct->t, tag)) < 0 ||
 	    (col = sheet_table_column(ct->t, header)) < 0 ||
 	    col == sheet_table_column(ct->t, c->key[i]) ||
+	    (c->group[i][0] != '\0' &&
+	    col == sheet_table_column(ct->t, c->group[i])) ||
 	    (size_t)r + 1 >= ct->nrows)
 		return;
 	row = &ct->rows[r + 1];

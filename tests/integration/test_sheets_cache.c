@@ -427,7 +427,7 @@ test_noted_writes(void **state)
 /*
  * Uniones rides in the same batchGet, indexed by ID and grouped by
  * TAG_SPOOL; our writes to a union (keyed by ID, as group commit reports
- * them) show at once, and its key cell is never written.
+ * them) show at once, and its key and group cells are never written.
  */
 static void
 test_uniones_ride_along(void **state)
@@ -465,6 +465,7 @@ test_uniones_ride_along(void **state)
 	sheets_cache_note_write(f->cache, "Uniones", id, "ARM_FECHA_FIN",
 	    "03-12-2026 10:00:00");
 	sheets_cache_note_write(f->cache, "Uniones", id, "ID", "not-an-id");
+	sheets_cache_note_write(f->cache, "Uniones", id, "TAG_SPOOL", "MK-X");
 	sheets_cache_peek(f->cache, &v);
 	un = v.table[SHEETS_CACHE_UNIONES];
 	r = sheet_table_find(un, id);
@@ -473,6 +474,10 @@ test_uniones_ride_along(void **state)
 	    "ARM_FECHA_FIN")), "03-12-2026 10:00:00");
 	assert_string_equal(sheet_table_cell(un, 0, sheet_table_column(un,
 	    "ID")), id);
+	/* The group column neither: the spool keeps its unions. */
+	assert_string_equal(sheet_table_cell(un, 0, sheet_table_column(un,
+	    "TAG_SPOOL")), tag);
+	assert_int_equal(sheet_table_group_first(un, tag), 0);
 }
 
 /* The health probe spends no quota, however often it is asked. */
