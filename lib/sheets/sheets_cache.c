@@ -464,8 +464,13 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 	int		 with_unions = c->step == STEP_MAIN &&
 			    c->ntables == SHEETS_CACHE_TABLES;
 
-	if (res->http_status == 400 && with_unions) {
-		/* Most likely not migrated: no Uniones sheet to name. */
+	if (res->http_status == 400 && with_unions && (!with_rider ||
+	    strstr(res->error, c->sheet[SHEETS_CACHE_UNIONES]) != NULL)) {
+		/*
+		 * Not migrated: no Uniones sheet to name ("Unable to parse
+		 * range: Uniones").  With the rider along, only when the
+		 * message names Uniones: a refused log range is the rider's.
+		 */
 		unions_pause(c, "sheet '%s' left out: %s",
 		    c->sheet[SHEETS_CACHE_UNIONES], res->error);
 		next_or_fail(c, STEP_MAIN);
