@@ -137,8 +137,8 @@ struct gc_change {
 };
 
 enum gc_status {
-	GC_APPLIED,	/* written with its audit row */
-	GC_CONFLICT,	/* the row is not as expected; nothing written */
+	GC_APPLIED,	/* written whole: cells, other rows, audit rows */
+	GC_CONFLICT,	/* a row is not as expected; nothing written */
 	GC_FAILED,	/* cannot be written (see error); nothing written */
 	GC_TIMEOUT,	/* the deadline passed; see maybe_applied */
 };

@@ -32,8 +32,8 @@
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
  * its own storage, so rows is the table's storage too: a cell written
  * there is what sheet_table_cell() returns.  Only cells of data rows
- * outside the key column are ever written, so the header and key indexes
- * stay right.
+ * outside the key and group columns are ever written, so the header, key
+ * and group indexes stay right.
  */
 struct cache_table {
 	struct sheet_table	*t;
@@ -45,12 +45,15 @@ struct cache_table {
  * A refresh is one batchGet when the workbook fits one reply.  Past that,
  * Operaciones is read in pieces (sheet_chunks.h): the grid first when it
  * is not known, then the other tables with the first piece, then the
- * rest, each request charged to the read quota on its own.
+ * rest, each request charged to the read quota on its own.  Uniones that
+ * does not fit the first request with the others is read after the
+ * pieces in a request of its own, from then on (unions_alone).
  */
 enum refresh_step {
 	STEP_GRID,		/* spreadsheets.get: the grid's size */
 	STEP_MAIN,		/* every table, Operaciones' first piece */
 	STEP_PIECE,		/* one more piece of Operaciones */
+	STEP_UNIONES,		/* Uniones alone, when it does not fit MAIN */
 };
 
 /* A write noted while a refresh was in flight, to apply to its tables. */
@@ -95,6 +98,7 @@ struct sheets_cache {
 	size_t				 nranges;	/* of that call */
 	size_t				 ntables;	/* tables of them */
 	int				 got_unions;	/* this refresh */
+	int				 unions_alone;	/* STEP_UNIONES */
 	uint64_t			 unions_paused_until_ms;
 	char				 unions_error[SHEETS_CACHE_ERROR_MAX];
 	struct sheet_chunks		 chunks;	/* Operaciones */
@@ -255,6 +259,8 @@ table_apply(struct sheets_cache *c, int i, const char *tag,
 	    (r = sheet_table_find(ct->t, tag)) < 0 ||
 	    (col = sheet_table_column(ct->t, header)) < 0 ||
 	    col == sheet_table_column(ct->t, c->key[i]) ||
+	    (c->group[i][0] != '\0' &&
+	    col == sheet_table_column(ct->t, c->group[i])) ||
 	    (size_t)r + 1 >= ct->nrows)
 		return;
 	row = &ct->rows[r + 1];
@@ -458,19 +464,33 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 	int		 with_unions = c->step == STEP_MAIN &&
 			    c->ntables == SHEETS_CACHE_TABLES;
 
-	if (res->http_status == 400 && with_unions) {
-		/* Most likely not migrated: no Uniones sheet to name. */
+	if (res->http_status == 400 && with_unions && (!with_rider ||
+	    strstr(res->error, c->sheet[SHEETS_CACHE_UNIONES]) != NULL)) {
+		/*
+		 * Not migrated: no Uniones sheet to name ("Unable to parse
+		 * range: Uniones").  With the rider along, only when the
+		 * message names Uniones: a refused log range is the rider's.
+		 */
 		unions_pause(c, "sheet '%s' left out: %s",
 		    c->sheet[SHEETS_CACHE_UNIONES], res->error);
 		next_or_fail(c, STEP_MAIN);
+	} else if (c->step == STEP_UNIONES &&
+	    (res->too_big || res->http_status == 400)) {
+		unions_pause(c, "sheet '%s' left out: %s",
+		    c->sheet[SHEETS_CACHE_UNIONES], res->error);
+		refresh_done(c);
 	} else if (res->too_big && sheet_chunks_whole(&c->chunks)) {
 		next_or_fail(c, STEP_GRID);
+	} else if (res->too_big && with_unions) {
+		/*
+		 * From now on in a request of its own, after the pieces:
+		 * before the rider is blamed, since the rider's tail of the
+		 * log shared the first piece's reply before Uniones existed.
+		 */
+		c->unions_alone = 1;
+		next_or_fail(c, STEP_MAIN);
 	} else if (res->too_big && with_rider) {
 		rider_pause(c);
-		next_or_fail(c, STEP_MAIN);
-	} else if (res->too_big && with_unions) {
-		unions_pause(c, "sheet '%s' left out: it does not fit one "
-		    "reply with the other tables", c->sheet[SHEETS_CACHE_UNIONES]);
 		next_or_fail(c, STEP_MAIN);
 	} else if (res->too_big && sheet_chunks_shrink(&c->chunks) == 0) {
 		next_or_fail(c, c->step);
@@ -504,6 +524,15 @@ on_batch(void *arg, struct sheets_result *res)
 		batch_failed(c, res);
 		return;
 	}
+	if (c->step == STEP_UNIONES && res->value_ranges.nranges == 1) {
+		sheets_value_range_clear(&c->got[SHEETS_CACHE_UNIONES]);
+		c->got[SHEETS_CACHE_UNIONES] = res->value_ranges.ranges[0];
+		memset(&res->value_ranges.ranges[0], 0,
+		    sizeof(res->value_ranges.ranges[0]));
+		c->got_unions = 1;
+		refresh_done(c);
+		return;
+	}
 	if (res->value_ranges.nranges != c->nranges) {
 		if (c->step == STEP_MAIN)
 			rider_pause(c);
@@ -529,10 +558,12 @@ on_batch(void *arg, struct sheets_result *res)
 		refresh_failed(c, "out of memory");
 		return;
 	}
-	if (sheet_chunks_done(&c->chunks))
-		refresh_done(c);
-	else
+	if (!sheet_chunks_done(&c->chunks))
 		next_or_fail(c, STEP_PIECE);
+	else if (c->unions_alone && now_ms(c) >= c->unions_paused_until_ms)
+		next_or_fail(c, STEP_UNIONES);
+	else
+		refresh_done(c);
 }
 
 static void
@@ -585,7 +616,7 @@ send_step(struct sheets_cache *c)
 		for (i = 1; i < SHEETS_CACHE_UNIONES; i++)
 			ranges[i] = c->range[i];
 		c->ntables = SHEETS_CACHE_UNIONES;
-		if (now >= c->unions_paused_until_ms)
+		if (!c->unions_alone && now >= c->unions_paused_until_ms)
 			ranges[c->ntables++] = c->range[SHEETS_CACHE_UNIONES];
 		c->nranges = c->ntables;
 		if (c->cfg.rider.ranges != NULL &&
@@ -596,6 +627,13 @@ send_step(struct sheets_cache *c)
 			c->nranges += (size_t)n;
 		c->call_sent_ms = now;
 		c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
+		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
+		    sizeof(err));
+		break;
+	case STEP_UNIONES:
+		ranges[0] = c->range[SHEETS_CACHE_UNIONES];
+		c->nranges = 1;
+		c->call_id = sheets_batch_get(c->sc, ranges, 1,
 		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
 		    sizeof(err));
 		break;
