@@ -10,6 +10,9 @@
 #include "occupation_steps.h"
 #include "v4_flow.h"
 
+_Static_assert(V4_AUDITS_MAX <= GC_AUDITS_MAX && V4_UNIONS_MAX <= GC_ROWS_MAX,
+    "a FINALIZAR must fit one group-commit change");
+
 void
 flow_v4_change(struct occ_job *job, struct v4_change *c, struct gc_change *ch,
     struct gc_write *writes, size_t *n)
