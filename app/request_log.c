@@ -167,6 +167,8 @@ is_occupation_route(enum http_route route)
 	case ROUTE_PAUSAR:
 	case ROUTE_COMPLETAR:
 	case ROUTE_BATCH_TOMAR:
+	case ROUTE_V4_INICIAR:
+	case ROUTE_V4_FINALIZAR:
 		return (1);
 	default:
 		return (0);

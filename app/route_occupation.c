@@ -204,7 +204,7 @@ occupation_route(struct http_request *req, enum http_route route,
 	}
 	if (i < call->n) {
 		while (i-- > 0) {
-			free(call->jobs[i]);
+			occ_job_free(call->jobs[i]);
 			call->jobs[i] = NULL;
 		}
 		http_send_error(req, route, API_ERR_OVERLOADED,

@@ -43,6 +43,23 @@ route_tag_path(struct http_request *req, enum http_route route, char *tag,
 }
 
 int
+route_tag_path_inner(struct http_request *req, enum http_route route,
+    char *tag, size_t tagsz)
+{
+	const char	*end, *seg;
+	char		 raw[RAW_TAG_MAX + 1];
+
+	/* The route's pattern guarantees "/{tag}/{last}". */
+	end = strrchr(req->path, '/');
+	for (seg = end; seg > req->path && seg[-1] != '/'; seg--)
+		;
+	if (url_decode(seg, end, 0, raw, sizeof(raw)) == -1 ||
+	    spool_tag_canon(raw, strlen(raw), tag, tagsz) == -1)
+		return (refused(req, route, "path"));
+	return (0);
+}
+
+int
 route_tag_query(struct http_request *req, enum http_route route, char *tag,
     size_t tagsz)
 {

@@ -52,6 +52,7 @@ floor_start(char *err, size_t errlen)
 	fd.commit = zw.commit;
 	event_log_config_default(&fd.events);
 	fd.operaciones = zeues_sheets.operaciones;
+	fd.uniones = zeues_sheets.uniones;
 	fd.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
 	fd.require_lock_token = zeues_cfg.require_lock_token;
 	fd.stats = &zw.stats->occupation;
@@ -115,6 +116,7 @@ sheets_glue_start(char *err, size_t errlen)
 	cc.sheet[SHEETS_CACHE_OPERACIONES] = zeues_sheets.operaciones;
 	cc.sheet[SHEETS_CACHE_TRABAJADORES] = zeues_sheets.trabajadores;
 	cc.sheet[SHEETS_CACHE_ROLES] = zeues_sheets.roles;
+	cc.sheet[SHEETS_CACHE_UNIONES] = zeues_sheets.uniones;
 	cc.ttl_ms = (uint64_t)zeues_sheets.cache_ttl_ms;
 	zw.metadata = metadata_log_new(zeues_sheets.metadata, METADATA_GAP_MS);
 	if (zw.metadata == NULL) {

@@ -179,6 +179,9 @@ int	sheets_configured_or_503(struct http_request *, enum http_route);
  */
 int	route_tag_path(struct http_request *, enum http_route, char *tag,
 	    size_t tagsz);
+/* The segment before the path's last (/api/v4/uniones/{tag}/metricas). */
+int	route_tag_path_inner(struct http_request *, enum http_route,
+	    char *tag, size_t tagsz);
 int	route_tag_query(struct http_request *, enum http_route, char *tag,
 	    size_t tagsz);
 

@@ -82,6 +82,7 @@ plan_v3_columns(const struct wb_state *st, struct plan *p, char *err,
 	if (plan_write_row(p, st->operaciones, 1, (unsigned int)used + 1,
 	    missing, n) == -1)
 		return (-1);
+	p->ops_appended += n;
 	return (plan_step(p, "add the headers %s to '%s' at %s1:%s1", names,
 	    st->operaciones, from, to));
 }

@@ -106,6 +106,7 @@ main(int argc, char *argv[])
 	run.spreadsheet_id = cfg.spreadsheet_id;
 	run.operaciones = cfg.operaciones;
 	run.metadata = cfg.metadata;
+	run.uniones = cfg.uniones;
 	/* A call's retries get twice an attempt's time. */
 	run.timeout_ms = 2 * (uint64_t)cfg.call_timeout_ms;
 	run.dry_run = dry_run;

@@ -19,6 +19,7 @@
 static const struct migration *const	migrations[] = {
 	&migration_001_operaciones_v3_columns,
 	&migration_002_metadata_sheet,
+	&migration_003_uniones,
 };
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -75,6 +76,7 @@ state_free(struct wb_state *st)
 	sheets_spreadsheet_free(&st->sheets);
 	sheets_value_range_clear(&st->operaciones_header);
 	sheets_value_range_clear(&st->metadata_header);
+	sheets_value_range_clear(&st->uniones_header);
 	sheets_value_range_clear(&st->log);
 }
 
@@ -83,18 +85,19 @@ static int
 state_read(const struct migrate_run *run, struct wb_state *st, char *err,
     size_t errsz)
 {
-	struct sheets_value_range	*into[3];
+	struct sheets_value_range	*into[4];
 	struct a1_area			 row1 = { 0, 1, 0, 1 };
 	struct a1_area			 log_cols = { 1, 0, 3, 0 };
 	struct wait			 w;
-	const char			*ranges[3];
-	char				 a1[3][A1_SHEET_NAME_SIZE + 16];
+	const char			*ranges[4];
+	char				 a1[4][A1_SHEET_NAME_SIZE + 16];
 	size_t				 n = 0, i;
 	int				 rc;
 
 	memset(st, 0, sizeof(*st));
 	st->operaciones = run->operaciones;
 	st->metadata = run->metadata;
+	st->uniones = run->uniones != NULL ? run->uniones : "Uniones";
 	memset(&w, 0, sizeof(w));
 	if (wait_for(run, &w, sheets_get_spreadsheet(run->sc,
 	    run->timeout_ms, on_call, &w, err, errsz), "spreadsheets.get",
@@ -115,6 +118,12 @@ state_read(const struct migrate_run *run, struct wb_state *st, char *err,
 		    &row1) == -1)
 			goto bad_name;
 		into[n++] = &st->metadata_header;
+	}
+	if (sheets_spreadsheet_find(&st->sheets, st->uniones) != NULL) {
+		if (a1_format_range(a1[n], sizeof(a1[n]), st->uniones,
+		    &row1) == -1)
+			goto bad_name;
+		into[n++] = &st->uniones_header;
 	}
 	if (sheets_spreadsheet_find(&st->sheets, MIGRATIONS_SHEET) != NULL) {
 		(void)a1_format_range(a1[n], sizeof(a1[n]), MIGRATIONS_SHEET,

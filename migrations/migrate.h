@@ -34,9 +34,11 @@
 struct wb_state {
 	const char			*operaciones;	/* sheet names */
 	const char			*metadata;
+	const char			*uniones;
 	struct sheets_spreadsheet	 sheets;
 	struct sheets_value_range	 operaciones_header;	/* row 1 */
 	struct sheets_value_range	 metadata_header;	/* row 1 */
+	struct sheets_value_range	 uniones_header;	/* row 1 */
 	struct sheets_value_range	 log;		/* _migrations!A:C */
 };
 
@@ -59,6 +61,11 @@ struct plan {
 	size_t			  nwrites;
 	char			**steps;	/* what will be done, for people */
 	size_t			  nsteps;
+	/*
+	 * Headers an earlier migration of the run appends to Operaciones
+	 * (and widens its grid for): a later one writes after them.
+	 */
+	size_t			  ops_appended;
 };
 
 void	plan_free(struct plan *);
@@ -84,6 +91,7 @@ struct migration {
 
 extern const struct migration	migration_001_operaciones_v3_columns;
 extern const struct migration	migration_002_metadata_sheet;
+extern const struct migration	migration_003_uniones;
 
 struct poll_loop;
 struct sheets_client;
@@ -95,6 +103,7 @@ struct migrate_run {
 	const char			*spreadsheet_id;
 	const char			*operaciones;
 	const char			*metadata;
+	const char			*uniones;
 	uint64_t			 timeout_ms;	/* per call */
 	int				 dry_run;	/* plan, print, stop */
 	FILE				*out;		/* the plan, for people */

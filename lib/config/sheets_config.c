@@ -184,6 +184,8 @@ sheets_config_load(struct sheets_config *sc, config_getenv_fn *get,
 	    errlen) == -1 ||
 	    load_name("HOJA_METADATA_NOMBRE", "Metadata", get, sc->metadata,
 	    err, errlen) == -1 ||
+	    load_name("HOJA_UNIONES_NOMBRE", "Uniones", get, sc->uniones,
+	    err, errlen) == -1 ||
 	    load_number("SHEETS_READS_PER_MINUTE", 60, 1, 100000, get,
 	    &sc->reads_per_minute, err, errlen) == -1 ||
 	    load_number("SHEETS_WRITES_PER_MINUTE", 60, 1, 100000, get,

@@ -25,6 +25,7 @@ struct sheets_config {
 	char			 trabajadores[SHEETS_NAME_MAX];
 	char			 roles[SHEETS_NAME_MAX];
 	char			 metadata[SHEETS_NAME_MAX];
+	char			 uniones[SHEETS_NAME_MAX];
 	int			 reads_per_minute;
 	int			 writes_per_minute;
 	int			 batch_window_ms;

@@ -71,7 +71,7 @@ audit_row(const struct audit_record *a, struct sheets_cell cells[AUDIT_COLUMNS])
 	text[AUDIT_ACCION] = a->accion;
 	text[AUDIT_FECHA_OPERACION] = a->fecha_operacion;
 	text[AUDIT_METADATA_JSON] = a->metadata_json;
-	text[AUDIT_N_UNION] = "";
+	text[AUDIT_N_UNION] = a->n_union;
 	memset(cells, 0, AUDIT_COLUMNS * sizeof(cells[0]));
 	for (i = 0; i < AUDIT_COLUMNS; i++) {
 		cells[i].kind = columns[i].kind;

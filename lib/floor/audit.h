@@ -77,7 +77,8 @@ struct audit_record {
 	const char	*accion;
 	char		 fecha_operacion[SHEET_DATE_LEN];
 	char		 metadata_json[AUDIT_METADATA_JSON_MAX];
-	/* N_UNION stays empty: occupation is per spool, not per union. */
+	/* A union's row of a FINALIZAR (floor.md §1.2); "" for the spool's. */
+	char		 n_union[8];
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "occupation_steps.h"
 #include "release_retry.h"
 #include "stat_counter.h"
+#include "v4_flow.h"
 
 static void	job_committed(void *, const struct gc_outcome *);
 static void	job_unlock(struct occ_job *);
@@ -19,7 +20,8 @@ static void	job_publish(struct occ_job *);
 void
 flow_commit(struct occ_job *job)
 {
-	struct gc_write		writes[OCC_CELLS_MAX];
+	struct gc_write		writes[OCC_CELLS_MAX + V4_OPS_WRITES_MAX];
+	struct v4_change	v4;
 	struct gc_change	ch;
 	struct sheets_cell	audit[AUDIT_COLUMNS];
 	struct sheets_row	audit_row1 = { audit, AUDIT_COLUMNS };
@@ -54,6 +56,8 @@ flow_commit(struct occ_job *job)
 	ch.nwrites = n;
 	ch.audits = &audit_row1;
 	ch.naudits = 1;
+	flow_v4_change(job, &v4, &ch, writes, &n);
+	ch.nwrites = n;
 	job->ticket = group_commit_submit(job->flow->deps.commit, &ch,
 	    job->deadline, job_committed, job, err, sizeof(err));
 	if (job->ticket == NULL) {
@@ -144,6 +148,20 @@ job_unlock(struct occ_job *job)
 	}
 }
 
+static void	job_publish_event(struct occ_job *, const struct occ_event *);
+
+/* The job's next event (a FINALIZAR may have a second), or finish. */
+static void
+job_publish_next(struct occ_job *job)
+{
+	const struct occ_event	*ev;
+
+	if ((ev = flow_v4_next_event(job)) != NULL)
+		job_publish_event(job, ev);
+	else
+		flow_finish(job);
+}
+
 static void
 job_published(void *arg, const struct event_log_reply *r)
 {
@@ -155,23 +173,29 @@ job_published(void *arg, const struct event_log_reply *r)
 		flow_log(job, LOG_LEVEL_WARNING, "%s: change recorded but its "
 		    "event was not published", job->tag);
 	}
-	flow_finish(job);
+	job_publish_next(job);
 }
 
 static void
 job_publish(struct occ_job *job)
+{
+	stat_add(&job->flow->deps.stats->changes_total[job->out.action], 1);
+	job_publish_event(job, &job->out.event);
+}
+
+static void
+job_publish_event(struct occ_job *job, const struct occ_event *ev)
 {
 	enum redis_pool_status	 why;
 	const char		*body;
 	size_t			 len;
 	yajl_gen		 g;
 
-	stat_add(&job->flow->deps.stats->changes_total[job->action], 1);
 	if ((g = json_out_new()) == NULL) {
 		flow_finish(job);
 		return;
 	}
-	occ_event_write(g, &job->out.event);
+	occ_event_write(g, ev);
 	body = json_out_text(g, &len);
 	job->event_op = event_log_publish(job->flow->deps.pool,
 	    &job->flow->deps.events, body, len, flow_deadline(job->flow),
@@ -182,7 +206,7 @@ job_publish(struct occ_job *job)
 		flow_log(job, LOG_LEVEL_WARNING, "%s: change recorded but its "
 		    "event was not published (%s)", job->tag,
 		    redis_pool_status_name(why));
-		flow_finish(job);
+		job_publish_next(job);
 	}
 }
 

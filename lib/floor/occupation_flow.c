@@ -5,7 +5,8 @@
  *   cache  the spool's row, the worker and their roles (Sheets read cache)
  *   owner  the spool's lock as Redis has it now, and from the same value
  *          whether the caller proved holding it (REQUIRE_LOCK_TOKEN)
- *   decide occ_decide(): the error to answer, or the changes to make
+ *   decide occ_decide(), or a FINALIZAR's decision (flow_decide(),
+ *          v4_flow.c): the error to answer, or the changes to make
  *   lock   TOMAR takes the lock (SET NX in a script) with a new token it
  *          answers as lock_token; a loser decides again against the
  *          winner, which answers 409 naming them
@@ -31,6 +32,7 @@
 #include "occupation_steps.h"
 #include "operacion_infer.h"
 #include "release_retry.h"
+#include "v4_flow.h"
 
 static void	job_step_owner(struct occ_job *);
 static void	job_decide(struct occ_job *, const struct occ_lock *);
@@ -65,7 +67,7 @@ flow_finish(struct occ_job *job)
 	if (job->done_cb != NULL)
 		job->done_cb(job->done_arg, job);
 	else
-		free(job);
+		occ_job_free(job);
 }
 
 static void
@@ -135,6 +137,7 @@ job_read_tables(struct occ_job *job, struct spool_row *row,
 	}
 	spool_row_read(ops, &cols, (size_t)i, row);
 	*rownum = sheet_table_row_number(ops, (size_t)i);
+	job->row_index = i;
 	if (worker_lookup(view.table[SHEETS_CACHE_TRABAJADORES],
 	    view.table[SHEETS_CACHE_ROLES], job->worker_id, w) == -1) {
 		occ_fail_worker_not_found(&job->out, job->tag, job->worker_id);
@@ -307,7 +310,7 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	    job->worker_id, &in.op, unsure) == -1)
 		flow_fail(job, OCC_ERR_INVALID_STATE_TRANSITION, unsure);
 	else
-		occ_decide(&in, &job->out);
+		flow_decide(job, &in);
 	if (job->out.ok && job->lost_race) {
 		/* The rules refuse a held lock; never race a second time. */
 		flow_fail(job, OCC_ERR_SPOOL_OCCUPIED, "El spool acaba de ser "
@@ -520,11 +523,20 @@ occ_job_detach(struct occ_job *job)
 	 */
 	if (job->cache_wait != NULL) {
 		sheets_cache_cancel(job->cache_wait);
-		free(job);
+		occ_job_free(job);
 		return;
 	}
 	job->done_cb = NULL;
 	job->done_arg = NULL;
 	if (job->done)
-		free(job);
+		occ_job_free(job);
+}
+
+void
+occ_job_free(struct occ_job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->v4);
+	free(job);
 }

@@ -33,10 +33,12 @@ struct occ_flow_deps {
 	int			 require_lock_token;	/* REQUIRE_LOCK_TOKEN */
 	struct occupation_stats	*stats;		/* this worker's counters */
 	struct log_sink		 log;
+	const char		*uniones;	/* NULL: "Uniones" */
 };
 
 struct occ_flow;
 struct occ_job;
+struct v4_job;
 struct sheets_cache_wait;
 struct lock_op;
 struct gc_ticket;
@@ -75,6 +77,10 @@ struct occ_job {
 	int			 lost_race;
 	int			 retried;	/* after a conflict, once */
 
+	/* The union routes (v4_flow.h); NULL on the v3 routes. */
+	struct v4_job		*v4;
+	long			 row_index;	/* the spool's, in the cache */
+
 	int			 done;
 	struct occ_outcome	 out;		/* the answer, once done */
 	occ_job_done_fn		*done_cb;
@@ -95,6 +101,8 @@ void		 occ_flow_tick(struct occ_flow *, uint64_t now_ms);
 struct occ_job	*occ_job_new(struct occ_flow *, enum occ_action,
 		    enum operacion, const char *tag, long long worker_id,
 		    uint64_t deadline);
+/* A job that was never started, or is done and detached. */
+void		 occ_job_free(struct occ_job *);
 /* done_cb runs once the job is over, possibly from inside this call. */
 void		 occ_job_start(struct occ_job *);
 /*

@@ -136,9 +136,14 @@ fail_not_holder(struct decision *d, long long id)
 	char		 buf[48];
 	const char	*who = holder_label(d, id, buf, sizeof(buf));
 
-	fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag,
-	    "No puedes %s el spool '%s': lo tiene tomado %s.",
-	    action_verbs[d->in->action], d->tag, who);
+	if (d->in->v4_route)
+		fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag, "No estás "
+		    "autorizado: el spool '%s' lo tiene tomado %s, y solo "
+		    "quien lo inició puede finalizarlo.", d->tag, who);
+	else
+		fail(d->out, OCC_ERR_NO_AUTORIZADO, d->tag,
+		    "No puedes %s el spool '%s': lo tiene tomado %s.",
+		    action_verbs[d->in->action], d->tag, who);
 	set_owner(d->out, id, who == buf ? NULL : who);
 }
 
@@ -178,7 +183,7 @@ audit_text(char out[AUDIT_TEXT_MAX], const char *src)
  * one under SPOOL_DETALLE_MAX, none with control characters, so yajl at
  * most doubles them (\" and \\); keys and punctuation take under 100.
  */
-_Static_assert(2 * (4 * (AUDIT_TEXT_MAX - 1) + SPOOL_DETALLE_MAX - 1) + 100 <=
+_Static_assert(2 * (4 * (AUDIT_TEXT_MAX - 1) + SPOOL_DETALLE_MAX - 1) + 130 <=
     AUDIT_METADATA_JSON_MAX, "Metadata_JSON could be cut short");
 
 static void
@@ -205,6 +210,8 @@ audit_json(struct decision *d, const char *fecha_ocupacion)
 	audit_text(buf, d->in->new_version);
 	json_kstr(g, "version", buf);
 	json_kstr(g, "estado_detalle", d->out->estado_detalle);
+	if (d->in->v4_route && d->in->action == OCC_TOMAR)
+		json_kstr(g, "v4_operation", "INICIAR");
 	yajl_gen_map_close(g);
 	text = json_out_text(g, &len);
 	(void)snprintf(a->metadata_json, sizeof(a->metadata_json), "%.*s",
@@ -401,7 +408,15 @@ tomar(struct decision *d)
 		    d->tag);
 		return;
 	}
-	if (in->op == OPERACION_SOLD && !d->st.arm_initiated) {
+	if (in->op == OPERACION_SOLD && in->spool_v4) {
+		if (in->unions_arm_done == 0) {
+			fail_state(d, OCC_ERR_ARM_PREREQUISITE, "No se puede "
+			    "iniciar SOLD en el spool '%s': ninguna unión está "
+			    "armada todavía. Completa ARM primero.", d->tag);
+			o->fail.dependencia_faltante = "ARM";
+			return;
+		}
+	} else if (in->op == OPERACION_SOLD && !d->st.arm_initiated) {
 		fail_state(d, OCC_ERR_DEPENDENCIAS_NO_SATISFECHAS,
 		    "No se puede tomar SOLD en el spool '%s': ARM no ha sido "
 		    "iniciado.", d->tag);
@@ -583,6 +598,47 @@ release(struct decision *d)
 	    occ_action_name(in->action), fecha, row->f[SPOOL_FECHA_OCUPACION]);
 }
 
+/*
+ * A v3 spool on a union route, or a v4 spool taken or completed on a v3
+ * route: 400 WRONG_VERSION naming the route to use.  Returns 0 or -1.
+ */
+static int
+version_check(struct decision *d)
+{
+	const struct occ_input	*in = d->in;
+	const char		*route;
+
+	if (in->op != OPERACION_ARM && in->op != OPERACION_SOLD) {
+		if (!in->v4_route)
+			return (0);
+		fail_state(d, OCC_ERR_INVALID_STATE_TRANSITION, "INICIAR y "
+		    "FINALIZAR son para ARM o SOLD, no para %s.",
+		    operacion_name(in->op));
+		return (-1);
+	}
+	if (in->v4_route && !in->spool_v4) {
+		route = in->action == OCC_TOMAR ? "/api/occupation/tomar" :
+		    in->action == OCC_COMPLETAR ? "/api/occupation/completar" :
+		    "/api/occupation/pausar";
+		fail_state(d, OCC_ERR_WRONG_VERSION, "El spool '%s' es v3.0 "
+		    "(sin uniones): usa %s en lugar de INICIAR/FINALIZAR.",
+		    d->tag, route);
+		d->out->fail.spool_version = "v3.0";
+		d->out->fail.correct_endpoint = route;
+		return (-1);
+	}
+	if (!in->v4_route && in->spool_v4 && in->action != OCC_PAUSAR) {
+		route = in->action == OCC_TOMAR ? "/api/v4/occupation/iniciar" :
+		    "/api/v4/occupation/finalizar";
+		fail_state(d, OCC_ERR_WRONG_VERSION, "El spool '%s' es v4.0 "
+		    "(trabajo por uniones): usa %s.", d->tag, route);
+		d->out->fail.spool_version = "v4.0";
+		d->out->fail.correct_endpoint = route;
+		return (-1);
+	}
+	return (0);
+}
+
 void
 occ_decide(const struct occ_input *in, struct occ_outcome *out)
 {
@@ -615,6 +671,8 @@ occ_decide(const struct occ_input *in, struct occ_outcome *out)
 		    operacion_name(in->op));
 		return;
 	}
+	if (version_check(&d) == -1)
+		return;
 	if (!in->worker->activo) {
 		fail(out, OCC_ERR_WORKER_INACTIVO, tag, "El trabajador %s no "
 		    "está activo.", d.label);
@@ -696,11 +754,33 @@ success_write(yajl_gen g, const struct occ_outcome *o)
 	yajl_gen_map_close(g);
 }
 
+/* api.md §1's body with WRONG_VERSION's top-level keys (frontend.md §7.9). */
+static void
+wrong_version_write(yajl_gen g, const struct occ_failure *f)
+{
+	yajl_gen_map_open(g);
+	json_kstr(g, "detail", f->detail);
+	json_kstr(g, "error", occ_error_code(f->error));
+	json_kstr(g, "message", f->detail);
+	json_kbool(g, "success", 0);
+	json_key(g, "data");
+	yajl_gen_map_open(g);
+	failure_data(g, (void *)f);
+	json_kstr(g, "spool_version", f->spool_version);
+	json_kstr(g, "correct_endpoint", f->correct_endpoint);
+	yajl_gen_map_close(g);
+	json_kstr(g, "spool_version", f->spool_version);
+	json_kstr(g, "correct_endpoint", f->correct_endpoint);
+	yajl_gen_map_close(g);
+}
+
 void
 occ_response_write(yajl_gen g, const struct occ_outcome *o)
 {
 	if (o->ok)
 		success_write(g, o);
+	else if (o->fail.spool_version != NULL)
+		wrong_version_write(g, &o->fail);
 	else
 		occ_error_write(g, o->fail.error, o->fail.detail,
 		    failure_data, (void *)&o->fail);

@@ -11,6 +11,8 @@
  *   1. METROLOGIA through these routes: 400 INVALID_STATE_TRANSITION
  *	(metrología has no TOMAR/PAUSAR/COMPLETAR; it is one instant POST);
  *	CANCELAR of anything but REPARACION: 400 INVALID_STATE_TRANSITION.
+ *	The spool's version against the route (occ_input.v4_route): 400
+ *	WRONG_VERSION with the route to use (floor.md §1).
  *   2. Worker not active: 403 WORKER_INACTIVO.  Role: 403
  *	ROL_NO_AUTORIZADO (checked on every action, so a role removed
  *	during a shift stops the next step, data.md §8.7).
@@ -97,6 +99,18 @@ struct occ_input {
 	const struct civil_time	*fecha_operacion;
 	const char		*new_version;	/* uuid4 for the row */
 	const char		*audit_id;	/* uuid4 for the Metadata row */
+
+	/*
+	 * v4 (floor.md §1).  A v4 spool (Total_Uniones > 0) is taken and
+	 * completed only through the union routes, a v3 spool never: the
+	 * other route answers 400 WRONG_VERSION naming the right one
+	 * (PAUSAR stays open to both, releasing is always safe).  INICIAR
+	 * is TOMAR with v4_route set; SOLD then needs a union ARM-done (403
+	 * ARM_PREREQUISITE) instead of Armador.
+	 */
+	int			 v4_route;	/* INICIAR, FINALIZAR */
+	int			 spool_v4;
+	size_t			 unions_arm_done;
 };
 
 #define OCC_DETAIL_MAX		320
@@ -114,6 +128,9 @@ struct occ_failure {
 	const char	*dependencia_faltante;	/* or NULL */
 	const char	*operacion;		/* or NULL */
 	long long	 worker_id;		/* > 0: data.worker_id */
+	/* WRONG_VERSION: top-level "spool_version", "correct_endpoint". */
+	const char	*spool_version;
+	const char	*correct_endpoint;
 };
 
 /* One Operaciones cell to write; "" clears it. */

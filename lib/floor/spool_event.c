@@ -4,6 +4,7 @@
 #include "json_out.h"
 #include "nelem.h"
 #include "spool_event.h"
+#include "union_cells.h"
 
 /* frontend.md §7 item 17, and the v4 names of floor.md §1.2. */
 static const struct {
@@ -55,6 +56,7 @@ occ_event_write(yajl_gen g, const struct occ_event *ev)
 {
 	const char	*worker;
 	char		 iso[ISO_TIMESTAMP_LEN];
+	char		 inches[UNION_NUMBER_MAX];
 
 	worker = ev->worker_nombre[0] != '\0' ? ev->worker_nombre : NULL;
 	yajl_gen_map_open(g);
@@ -74,5 +76,11 @@ occ_event_write(yajl_gen g, const struct occ_event *ev)
 	else
 		json_knull(g, "timestamp");
 	json_kstr(g, "timestamp_sheets", ev->timestamp);
+	if (ev->has_unions) {
+		json_kint(g, "union_count", ev->union_count);
+		union_number_format(ev->pulgadas, 2, inches);
+		json_key(g, "pulgadas");
+		yajl_gen_number(g, inches, strlen(inches));
+	}
 	yajl_gen_map_close(g);
 }

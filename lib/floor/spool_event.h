@@ -34,6 +34,10 @@ struct occ_event {
 	const char	*operacion;
 	char		 estado_detalle[SPOOL_DETALLE_MAX];
 	char		 timestamp[SHEET_TIMESTAMP_LEN];	/* as Sheets */
+	/* A FINALIZAR (floor.md §1.2): the unions it recorded, their DN sum. */
+	int		 has_unions;
+	long		 union_count;
+	long		 pulgadas;	/* thousandths of an inch */
 };
 
 /*

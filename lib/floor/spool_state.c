@@ -10,6 +10,7 @@
 #include "sheet_dates.h"
 #include "sheet_table.h"
 #include "spool_state.h"
+#include "union_cells.h"
 #include "utf8.h"
 
 static const char *const headers[SPOOL_FIELD_COUNT] = {
@@ -59,6 +60,7 @@ spool_columns_find(const struct sheet_table *t, struct spool_columns *cols,
 			return (-1);
 		}
 	}
+	cols->total_uniones = sheet_table_column(t, "Total_Uniones");
 	return (0);
 }
 
@@ -70,6 +72,7 @@ spool_row_read(const struct sheet_table *t, const struct spool_columns *cols,
 
 	for (f = 0; f < SPOOL_FIELD_COUNT; f++)
 		row->f[f] = sheet_table_cell(t, i, cols->col[f]);
+	row->total_uniones = sheet_table_cell(t, i, cols->total_uniones);
 }
 
 int
@@ -369,6 +372,8 @@ spool_since_write(yajl_gen g, const struct spool_row *row)
 void
 spool_json_write(yajl_gen g, const struct spool_row *row)
 {
+	long	total;
+
 	yajl_gen_map_open(g);
 	json_kstr(g, "tag_spool", row->f[SPOOL_TAG]);
 	kcell(g, "ot", row->f[SPOOL_OT]);
@@ -386,6 +391,10 @@ spool_json_write(yajl_gen g, const struct spool_row *row)
 	spool_since_write(g, row);
 	kcell(g, "version", row->f[SPOOL_VERSION]);
 	kcell(g, "estado_detalle", row->f[SPOOL_ESTADO_DETALLE]);
+	/* The frontend badges a spool v4 when this is > 0 (frontend.md 4.3). */
+	total = row->total_uniones != NULL ?
+	    union_total_parse(row->total_uniones) : -1;
+	json_kint(g, "total_uniones", total > 0 ? total : 0);
 	yajl_gen_map_close(g);
 }
 

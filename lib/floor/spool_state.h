@@ -75,13 +75,20 @@ enum spool_field {
 /* The header of a field as data.md spells it: "Fecha_QC_Metrología". */
 const char	*spool_field_header(enum spool_field);
 
-/* A row as read: every field a string, "" when empty, never NULL. */
+/*
+ * A row as read: every field a string, "" when empty, never NULL.
+ * total_uniones is Total_Uniones (floor.md §1), optional: "" when the
+ * workbook has no such column (not migrated), NULL in a row not read by
+ * spool_row_read().
+ */
 struct spool_row {
 	const char	*f[SPOOL_FIELD_COUNT];
+	const char	*total_uniones;
 };
 
 struct spool_columns {
 	long	col[SPOOL_FIELD_COUNT];
+	long	total_uniones;		/* -1: no such column */
 };
 
 /*

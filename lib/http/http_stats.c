@@ -30,6 +30,11 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_WORKER_ROLES] = "/api/workers/roles",
 	[ROUTE_OPS] = "/ops",
 	[ROUTE_OPS_STATS] = "/api/ops/stats",
+	[ROUTE_UNIONES_DISPONIBLES] = "/api/v4/uniones/disponibles",
+	[ROUTE_UNIONES_METRICAS] = "/api/v4/uniones/metricas",
+	[ROUTE_DIAGNOSTIC_VERSION] = "/api/diagnostic/version",
+	[ROUTE_V4_INICIAR] = "/api/v4/occupation/iniciar",
+	[ROUTE_V4_FINALIZAR] = "/api/v4/occupation/finalizar",
 	[ROUTE_OTHER] = "other",
 };
 

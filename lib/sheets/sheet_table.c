@@ -19,6 +19,8 @@ struct sheet_table {
 	struct strmap		*keys;		/* key -> data row */
 	size_t			 dup_keys;
 	long			 first_dup;
+	struct strmap		*groups;	/* group key -> first row */
+	long			*group_next;	/* per data row, or -1 */
 };
 
 /*
@@ -176,6 +178,8 @@ sheet_table_free(struct sheet_table *t)
 	sheets_value_range_clear(&vr);
 	strmap_free(t->headers);
 	strmap_free(t->keys);
+	strmap_free(t->groups);
+	free(t->group_next);
 	free(t);
 }
 
@@ -314,4 +318,79 @@ long
 sheet_table_first_duplicate(const struct sheet_table *t)
 {
 	return (t->first_dup);
+}
+
+int
+sheet_table_group(struct sheet_table *t, const char *header)
+{
+	struct strmap	*m;
+	const char	*key;
+	long		*next, *last, col;
+	size_t		 i, len, first;
+	int		 rc;
+
+	if ((col = sheet_table_column(t, header)) == -1)
+		return (-1);
+	if ((m = strmap_new(sheet_table_rows(t))) == NULL)
+		return (-1);
+	next = calloc(sheet_table_rows(t) + 1, sizeof(*next));
+	/* The last row of each chain so far, to append in sheet order. */
+	last = calloc(sheet_table_rows(t) + 1, sizeof(*last));
+	if (next == NULL || last == NULL)
+		goto fail;
+	for (i = 0; i < sheet_table_rows(t); i++) {
+		next[i] = -1;
+		len = trim(sheet_table_cell(t, i, col), &key);
+		if (len == 0)
+			continue;
+		if ((rc = strmap_add(m, key, len, i)) == -1)
+			goto fail;
+		if (rc == 0) {
+			last[i] = (long)i;
+			continue;
+		}
+		(void)strmap_get(m, key, len, &first);
+		next[last[first]] = (long)i;
+		last[first] = (long)i;
+	}
+	free(last);
+	strmap_free(t->groups);
+	free(t->group_next);
+	t->groups = m;
+	t->group_next = next;
+	return (0);
+
+fail:
+	free(next);
+	free(last);
+	strmap_free(m);
+	return (-1);
+}
+
+int
+sheet_table_has_group(const struct sheet_table *t)
+{
+	return (t->groups != NULL);
+}
+
+long
+sheet_table_group_first(const struct sheet_table *t, const char *key)
+{
+	const char	*k;
+	size_t		 len, row;
+
+	if (t->groups == NULL)
+		return (-1);
+	len = trim(key, &k);
+	if (len == 0 || !strmap_get(t->groups, k, len, &row))
+		return (-1);
+	return ((long)row);
+}
+
+long
+sheet_table_group_next(const struct sheet_table *t, size_t i)
+{
+	if (t->group_next == NULL || i >= sheet_table_rows(t))
+		return (-1);
+	return (t->group_next[i]);
 }

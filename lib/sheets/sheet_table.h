@@ -79,6 +79,19 @@ long		 sheet_table_find(const struct sheet_table *t,
  */
 int		 sheet_key_matches(const char *cell, const char *key);
 
+/*
+ * A second, many-rows-per-key index (a spool's unions by TAG_SPOOL): rows
+ * are chained in sheet order per trimmed key; empty keys are left out.
+ * Returns 0, or -1 when the column does not exist or out of memory.
+ */
+int		 sheet_table_group(struct sheet_table *t, const char *header);
+/* 1 when sheet_table_group() indexed t. */
+int		 sheet_table_has_group(const struct sheet_table *t);
+/* The first data row of key, or -1; then the next of the same key, -1. */
+long		 sheet_table_group_first(const struct sheet_table *t,
+		    const char *key);
+long		 sheet_table_group_next(const struct sheet_table *t, size_t i);
+
 /* Rows whose key repeats an earlier row's, and the first such row or -1. */
 size_t		 sheet_table_duplicate_keys(const struct sheet_table *t);
 long		 sheet_table_first_duplicate(const struct sheet_table *t);

@@ -20,13 +20,20 @@
  * share it.
  */
 #define RIDER_PAUSE_MS	60000
+/*
+ * Uniones left out (no such sheet, no key column, too big to share a
+ * reply) is asked for again this long after: a workbook migrated while
+ * the server runs gets its unions within a minute, and one that is not
+ * costs one refused read a minute.
+ */
+#define UNIONES_RETRY_MS	60000
 
 /*
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
  * its own storage, so rows is the table's storage too: a cell written
  * there is what sheet_table_cell() returns.  Only cells of data rows
- * outside the key column are ever written, so the header and key indexes
- * stay right.
+ * outside the key and group columns are ever written, so the header, key
+ * and group indexes stay right.
  */
 struct cache_table {
 	struct sheet_table	*t;
@@ -38,12 +45,15 @@ struct cache_table {
  * A refresh is one batchGet when the workbook fits one reply.  Past that,
  * Operaciones is read in pieces (sheet_chunks.h): the grid first when it
  * is not known, then the other tables with the first piece, then the
- * rest, each request charged to the read quota on its own.
+ * rest, each request charged to the read quota on its own.  Uniones that
+ * does not fit the first request with the others is read after the
+ * pieces in a request of its own, from then on (unions_alone).
  */
 enum refresh_step {
 	STEP_GRID,		/* spreadsheets.get: the grid's size */
 	STEP_MAIN,		/* every table, Operaciones' first piece */
 	STEP_PIECE,		/* one more piece of Operaciones */
+	STEP_UNIONES,		/* Uniones alone, when it does not fit MAIN */
 };
 
 /* A write noted while a refresh was in flight, to apply to its tables. */
@@ -69,6 +79,7 @@ struct sheets_cache {
 	char				 sheet[SHEETS_CACHE_TABLES]
 					     [A1_SHEET_NAME_SIZE];
 	char				 key[SHEETS_CACHE_TABLES][HEADER_MAX];
+	char				 group[SHEETS_CACHE_TABLES][HEADER_MAX];
 	char				 range[SHEETS_CACHE_TABLES]
 					     [A1_SHEET_NAME_SIZE + 2];
 	struct sheets_client		*sc;
@@ -85,6 +96,11 @@ struct sheets_cache {
 	struct sheets_limit_op		*lop;
 	uint64_t			 call_id;
 	size_t				 nranges;	/* of that call */
+	size_t				 ntables;	/* tables of them */
+	int				 got_unions;	/* this refresh */
+	int				 unions_alone;	/* STEP_UNIONES */
+	uint64_t			 unions_paused_until_ms;
+	char				 unions_error[SHEETS_CACHE_ERROR_MAX];
 	struct sheet_chunks		 chunks;	/* Operaciones */
 	/* The value ranges read so far by the refresh under way. */
 	struct sheets_value_range	 got[SHEETS_CACHE_TABLES];
@@ -117,8 +133,11 @@ sheets_cache_config_defaults(struct sheets_cache_config *cfg)
 	cfg->sheet[SHEETS_CACHE_OPERACIONES] = "Operaciones";
 	cfg->sheet[SHEETS_CACHE_TRABAJADORES] = "Trabajadores";
 	cfg->sheet[SHEETS_CACHE_ROLES] = "Roles";
+	cfg->sheet[SHEETS_CACHE_UNIONES] = "Uniones";
 	cfg->key_header[SHEETS_CACHE_OPERACIONES] = "TAG_SPOOL";
 	cfg->key_header[SHEETS_CACHE_TRABAJADORES] = "Id";
+	cfg->key_header[SHEETS_CACHE_UNIONES] = "ID";
+	cfg->group_header[SHEETS_CACHE_UNIONES] = "TAG_SPOOL";
 	cfg->ttl_ms = 15000;
 	cfg->max_stale_ms = 300000;
 	cfg->refresh_timeout_ms = 20000;
@@ -240,6 +259,8 @@ table_apply(struct sheets_cache *c, int i, const char *tag,
 	    (r = sheet_table_find(ct->t, tag)) < 0 ||
 	    (col = sheet_table_column(ct->t, header)) < 0 ||
 	    col == sheet_table_column(ct->t, c->key[i]) ||
+	    (c->group[i][0] != '\0' &&
+	    col == sheet_table_column(ct->t, c->group[i])) ||
 	    (size_t)r + 1 >= ct->nrows)
 		return;
 	row = &ct->rows[r + 1];
@@ -307,7 +328,52 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 	deliver_waiting(c);
 }
 
-/* Builds the three tables from what the refresh read; -1 with err set. */
+static void
+unions_pause(struct sheets_cache *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Uniones is left out of the refreshes for UNIONES_RETRY_MS. */
+static void
+unions_pause(struct sheets_cache *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->unions_error, sizeof(c->unions_error), fmt, ap);
+	va_end(ap);
+	c->unions_paused_until_ms = now_ms(c) + UNIONES_RETRY_MS;
+}
+
+/* Uniones as read, or NULL (and paused) when it cannot be indexed. */
+static void
+unions_build(struct sheets_cache *c, struct cache_table *out)
+{
+	struct sheets_value_range	*vr = &c->got[SHEETS_CACHE_UNIONES];
+	const char			*bad = NULL;
+
+	if (!c->got_unions)
+		return;
+	out->rows = vr->rows;
+	out->nrows = vr->nrows;
+	if ((out->t = sheet_table_new(vr)) == NULL)
+		bad = "out of memory";
+	else if (sheet_table_index(out->t, c->key[SHEETS_CACHE_UNIONES]) ==
+	    -1)
+		bad = c->key[SHEETS_CACHE_UNIONES];
+	else if (c->group[SHEETS_CACHE_UNIONES][0] != '\0' &&
+	    sheet_table_group(out->t, c->group[SHEETS_CACHE_UNIONES]) == -1)
+		bad = c->group[SHEETS_CACHE_UNIONES];
+	if (bad == NULL) {
+		c->unions_error[0] = '\0';
+		return;
+	}
+	unions_pause(c, "sheet '%s' left out: no column '%s'",
+	    c->sheet[SHEETS_CACHE_UNIONES], bad);
+	sheet_table_free(out->t);
+	memset(out, 0, sizeof(*out));
+}
+
+/* Builds the tables from what the refresh read; -1 with err set. */
 static int
 tables_build(struct sheets_cache *c, struct cache_table *out, char *err,
     size_t errsz)
@@ -315,7 +381,8 @@ tables_build(struct sheets_cache *c, struct cache_table *out, char *err,
 	struct sheets_value_range	*vr;
 	int				 i;
 
-	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+	unions_build(c, &out[SHEETS_CACHE_UNIONES]);
+	for (i = 0; i < SHEETS_CACHE_UNIONES; i++) {
 		vr = &c->got[i];
 		out[i].rows = vr->rows;
 		out[i].nrows = vr->nrows;
@@ -336,7 +403,7 @@ tables_build(struct sheets_cache *c, struct cache_table *out, char *err,
 static void
 rider_pause(struct sheets_cache *c)
 {
-	if (c->nranges > SHEETS_CACHE_TABLES)
+	if (c->nranges > c->ntables)
 		c->rider_paused_until_ms = now_ms(c) + RIDER_PAUSE_MS;
 }
 
@@ -393,10 +460,35 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 {
 	const char	*sheet = c->sheet[SHEETS_CACHE_OPERACIONES];
 	int		 with_rider = c->step == STEP_MAIN &&
-			    c->nranges > SHEETS_CACHE_TABLES;
+			    c->nranges > c->ntables;
+	int		 with_unions = c->step == STEP_MAIN &&
+			    c->ntables == SHEETS_CACHE_TABLES;
 
-	if (res->too_big && sheet_chunks_whole(&c->chunks)) {
+	if (res->http_status == 400 && with_unions && (!with_rider ||
+	    strstr(res->error, c->sheet[SHEETS_CACHE_UNIONES]) != NULL)) {
+		/*
+		 * Not migrated: no Uniones sheet to name ("Unable to parse
+		 * range: Uniones").  With the rider along, only when the
+		 * message names Uniones: a refused log range is the rider's.
+		 */
+		unions_pause(c, "sheet '%s' left out: %s",
+		    c->sheet[SHEETS_CACHE_UNIONES], res->error);
+		next_or_fail(c, STEP_MAIN);
+	} else if (c->step == STEP_UNIONES &&
+	    (res->too_big || res->http_status == 400)) {
+		unions_pause(c, "sheet '%s' left out: %s",
+		    c->sheet[SHEETS_CACHE_UNIONES], res->error);
+		refresh_done(c);
+	} else if (res->too_big && sheet_chunks_whole(&c->chunks)) {
 		next_or_fail(c, STEP_GRID);
+	} else if (res->too_big && with_unions) {
+		/*
+		 * From now on in a request of its own, after the pieces:
+		 * before the rider is blamed, since the rider's tail of the
+		 * log shared the first piece's reply before Uniones existed.
+		 */
+		c->unions_alone = 1;
+		next_or_fail(c, STEP_MAIN);
 	} else if (res->too_big && with_rider) {
 		rider_pause(c);
 		next_or_fail(c, STEP_MAIN);
@@ -432,6 +524,15 @@ on_batch(void *arg, struct sheets_result *res)
 		batch_failed(c, res);
 		return;
 	}
+	if (c->step == STEP_UNIONES && res->value_ranges.nranges == 1) {
+		sheets_value_range_clear(&c->got[SHEETS_CACHE_UNIONES]);
+		c->got[SHEETS_CACHE_UNIONES] = res->value_ranges.ranges[0];
+		memset(&res->value_ranges.ranges[0], 0,
+		    sizeof(res->value_ranges.ranges[0]));
+		c->got_unions = 1;
+		refresh_done(c);
+		return;
+	}
 	if (res->value_ranges.nranges != c->nranges) {
 		if (c->step == STEP_MAIN)
 			rider_pause(c);
@@ -441,25 +542,28 @@ on_batch(void *arg, struct sheets_result *res)
 	}
 	vr = res->value_ranges.ranges;
 	if (c->step == STEP_MAIN) {
-		for (i = 1; i < SHEETS_CACHE_TABLES; i++) {
+		for (i = 1; i < SHEETS_CACHE_TABLES; i++)
 			sheets_value_range_clear(&c->got[i]);
+		for (i = 1; i < (int)c->ntables; i++) {
 			c->got[i] = vr[i];
 			memset(&vr[i], 0, sizeof(vr[i]));
 		}
-		if (c->nranges > SHEETS_CACHE_TABLES)
-			c->cfg.rider.take(c->cfg.rider.arg,
-			    &vr[SHEETS_CACHE_TABLES],
-			    c->nranges - SHEETS_CACHE_TABLES, now_ms(c));
+		c->got_unions = c->ntables == SHEETS_CACHE_TABLES;
+		if (c->nranges > c->ntables)
+			c->cfg.rider.take(c->cfg.rider.arg, &vr[c->ntables],
+			    c->nranges - c->ntables, now_ms(c));
 	}
 	if (sheet_chunks_take(&c->chunks, &vr[0], res->response_bytes) ==
 	    -1) {
 		refresh_failed(c, "out of memory");
 		return;
 	}
-	if (sheet_chunks_done(&c->chunks))
-		refresh_done(c);
-	else
+	if (!sheet_chunks_done(&c->chunks))
 		next_or_fail(c, STEP_PIECE);
+	else if (c->unions_alone && now_ms(c) >= c->unions_paused_until_ms)
+		next_or_fail(c, STEP_UNIONES);
+	else
+		refresh_done(c);
 }
 
 static void
@@ -509,17 +613,27 @@ send_step(struct sheets_cache *c)
 	case STEP_MAIN:
 		ranges[SHEETS_CACHE_OPERACIONES] =
 		    sheet_chunks_range(&c->chunks);
-		for (i = 1; i < SHEETS_CACHE_TABLES; i++)
+		for (i = 1; i < SHEETS_CACHE_UNIONES; i++)
 			ranges[i] = c->range[i];
-		c->nranges = SHEETS_CACHE_TABLES;
+		c->ntables = SHEETS_CACHE_UNIONES;
+		if (!c->unions_alone && now >= c->unions_paused_until_ms)
+			ranges[c->ntables++] = c->range[SHEETS_CACHE_UNIONES];
+		c->nranges = c->ntables;
 		if (c->cfg.rider.ranges != NULL &&
 		    now >= c->rider_paused_until_ms &&
 		    (n = c->cfg.rider.ranges(c->cfg.rider.arg,
-		    &ranges[SHEETS_CACHE_TABLES])) > 0 &&
+		    &ranges[c->ntables])) > 0 &&
 		    n <= SHEETS_CACHE_RIDER_MAX)
 			c->nranges += (size_t)n;
 		c->call_sent_ms = now;
 		c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
+		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
+		    sizeof(err));
+		break;
+	case STEP_UNIONES:
+		ranges[0] = c->range[SHEETS_CACHE_UNIONES];
+		c->nranges = 1;
+		c->call_id = sheets_batch_get(c->sc, ranges, 1,
 		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
 		    sizeof(err));
 		break;
@@ -599,7 +713,7 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 {
 	struct sheets_cache	*c;
 	const char		*key;
-	int			 i, n;
+	int			 i, n, g;
 
 	if (sc == NULL || lim == NULL || loop == NULL) {
 		snprintf(err, errsz, "sheets cache: client, limiter and loop "
@@ -614,9 +728,12 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
 		key = cfg->key_header[i] != NULL ? cfg->key_header[i] : "";
 		n = snprintf(c->key[i], sizeof(c->key[i]), "%s", key);
+		key = cfg->group_header[i] != NULL ? cfg->group_header[i] : "";
+		g = snprintf(c->group[i], sizeof(c->group[i]), "%s", key);
 		if (cfg->sheet[i] == NULL || cfg->sheet[i][0] == '\0' ||
 		    strlen(cfg->sheet[i]) >= sizeof(c->sheet[i]) ||
 		    n < 0 || (size_t)n >= sizeof(c->key[i]) ||
+		    g < 0 || (size_t)g >= sizeof(c->group[i]) ||
 		    a1_format_range(c->range[i], sizeof(c->range[i]),
 		    cfg->sheet[i], NULL) == -1) {
 			snprintf(err, errsz, "sheets cache: bad sheet or key "
@@ -628,6 +745,7 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 		    cfg->sheet[i]);
 		c->cfg.sheet[i] = c->sheet[i];
 		c->cfg.key_header[i] = c->key[i];
+		c->cfg.group_header[i] = c->group[i];
 	}
 	if (sheet_chunks_init(&c->chunks, c->sheet[SHEETS_CACHE_OPERACIONES],
 	    sheets_client_limits(sc)->max_cells) == -1) {
@@ -775,4 +893,7 @@ sheets_cache_health(const struct sheets_cache *c,
 	out->refreshes = c->refreshes;
 	out->failures = c->failures;
 	snprintf(out->error, sizeof(out->error), "%s", c->error);
+	out->have_unions = c->have && c->tab[SHEETS_CACHE_UNIONES].t != NULL;
+	snprintf(out->unions_error, sizeof(out->unions_error), "%s",
+	    c->unions_error);
 }

@@ -1,7 +1,8 @@
 /*
- * The read cache of the Operaciones, Trabajadores and Roles sheets.
+ * The read cache of the Operaciones, Trabajadores, Roles and Uniones
+ * sheets.
  *
- * One values.batchGet (one read request) refreshes all three.  Data is
+ * One values.batchGet (one read request) refreshes all four.  Data is
  * fresh for ttl_ms (SHEETS_CACHE_TTL_MS); a read after that refreshes it,
  * and readers arriving while a refresh is in flight wait for that same
  * refresh (single flight), each until its own deadline.
@@ -19,8 +20,19 @@
  * flight is applied again to the tables that refresh brings, since the
  * refresh may have read the sheet before the write landed.
  *
- * Operaciones is indexed by TAG_SPOOL and Trabajadores by Id
- * (sheet_table_find() is O(1)); Roles, several rows per worker, is not.
+ * Operaciones is indexed by TAG_SPOOL, Trabajadores by Id and Uniones by
+ * ID (sheet_table_find() is O(1)); Roles, several rows per worker, is not.
+ * Uniones also gets a group index by TAG_SPOOL (sheet_table_group()), so
+ * a spool's unions are found without a scan; both are built once per
+ * refresh.
+ *
+ * Uniones is optional: a workbook not migrated (m003) has no such sheet,
+ * and Sheets refuses a whole batchGet naming it (400).  The refresh is
+ * then asked again without it, and the next ones leave it out for
+ * UNIONES_RETRY_MS; table[SHEETS_CACHE_UNIONES] is NULL meanwhile (every
+ * spool is v3).  The same happens, with the reason in the health's
+ * unions_error, when Uniones lacks its key column or cannot share one
+ * reply with the other tables: the floor's tables never fail for it.
  *
  * Tables handed out in a view stay valid until control returns to the
  * event loop (a refresh can only replace them from there).  Callbacks run
@@ -42,6 +54,7 @@ enum sheets_cache_table {
 	SHEETS_CACHE_OPERACIONES,
 	SHEETS_CACHE_TRABAJADORES,
 	SHEETS_CACHE_ROLES,
+	SHEETS_CACHE_UNIONES,		/* optional: NULL when not read */
 	SHEETS_CACHE_TABLES,
 };
 
@@ -71,6 +84,8 @@ struct sheets_cache_config {
 	const char	*sheet[SHEETS_CACHE_TABLES];	/* HOJA_*_NOMBRE */
 	/* The column each table is indexed by; NULL for none. */
 	const char	*key_header[SHEETS_CACHE_TABLES];
+	/* The column a table's rows are grouped by; NULL for none. */
+	const char	*group_header[SHEETS_CACHE_TABLES];
 	uint64_t	 ttl_ms;
 	uint64_t	 max_stale_ms;
 	/* One request of a refresh (one refresh, unless in pieces). */
@@ -80,7 +95,8 @@ struct sheets_cache_config {
 };
 
 /*
- * Defaults: Operaciones by TAG_SPOOL, Trabajadores by Id, Roles; fresh
+ * Defaults: Operaciones by TAG_SPOOL, Trabajadores by Id, Roles, Uniones
+ * by ID grouped by TAG_SPOOL; fresh
  * for 15 s, served stale for up to 5 min, 20 s per refresh, 2 s between
  * failed refreshes.
  */
@@ -112,6 +128,9 @@ struct sheets_cache_health {
 	uint64_t	refreshes;
 	uint64_t	failures;
 	char		error[SHEETS_CACHE_ERROR_MAX];
+	int		have_unions;		/* Uniones read */
+	/* Why Uniones is left out, or "" (not an error of the cache). */
+	char		unions_error[SHEETS_CACHE_ERROR_MAX];
 };
 
 struct sheets_cache;

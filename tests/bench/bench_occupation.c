@@ -4,7 +4,10 @@
  * emulator answering at once and after 250 ms, under the production quota
  * of 60 writes a minute; p50/p99 per route; Sheets write calls per 100
  * changes (what the group commit saves); the service's peak Redis
- * connections.
+ * connections.  The same for v4: INICIAR then FINALIZAR of one union
+ * (PAUSAR; an empty FINALIZAR once a spool has one union left) on
+ * distinct v4 spools, whose changes also write union rows and one audit
+ * row per union in the same batch.
  *
  * Usage: bench_occupation [seconds-per-run]   (default 10)
  */
@@ -22,10 +25,11 @@
 #define TABLETS_MAX	50
 
 struct row {
+	int		v4;
 	int		latency_ms;
 	int		tablets;
 	double		cycles_per_s;
-	double		p50[2], p99[2];	/* TOMAR, PAUSAR, ms */
+	double		p50[2], p99[2];	/* take, release, ms */
 	long		errors;
 	double		writes_per_100;
 	int		peak_redis;
@@ -56,9 +60,32 @@ emulator_writes(const struct test_emulator *e)
 	return (n);
 }
 
-/* Spools free for ARM, and one worker who may take them. */
+/* A v4 spool's ARM-available unions (n_union), at most max. */
 static size_t
-pick(const struct test_server *srv, char tags[][80], size_t want,
+unions_of(const struct test_server *srv, const char *tag, int *n, size_t max)
+{
+	struct http_reply	 r;
+	yajl_val		 j, list;
+	char			 url[200];
+	size_t			 i, k = 0;
+
+	snprintf(url, sizeof(url), "%s/api/v4/uniones/%s/disponibles?"
+	    "operacion=ARM", srv->base, tag);
+	if (http_get(url, 10000, &r) != 0)
+		return (0);
+	j = http_reply_json(&r);
+	list = jpath(j, "uniones", NULL);
+	for (i = 0; list != NULL && i < list->u.array.len && k < max; i++)
+		n[k++] = (int)jpath_int(list->u.array.values[i], 0, "n_union",
+		    NULL);
+	yajl_tree_free(j);
+	http_reply_free(&r);
+	return (k);
+}
+
+/* Spools free for ARM (v3, or v4 ones), and a worker who may take them. */
+static size_t
+pick(const struct test_server *srv, int v4, char tags[][80], size_t want,
     long long *worker)
 {
 	struct http_reply	 r;
@@ -94,19 +121,30 @@ pick(const struct test_server *srv, char tags[][80], size_t want,
 		return (0);
 	j = http_reply_json(&r);
 	list = jpath(j, "spools", NULL);
-	for (i = 0; list != NULL && i < list->u.array.len && n < want; i++)
+	for (i = 0; list != NULL && i < list->u.array.len && n < want; i++) {
+		/* A v4 spool is taken through INICIAR, a v3 one not. */
+		if ((jpath_int(list->u.array.values[i], 0, "total_uniones",
+		    NULL) > 0) != v4 || (v4 && !YAJL_IS_NULL(jpath(
+		    list->u.array.values[i], "armador", NULL))))
+			continue;
 		snprintf(tags[n++], 80, "%.79s", jpath_str(
 		    list->u.array.values[i], "tag_spool", NULL));
+	}
 	yajl_tree_free(j);
 	http_reply_free(&r);
 	return (n);
 }
 
+#define UNIONS_MAX	32
+
 static void
-run(const struct test_server *srv, const struct test_emulator *emu,
+run(const struct test_server *srv, const struct test_emulator *emu, int v4,
     int latency, int tablets, double secs, struct row *row)
 {
 	static char	 tags[TABLETS_MAX][80], bodies[TABLETS_MAX][200];
+	static char	 fin[TABLETS_MAX][240];
+	static int	 unions[TABLETS_MAX][UNIONS_MAX];
+	size_t		 nunions[TABLETS_MAX], used[TABLETS_MAX];
 	struct http_job	 jobs[TABLETS_MAX];
 	char		 url[2][160];
 	double		*lat[2];
@@ -117,23 +155,29 @@ run(const struct test_server *srv, const struct test_emulator *emu,
 	int		 i, a, peak = 0, n;
 
 	memset(row, 0, sizeof(*row));
+	row->v4 = v4;
 	row->latency_ms = latency;
 	row->tablets = tablets;
-	if (pick(srv, tags, (size_t)tablets, &worker) < (size_t)tablets ||
+	if (pick(srv, v4, tags, (size_t)tablets, &worker) < (size_t)tablets ||
 	    worker < 0) {
 		fprintf(stderr, "not enough free spools or workers\n");
 		exit(1);
 	}
 	lat[0] = calloc(cap, sizeof(double));
 	lat[1] = calloc(cap, sizeof(double));
-	snprintf(url[0], sizeof(url[0]), "%s/api/occupation/tomar",
+	snprintf(url[0], sizeof(url[0]), v4 ? "%s/api/v4/occupation/iniciar" :
+	    "%s/api/occupation/tomar", srv->base);
+	snprintf(url[1], sizeof(url[1]), v4 ?
+	    "%s/api/v4/occupation/finalizar" : "%s/api/occupation/pausar",
 	    srv->base);
-	snprintf(url[1], sizeof(url[1]), "%s/api/occupation/pausar",
-	    srv->base);
-	for (i = 0; i < tablets; i++)
+	for (i = 0; i < tablets; i++) {
 		snprintf(bodies[i], sizeof(bodies[i]), "{\"tag_spool\":"
 		    "\"%.79s\",\"worker_id\":%lld,\"operacion\":\"ARM\"}",
 		    tags[i], worker);
+		nunions[i] = v4 ? unions_of(srv, tags[i], unions[i],
+		    UNIONS_MAX) : 0;
+		used[i] = 0;
+	}
 	w0 = emulator_writes(emu);
 	t0 = harness_now_ms();
 	while (harness_now_ms() - t0 < (uint64_t)(secs * 1000)) {
@@ -142,7 +186,24 @@ run(const struct test_server *srv, const struct test_emulator *emu,
 			for (i = 0; i < tablets; i++) {
 				jobs[i].url = url[a];
 				jobs[i].body = bodies[i];
-				jobs[i].bodylen = strlen(bodies[i]);
+				if (v4 && a == 1) {
+					/* One union; keep the last one open. */
+					if (used[i] + 1 < nunions[i])
+						snprintf(fin[i], sizeof(fin[i]),
+						    "%.*s,\"selected_unions\":"
+						    "[%d]}",
+						    (int)strlen(bodies[i]) - 1,
+						    bodies[i],
+						    unions[i][used[i]++]);
+					else
+						snprintf(fin[i], sizeof(fin[i]),
+						    "%.*s,\"selected_unions\":"
+						    "[]}",
+						    (int)strlen(bodies[i]) - 1,
+						    bodies[i]);
+					jobs[i].body = fin[i];
+				}
+				jobs[i].bodylen = strlen(jobs[i].body);
 			}
 			http_parallel(jobs, (size_t)tablets, (size_t)tablets,
 			    30000);
@@ -183,7 +244,7 @@ main(int argc, char **argv)
 {
 	struct test_emulator	 emu;
 	struct test_server	 srv;
-	struct row		 rows[6];
+	struct row		 rows[8];
 	const int		 tablets[3] = { 1, 10, 50 };
 	const int		 latency[2] = { 0, 250 };
 	double			 secs = argc > 1 ? atof(argv[1]) : 10.0;
@@ -212,23 +273,27 @@ main(int argc, char **argv)
 		if (test_server_start(&srv, env) == -1)
 			return (1);
 		for (t = 0; t < 3; t++)
-			run(&srv, &emu, latency[l], tablets[t], secs,
+			run(&srv, &emu, 0, latency[l], tablets[t], secs,
 			    &rows[k++]);
+		run(&srv, &emu, 1, latency[l], 50, secs, &rows[k++]);
 		test_server_stop(&srv);
 		test_emulator_stop(&emu);
 	}
 
-	printf("\nOccupation: TOMAR then PAUSAR on distinct spools, 2 workers, "
+	printf("\nOccupation: TOMAR then PAUSAR (v3), INICIAR then FINALIZAR "
+	    "of one union (v4),\non distinct spools, 2 workers, "
 	    "%.0f s per run,\nquota 60 Sheets writes/min "
 	    "(SHEETS_WRITES_PER_MINUTE), group-commit window 200 ms\n\n",
 	    secs);
-	printf("| Sheets latency | tablets | cycles/s | TOMAR p50/p99 ms | "
-	    "PAUSAR p50/p99 ms | errors | Sheets writes /100 changes | "
-	    "peak Redis conns |\n");
-	printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	for (k = 0; k < 6; k++)
-		printf("| %d ms | %d | %.2f | %.0f / %.0f | %.0f / %.0f | %ld | "
-		    "%.1f | %d |\n", rows[k].latency_ms, rows[k].tablets,
+	printf("| cycle | Sheets latency | tablets | cycles/s | "
+	    "take p50/p99 ms | release p50/p99 ms | errors | "
+	    "Sheets writes /100 changes | peak Redis conns |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (k = 0; k < 8; k++)
+		printf("| %s | %d ms | %d | %.2f | %.0f / %.0f | %.0f / %.0f | "
+		    "%ld | %.1f | %d |\n", rows[k].v4 ?
+		    "INICIAR/FINALIZAR" : "TOMAR/PAUSAR", rows[k].latency_ms,
+		    rows[k].tablets,
 		    rows[k].cycles_per_s, rows[k].p50[0], rows[k].p99[0],
 		    rows[k].p50[1], rows[k].p99[1], rows[k].errors,
 		    rows[k].writes_per_100, rows[k].peak_redis);

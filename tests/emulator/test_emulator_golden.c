@@ -564,8 +564,11 @@ test_demo_workbook(void **state)
 	assert_string_equal(json_str_at(wb, "sheets[3].title"), "Metadata");
 	assert_int_equal(json_len_at(wb, "sheets[3].rows"), 1);
 	assert_int_equal(json_len_at(wb, "sheets[3].rows[0]"), 11);
+	/* The union sheet (floor.md §1.1) comes last. */
+	assert_string_equal(json_str_at(wb, "sheets[4].title"), "Uniones");
+	assert_int_equal(json_len_at(wb, "sheets[4].rows[0]"), 19);
 	n = json_len_at(wb, "sheets");
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	yajl_tree_free(wb);
 
 	/* Same seed, same bytes; another seed, other data. */

@@ -3,7 +3,9 @@
  * columns and without Metadata is migrated; a second run writes nothing;
  * a dry run writes nothing and prints the plan; a half-migrated workbook
  * gets only what it lacks; a Metadata sheet with someone else's header is
- * refused.
+ * refused; the v4 columns and the Uniones sheet (003) are added after the
+ * v3.0 ones in the same run, and a Uniones sheet begun by hand is
+ * completed.
  */
 #include <sys/wait.h>
 
@@ -147,6 +149,16 @@ assert_header(yajl_val sheet, const char *const *want, size_t from,
 static const char *const	v3[] = {
 	"Ocupado_Por", "Fecha_Ocupacion", "version", "Estado_Detalle",
 };
+static const char *const	v4[] = {
+	"Total_Uniones", "Uniones_ARM_Completadas", "Uniones_SOLD_Completadas",
+	"Pulgadas_ARM", "Pulgadas_SOLD",
+};
+static const char *const	uniones[] = {
+	"ID", "OT", "TAG_SPOOL", "N_UNION", "DN_UNION", "TIPO_UNION",
+	"ARM_FECHA_INICIO", "ARM_FECHA_FIN", "ARM_WORKER", "SOL_FECHA_INICIO",
+	"SOL_FECHA_FIN", "SOL_WORKER", "NDT_FECHA", "NDT_STATUS", "version",
+	"Creado_Por", "Fecha_Creacion", "Modificado_Por", "Fecha_Modificacion",
+};
 static const char *const	meta[] = {
 	"ID", "Timestamp", "Evento_Tipo", "TAG_SPOOL", "Worker_ID",
 	"Worker_Nombre", "Operacion", "Accion", "Fecha_Operacion",
@@ -171,6 +183,11 @@ test_dry_run_changes_nothing(void **state)
 	    "Ocupado_Por, Fecha_Ocupacion, version, Estado_Detalle to "
 	    "'Operaciones' at F1:I1");
 	assert_has(r.out, "002_metadata_sheet: create the sheet 'Metadata'");
+	assert_has(r.out, "003_uniones: widen 'Operaciones' to 14 columns");
+	assert_has(r.out, "003_uniones: add the headers Total_Uniones, "
+	    "Uniones_ARM_Completadas, Uniones_SOLD_Completadas, Pulgadas_ARM, "
+	    "Pulgadas_SOLD to 'Operaciones' at J1:N1");
+	assert_has(r.out, "003_uniones: create the sheet 'Uniones'");
 	assert_has(r.out, "log: create the hidden sheet '_migrations'");
 	assert_has(r.out, "dry run: nothing was changed");
 	free(r.out);
@@ -202,25 +219,34 @@ test_migrate_then_nothing(void **state)
 		fail_msg("exit %d:\n%s", r.status, r.out);
 	assert_has(r.out, "001_operaciones_v3_columns: applied");
 	assert_has(r.out, "002_metadata_sheet: applied");
+	assert_has(r.out, "003_uniones: applied");
 	free(r.out);
 	/* One structural call and one for the cells. */
 	assert_int_equal(writes(f), 2);
 
 	assert_non_null(wb = emu_workbook(&f->emu));
 	op = emu_sheet(wb, "Operaciones");
-	assert_int_equal(jpath_int(op, 0, "columnCount", NULL), 9);
+	assert_int_equal(jpath_int(op, 0, "columnCount", NULL), 14);
 	assert_string_equal(emu_cell(op, 0, 4, buf, sizeof(buf)), "Armador");
 	assert_header(op, v3, 5, 4);
+	assert_header(op, v4, 9, 5);
+	/* Every spool stays v3: no Total_Uniones written. */
+	assert_string_equal(emu_cell(op, 1, 9, buf, sizeof(buf)), "");
+	assert_non_null(emu_sheet(wb, "Uniones"));
+	assert_header(emu_sheet(wb, "Uniones"), uniones, 0, 19);
+	assert_int_equal(emu_nrows(emu_sheet(wb, "Uniones")), 1);
 	assert_string_equal(emu_cell(op, 1, 0, buf, sizeof(buf)), "MK-1");
 	assert_non_null(emu_sheet(wb, "Metadata"));
 	assert_header(emu_sheet(wb, "Metadata"), meta, 0, 11);
 	assert_int_equal(emu_nrows(emu_sheet(wb, "Metadata")), 1);
 	assert_non_null(log = emu_sheet(wb, "_migrations"));
-	assert_int_equal(emu_nrows(log), 3);
+	assert_int_equal(emu_nrows(log), 4);
 	assert_string_equal(emu_cell(log, 1, 0, buf, sizeof(buf)),
 	    "001_operaciones_v3_columns");
 	assert_string_equal(emu_cell(log, 2, 0, buf, sizeof(buf)),
 	    "002_metadata_sheet");
+	assert_string_equal(emu_cell(log, 3, 0, buf, sizeof(buf)),
+	    "003_uniones");
 	yajl_tree_free(wb);
 
 	emu_reset_counters(&f->emu);
@@ -266,10 +292,11 @@ test_half_migrated_workbook(void **state)
 	    "to 'Spools 2026' at H1:I1");
 	assert_has(r.out, "002_metadata_sheet: write the header");
 	free(r.out);
-	assert_int_equal(writes(f), 2);		/* the log sheet, the cells */
+	/* The log and Uniones sheets and a wider grid; the cells. */
+	assert_int_equal(writes(f), 2);
 	assert_non_null(wb = emu_workbook(&f->emu));
 	op = emu_sheet(wb, "Spools 2026");
-	assert_int_equal(jpath_int(op, 0, "columnCount", NULL), 9);
+	assert_int_equal(jpath_int(op, 0, "columnCount", NULL), 14);
 	assert_string_equal(emu_cell(op, 0, 5, buf, sizeof(buf)),
 	    "Ocupado Por");
 	assert_string_equal(emu_cell(op, 0, 6, buf, sizeof(buf)), "VERSION");
@@ -339,11 +366,53 @@ test_demo_workbook_only_gets_records(void **state)
 		fail_msg("exit %d:\n%s", r.status, r.out);
 	assert_has(r.out, "'Operaciones' has every v3.0 column");
 	assert_has(r.out, "'Metadata' has its header");
+	assert_has(r.out, "'Operaciones' has every v4 column");
+	assert_has(r.out, "'Uniones' has its header");
 	free(r.out);
 	assert_int_equal(writes(f), 2);		/* the log sheet, its rows */
 	emu_reset_counters(&f->emu);
 	run_tool(f, 0, &r);
 	assert_int_equal(r.status, 0);
+	free(r.out);
+	assert_int_equal(writes(f), 0);
+}
+
+/*
+ * A Uniones sheet begun by hand (three headers, one spelled its own way)
+ * gets the sixteen it lacks after its last, the grid widened; a second
+ * run writes nothing.
+ */
+static void
+test_uniones_begun_by_hand(void **state)
+{
+	struct fixture	*f = *state;
+	struct run	 r;
+	yajl_val	 wb, un;
+	char		 buf[32];
+
+	use_old_workbook(f, "Operaciones", ",{\"title\":\"Uniones\","
+	    "\"sheetId\":9,\"rowCount\":50,\"columnCount\":5,\"rows\":"
+	    "[[\"ID\",\"OT\",\"Tag Spool\"],[\"100+1\",\"100\",\"MK-1\"]]}");
+	run_tool(f, 0, &r);
+	if (r.status != 0)
+		fail_msg("exit %d:\n%s", r.status, r.out);
+	assert_has(r.out, "003_uniones: widen 'Uniones' to 19 columns");
+	assert_has(r.out, "003_uniones: add the headers N_UNION, DN_UNION");
+	assert_has(r.out, "to 'Uniones' at D1:S1");
+	free(r.out);
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_non_null(un = emu_sheet(wb, "Uniones"));
+	assert_int_equal(jpath_int(un, 0, "columnCount", NULL), 19);
+	assert_string_equal(emu_cell(un, 0, 2, buf, sizeof(buf)),
+	    "Tag Spool");
+	assert_header(un, uniones + 3, 3, 16);
+	assert_string_equal(emu_cell(un, 1, 0, buf, sizeof(buf)), "100+1");
+	yajl_tree_free(wb);
+
+	emu_reset_counters(&f->emu);
+	run_tool(f, 0, &r);
+	assert_int_equal(r.status, 0);
+	assert_has(r.out, "nothing to do");
 	free(r.out);
 	assert_int_equal(writes(f), 0);
 }
@@ -384,6 +453,8 @@ main(void)
 		    test_foreign_metadata_header_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_demo_workbook_only_gets_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uniones_begun_by_hand,
+		    setup, teardown),
 		cmocka_unit_test(test_unconfigured),
 	};
 

@@ -21,6 +21,7 @@
 #include "group_commit.h"
 #include "harness.h"
 #include "occupation_flow.h"
+#include "union_model.h"
 #include "poll_loop.h"
 #include "reconciler.h"
 #include "redis_pool.h"
@@ -209,9 +210,11 @@ pick_spool(struct fixture *f, char *tag, size_t len)
 	for (i = 0; i < sheet_table_rows(ops); i++) {
 		spool_row_read(ops, &cols, i, &row);
 		spool_state_derive(&row, &st);
+		/* v3 spools: a v4 one is taken through INICIAR. */
 		if (!spool_listed_iniciar(&row, &st, OPERACION_ARM) ||
 		    spool_cell_set(row.f[SPOOL_ARMADOR]) ||
-		    strlen(row.f[SPOOL_TAG]) > SPOOL_TAG_MAX)
+		    strlen(row.f[SPOOL_TAG]) > SPOOL_TAG_MAX ||
+		    union_spool_is_v4(ops, union_ops_total_column(ops), i))
 			continue;
 		for (k = 0; k < nhanded; k++) {
 			if (strcmp(handed[k], row.f[SPOOL_TAG]) == 0)

@@ -55,6 +55,7 @@ pick_fresh(yajl_val ops, char tags[][80], size_t want)
 	long	ca = emu_column(ops, "Armador");
 	long	co = emu_column(ops, "Ocupado_Por");
 	long	cf = emu_column(ops, "Fecha_Armado");
+	long	cu = emu_column(ops, "Total_Uniones");
 	size_t	r, n = 0;
 
 	if (ct < 0 || cm < 0 || ca < 0 || co < 0 || cf < 0)
@@ -64,6 +65,10 @@ pick_fresh(yajl_val ops, char tags[][80], size_t want)
 		    emu_cell(ops, r, (size_t)ca, buf, sizeof(buf))[0] != '\0' ||
 		    emu_cell(ops, r, (size_t)co, buf, sizeof(buf))[0] != '\0' ||
 		    emu_cell(ops, r, (size_t)cf, buf, sizeof(buf))[0] != '\0')
+			continue;
+		/* v3 spools: a v4 one is taken through INICIAR. */
+		if (cu >= 0 && atoi(emu_cell(ops, r, (size_t)cu, buf,
+		    sizeof(buf))) > 0)
 			continue;
 		snprintf(tags[n++], 80, "%s",
 		    emu_cell(ops, r, (size_t)ct, buf, sizeof(buf)));

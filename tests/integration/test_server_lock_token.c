@@ -136,7 +136,9 @@ pick_spools(char tags[][80], size_t want)
 	    nhanded < 64; i++) {
 		s = list->u.array.values[i];
 		t = jpath_str(s, "tag_spool", NULL);
-		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)))
+		/* v3 spools: a v4 one is taken through INICIAR. */
+		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)) ||
+		    jpath_int(s, 0, "total_uniones", NULL) > 0)
 			continue;
 		for (k = 0; k < nhanded && strcmp(handed[k], t) != 0; k++)
 			;

@@ -129,7 +129,9 @@ pick_spools(char tags[2][80])
 	for (i = 0; list != NULL && i < list->u.array.len && n < 2; i++) {
 		s = list->u.array.values[i];
 		t = jpath_str(s, "tag_spool", NULL);
-		if (t != NULL && YAJL_IS_NULL(jpath(s, "armador", NULL)))
+		/* v3 spools: a v4 one is taken through INICIAR. */
+		if (t != NULL && YAJL_IS_NULL(jpath(s, "armador", NULL)) &&
+		    jpath_int(s, 0, "total_uniones", NULL) == 0)
 			snprintf(tags[n++], 80, "%s", t);
 	}
 	yajl_tree_free(j);

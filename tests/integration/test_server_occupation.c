@@ -207,7 +207,7 @@ pick_workers(void)
 	return (arm_a && arm_b && sold_c && no_arm_role && inactive ? 0 : -1);
 }
 
-/* Fresh spools for ARM: materials in, ARM not started, free. */
+/* Fresh v3 spools for ARM: materials in, ARM not started, free. */
 static size_t
 pick_arm_spools(char tags[][80], size_t want)
 {
@@ -228,7 +228,9 @@ pick_arm_spools(char tags[][80], size_t want)
 	    nhanded < 200; i++) {
 		s = list->u.array.values[i];
 		t = jpath_str(s, "tag_spool", NULL);
-		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)))
+		/* v3 spools only: a v4 one is worked with INICIAR. */
+		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)) ||
+		    jpath_int(s, 0, "total_uniones", NULL) > 0)
 			continue;
 		for (k = 0; k < nhanded && strcmp(handed[k], t) != 0; k++)
 			;

@@ -1,5 +1,6 @@
 /*
- * The read cache against the Sheets emulator: one read for three sheets,
+ * The read cache against the Sheets emulator: one read for four sheets
+ * (Uniones among them, indexed and grouped, our writes to it noted),
  * TTL and single flight, stale tables while Sheets fails, deadlines while
  * it hangs, our own writes visible at once, a health probe that costs
  * no quota, the Metadata log read along without risking the tables, and
@@ -423,6 +424,62 @@ test_noted_writes(void **state)
 	assert_string_equal(g[1].cell, "noted mid-refresh");
 }
 
+/*
+ * Uniones rides in the same batchGet, indexed by ID and grouped by
+ * TAG_SPOOL; our writes to a union (keyed by ID, as group commit reports
+ * them) show at once, and its key and group cells are never written.
+ */
+static void
+test_uniones_ride_along(void **state)
+{
+	struct fixture			*f = *state;
+	struct sheets_cache_view	 v;
+	struct sheets_cache_health	 h;
+	const struct sheet_table	*un;
+	struct got			 g[1];
+	char				 id[64], tag[80];
+	long				 r, next;
+
+	emu_reset_counters(&f->emu);
+	memset(g, 0, sizeof(g));
+	sheets_cache_read(f->cache, harness_now_ms() + 5000, on_view, &g[0]);
+	assert_int_equal(WAIT_GOT(f, g, 1, 6000), 0);
+	assert_int_equal(emu_counter(&f->emu, "reads", NULL), 1);
+	sheets_cache_peek(f->cache, &v);
+	assert_non_null(un = v.table[SHEETS_CACHE_UNIONES]);
+	assert_true(sheet_table_rows(un) > 0);
+	snprintf(id, sizeof(id), "%s", sheet_table_cell(un, 0,
+	    sheet_table_column(un, "ID")));
+	snprintf(tag, sizeof(tag), "%s", sheet_table_cell(un, 0,
+	    sheet_table_column(un, "TAG_SPOOL")));
+	assert_int_equal(sheet_table_find(un, id), 0);
+	/* The spool's unions, chained in sheet order. */
+	assert_int_equal(sheet_table_group_first(un, tag), 0);
+	next = sheet_table_group_next(un, 0);
+	assert_true(next == -1 || next > 0);
+	assert_int_equal(sheet_table_group_first(un, "MK-NONE"), -1);
+	sheets_cache_health(f->cache, &h);
+	assert_true(h.have_unions);
+	assert_string_equal(h.unions_error, "");
+
+	sheets_cache_note_write(f->cache, "Uniones", id, "ARM_FECHA_FIN",
+	    "03-12-2026 10:00:00");
+	sheets_cache_note_write(f->cache, "Uniones", id, "ID", "not-an-id");
+	sheets_cache_note_write(f->cache, "Uniones", id, "TAG_SPOOL", "MK-X");
+	sheets_cache_peek(f->cache, &v);
+	un = v.table[SHEETS_CACHE_UNIONES];
+	r = sheet_table_find(un, id);
+	assert_int_equal(r, 0);
+	assert_string_equal(sheet_table_cell(un, 0, sheet_table_column(un,
+	    "ARM_FECHA_FIN")), "03-12-2026 10:00:00");
+	assert_string_equal(sheet_table_cell(un, 0, sheet_table_column(un,
+	    "ID")), id);
+	/* The group column neither: the spool keeps its unions. */
+	assert_string_equal(sheet_table_cell(un, 0, sheet_table_column(un,
+	    "TAG_SPOOL")), tag);
+	assert_int_equal(sheet_table_group_first(un, tag), 0);
+}
+
 /* The health probe spends no quota, however often it is asked. */
 static void
 test_health_is_free(void **state)
@@ -649,6 +706,76 @@ test_pieces_past_the_reply_cap(void **state)
 	assert_int_equal(h.failures, 0);
 }
 
+/*
+ * A Uniones that fits a reply alone but not with Operaciones' first
+ * piece is read in a request of its own after the pieces, from then on;
+ * one that fits no reply is left out (v3 for all) without failing the
+ * floor's tables.
+ */
+static void
+test_uniones_read_alone(void **state)
+{
+	struct fixture			*f = *state;
+	struct sheets_client_config	 cfg;
+	struct service_account		*sa;
+	struct sheets_cache_view	 v;
+	struct sheets_cache_health	 h;
+	struct got			 g[2];
+	char				 err[256];
+	size_t				 cells;
+	long long			 gets;
+
+	/* The demo's Uniones: its cells decide the reply cap below. */
+	memset(g, 0, sizeof(g));
+	sheets_cache_read(f->cache, harness_now_ms() + 5000, on_view, &g[0]);
+	assert_int_equal(WAIT_GOT(f, g, 1, 6000), 0);
+	sheets_cache_peek(f->cache, &v);
+	cells = (sheet_table_rows(v.table[SHEETS_CACHE_UNIONES]) + 1) * 19;
+	assert_true(cells > 61 * 72);
+
+	sheets_cache_free(f->cache);
+	f->cache = NULL;
+	sheets_client_free(f->sc);
+	assert_non_null(sa = emu_account(&f->emu));
+	sheets_client_config_defaults(&cfg);
+	cfg.base_url = f->emu.base;
+	cfg.spreadsheet_id = f->emu.spreadsheet_id;
+	cfg.attempt_timeout_ms = 5000;
+	/* Uniones alone fits; with all of Operaciones it does not. */
+	cfg.limits.max_cells = cells + 200;
+	f->sc = sheets_client_new(poll_loop_io(f->pl), sa, &cfg, err,
+	    sizeof(err));
+	service_account_free(sa);
+	assert_non_null(f->sc);
+	cache_open(f, 15000, 300000, 100, 5000);
+
+	memset(g, 0, sizeof(g));
+	sheets_cache_read(f->cache, harness_now_ms() + 10000, on_view, &g[0]);
+	assert_int_equal(WAIT_GOT(f, g, 1, 11000), 0);
+	if (g[0].status != SHEETS_CACHE_FRESH)
+		fail_msg("%s", g[0].error);
+	sheets_cache_peek(f->cache, &v);
+	assert_int_equal(sheet_table_rows(v.table[SHEETS_CACHE_OPERACIONES]),
+	    60);
+	assert_non_null(v.table[SHEETS_CACHE_UNIONES]);
+	assert_int_equal((sheet_table_rows(v.table[SHEETS_CACHE_UNIONES]) +
+	    1) * 19, cells);
+
+	/* The next refresh: the tables, then Uniones; nothing refused. */
+	sheets_cache_invalidate(f->cache);
+	emu_reset_counters(&f->emu);
+	sheets_cache_read(f->cache, harness_now_ms() + 10000, on_view, &g[1]);
+	assert_int_equal(WAIT_GOT(f, &g[1], 1, 11000), 0);
+	assert_int_equal(g[1].status, SHEETS_CACHE_FRESH);
+	gets = batch_gets(f);
+	assert_int_equal(emu_counter(&f->emu, "outcomes", "4xx", NULL), 0);
+	print_message("refresh with Uniones alone: %lld batchGets\n", gets);
+	assert_true(gets >= 2 && gets <= 3);
+	sheets_cache_health(f->cache, &h);
+	assert_true(h.last_ok && h.have_unions);
+	assert_string_equal(h.unions_error, "");
+}
+
 int
 main(void)
 {
@@ -665,11 +792,15 @@ main(void)
 		    test_deadline_while_refresh_hangs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noted_writes, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_uniones_ride_along, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_health_is_free, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_group_commit_writes_reach_the_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uniones_read_alone, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_pieces_past_the_reply_cap,
 		    setup, teardown),
 	};

@@ -334,9 +334,9 @@ spools_from_workbook(struct soak *sk, yajl_val wb)
 {
 	struct floor_model	*fl = &sk->fl;
 	yajl_val		 op, rows, row;
-	int			 ct, cfm, cfa, carm, cfs, cocc, cest;
+	int			 ct, cfm, cfa, carm, cfs, cocc, cest, ctot;
 	char			 tag[128], fm[64], fa[64], arm[64], fs[64];
-	char			 occ[64];
+	char			 occ[64], tot[32];
 	char			 est[256];
 	size_t			 i;
 	int			 k;
@@ -351,6 +351,7 @@ spools_from_workbook(struct soak *sk, yajl_val wb)
 	cfs = wb_col(op, "Fecha_Soldadura");
 	cocc = wb_col(op, "Ocupado_Por");
 	cest = wb_col(op, "Estado_Detalle");
+	ctot = wb_col(op, "Total_Uniones");
 	if (ct < 0 || cfm < 0 || cfa < 0 || carm < 0 || cfs < 0)
 		return (-1);
 	for (i = 1; i < rows->u.array.len; i++) {
@@ -367,7 +368,12 @@ spools_from_workbook(struct soak *sk, yajl_val wb)
 			jcell(row, (size_t)cocc, occ, sizeof(occ));
 		if (cest >= 0)
 			jcell(row, (size_t)cest, est, sizeof(est));
-		if (occ[0] != '\0' || blocked_state(est) || fm[0] == '\0')
+		tot[0] = '\0';
+		if (ctot >= 0)
+			jcell(row, (size_t)ctot, tot, sizeof(tot));
+		/* v3 spools: a v4 one is taken through INICIAR. */
+		if (occ[0] != '\0' || blocked_state(est) || fm[0] == '\0' ||
+		    atoi(tot) > 0)
 			continue;
 		fl->spools[k].eligible[OP_ARM] = fa[0] == '\0';
 		fl->spools[k].eligible[OP_SOLD] = arm[0] != '\0' &&
@@ -385,6 +391,7 @@ floor_merge_list(struct soak *sk, int op, const char *body, size_t len)
 	yajl_val		 root, arr;
 	char			 err[128];
 	const char		*tag;
+	long long		 unions;
 	size_t			 i;
 	int			 k, n = 0;
 
@@ -393,6 +400,10 @@ floor_merge_list(struct soak *sk, int op, const char *body, size_t len)
 	arr = jget(root, "spools");
 	for (i = 0; arr != NULL && YAJL_IS_ARRAY(arr) &&
 	    i < arr->u.array.len; i++) {
+		/* v3 spools: a v4 one is taken through INICIAR. */
+		if (jint(arr->u.array.values[i], "total_uniones", &unions) ==
+		    0 && unions > 0)
+			continue;
 		tag = jstr(arr->u.array.values[i], "tag_spool");
 		if ((k = spool_add(sk, tag)) == -1)
 			continue;

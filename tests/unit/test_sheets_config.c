@@ -74,6 +74,7 @@ test_defaults_without_sheet_id(void **state)
 	assert_string_equal(sc.trabajadores, "Trabajadores");
 	assert_string_equal(sc.roles, "Roles");
 	assert_string_equal(sc.metadata, "Metadata");
+	assert_string_equal(sc.uniones, "Uniones");
 	assert_int_equal(sc.reads_per_minute, 60);
 	assert_int_equal(sc.writes_per_minute, 60);
 	assert_int_equal(sc.batch_window_ms, 200);
@@ -163,6 +164,8 @@ test_bad_values_one_line_no_secret(void **state)
 		    "HOJA_METADATA_NOMBRE" },
 		{ { "HOJA_ROLES_NOMBRE", NULL }, { "Ro\tles", NULL },
 		    "HOJA_ROLES_NOMBRE" },
+		{ { "HOJA_UNIONES_NOMBRE", NULL }, { "", NULL },
+		    "HOJA_UNIONES_NOMBRE" },
 	};
 	struct sheets_config	sc;
 	char			err[256];

@@ -47,7 +47,7 @@ static const char	ops_body[] =
     "\"armador\":null,\"soldador\":null,\"ocupado_por\":null,"		\
     "\"Ocupado_Por\":\"\",\"fecha_ocupacion\":null,"			\
     "\"fecha_ocupacion_sheets\":null,\"version\":null,"			\
-    "\"estado_detalle\":null}],"						\
+    "\"estado_detalle\":null,\"total_uniones\":0}],"			\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM\"}"
 #define MK1_DETALLE	"MR(93) trabajando ARM (ARM en progreso, SOLD pendiente)"
 #define WANT_COMPLETAR							\
@@ -58,7 +58,7 @@ static const char	ops_body[] =
     "\"Ocupado_Por\":\"MR(93)\","					\
     "\"fecha_ocupacion\":\"2026-02-02T08:00:00-03:00\","		\
     "\"fecha_ocupacion_sheets\":\"02-02-2026 08:00:00\",\"version\":\"v1\","	\
-    "\"estado_detalle\":\"" MK1_DETALLE "\"}],"				\
+    "\"estado_detalle\":\"" MK1_DETALLE "\",\"total_uniones\":0}],"	\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM&worker_id=93\"}"
 /* Row 3 is occupied but has no tag: not on the dashboard. */
 #define WANT_DASHBOARD							\

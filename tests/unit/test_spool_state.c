@@ -41,6 +41,7 @@ make_row(struct spool_row *row, const struct fields *f)
 
 	for (i = 0; i < SPOOL_FIELD_COUNT; i++)
 		row->f[i] = "";
+	row->total_uniones = "";
 	row->f[SPOOL_TAG] = "MK-1335-CW-25238-011";
 	row->f[SPOOL_OT] = "OT-77";
 	row->f[SPOOL_VERSION] = "3f1b6c1e-8d2a-4c3e-9a0b-2d4e6f8a0b1c";

@@ -165,6 +165,7 @@ write_workbook(const char *path, const struct demo_opts *o,
     struct demo_rng *rng, const char *id)
 {
 	struct demo_workers	 ws;
+	struct demo_unions	 un;
 	struct jw		 w;
 	char			*text;
 	size_t			 len;
@@ -185,10 +186,22 @@ write_workbook(const char *path, const struct demo_opts *o,
 	jw_kstr(&w, "timeZone", "America/Santiago");
 	jw_key(&w, "sheets");
 	jw_arr_open(&w);
-	demo_write_operaciones(&w, (size_t)o->spools, &ws, rng, 0);
+	demo_unions_init(&un, o->seed);
+	if (demo_write_operaciones(&w, (size_t)o->spools, &ws, rng, 0,
+	    &un) == -1) {
+		demo_unions_free(&un);
+		demo_workers_free(&ws);
+		jw_free(&w);
+		errno = ENOMEM;
+		return (-1);
+	}
 	demo_write_trabajadores(&w, &ws, ids[0]);
 	demo_write_roles(&w, &ws, ids[1]);
 	write_metadata(&w, ids[2]);
+	/* Below the other bands, from the unions' stream: ids stay put. */
+	demo_write_uniones(&w, &un, 50000000 +
+	    (int)demo_rng_below(&un.rng, 50000000));
+	demo_unions_free(&un);
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	demo_workers_free(&ws);

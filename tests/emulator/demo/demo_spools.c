@@ -25,7 +25,8 @@ enum col {
 	C_FECHA_GALVANIZADO, C_FECHA_LIBERACION, C_PROTOCOLO, C_FECHA_DESPACHO,
 	C_GUIA_DESPACHO, C_PAQUETE, C_UBICACION, C_ESTADO_DESPACHO,
 	C_RESPONSABLE_CALIDAD, C_OBSERVACIONES, C_ULTIMA_MODIFICACION,
-	C_MODIFICADO_POR, C_HH_ARMADO, C_HH_SOLDADURA, C_COSTO, C_CENTRO_COSTO,
+	C_MODIFICADO_POR, C_UNIONES_ARM, C_UNIONES_SOLD, C_PULGADAS_ARM,
+	C_PULGADAS_SOLD,
 	C_CLIENTE, C_CONTRATO, C_OCUPADO_POR, C_FECHA_OCUPACION, C_VERSION,
 	C_ESTADO_DETALLE, C_COUNT
 };
@@ -34,7 +35,7 @@ static const char *const headers[C_COUNT] = {
 	"Item", "Proyecto", "TAG_SPOOL", "OT", "NV", "Area", "Linea",
 	"Isometrico", "Revision", "Hoja_Iso", "Sistema", "Servicio",
 	"Diametro_Pulg", "Schedule", "Material", "Norma_Material",
-	"Clase_Cañeria", "Rating", "Peso_Kg", "Largo_mm", "N_Uniones",
+	"Clase_Cañeria", "Rating", "Peso_Kg", "Largo_mm", "Total_Uniones",
 	"Pulgadas_Diametrales", "Tipo_Spool", "Prioridad", "Frente", "Nivel",
 	"Fecha_Ingreso", "Fecha_Materiales", "Guia_Materiales", "Fecha_Armado",
 	"Armador", "Fecha_Soldadura", "Soldador", "Procedimiento_WPS",
@@ -46,8 +47,9 @@ static const char *const headers[C_COUNT] = {
 	"Fecha_Liberacion", "Protocolo_Liberacion", "Fecha_Despacho",
 	"Guia_Despacho", "Paquete_Despacho", "Ubicacion_Patio",
 	"Estado_Despacho", "Responsable_Calidad", "Observaciones",
-	"Ultima_Modificacion", "Modificado_Por", "HH_Armado", "HH_Soldadura",
-	"Costo_Estimado", "Centro_Costo", "Cliente", "Contrato", "Ocupado_Por",
+	"Ultima_Modificacion", "Modificado_Por", "Uniones_ARM_Completadas",
+	"Uniones_SOLD_Completadas", "Pulgadas_ARM", "Pulgadas_SOLD", "Cliente",
+	"Contrato", "Ocupado_Por",
 	"Fecha_Ocupacion", "version", "Estado_Detalle"
 };
 
@@ -225,7 +227,8 @@ fill_static(struct spool_row *row, size_t i, const char *tag, int project,
 	set_num(row, C_RATING, 150 * (1 + line % 3));
 	set_num(row, C_PESO, (double)demo_rng_range(rng, 80, 9500) / 10.0);
 	set_num(row, C_LARGO, demo_rng_range(rng, 300, 6000));
-	set_num(row, C_UNIONES, demo_rng_range(rng, 1, 12));
+	/* A v3 spool has no Total_Uniones; demo_unions fills a v4 one's. */
+	(void)demo_rng_range(rng, 1, 12);
 	set_num(row, C_PULGADAS, dia * demo_rng_range(rng, 1, 12));
 	set_str(row, C_TIPO, demo_rng_chance(rng, 80) ? "Spool" : "Carrete");
 	set_str(row, C_PRIORIDAD, demo_rng_chance(rng, 15) ? "Alta" :
@@ -237,9 +240,8 @@ fill_static(struct spool_row *row, size_t i, const char *tag, int project,
 	set_str(row, C_CLIENTE, "Minera Los Andes");
 	(void)snprintf(buf, sizeof(buf), "CT-%d-2024", project);
 	set_str(row, C_CONTRATO, buf);
-	(void)snprintf(buf, sizeof(buf), "CC-%d", 300 + project % 100);
-	set_str(row, C_CENTRO_COSTO, buf);
-	set_num(row, C_COSTO, demo_rng_range(rng, 150000, 4500000));
+	/* Draws of columns that became the v4 ones, kept for the stream. */
+	(void)demo_rng_range(rng, 150000, 4500000);
 	set_str(row, C_PWHT_REQ, demo_rng_chance(rng, 10) ? "SI" : "NO");
 	set_str(row, C_WPS, "WPS-GTAW/SMAW-01");
 }
@@ -307,7 +309,8 @@ plan_progress(enum spool_state st, struct progress *p,
 	}
 }
 
-static void
+/* Returns the last day the row shows. */
+static long
 fill_progress(struct spool_row *row, enum spool_state st,
     const struct progress *p, const struct demo_workers *ws,
     struct demo_rng *rng)
@@ -336,7 +339,7 @@ fill_progress(struct spool_row *row, enum spool_state st,
 	if (p->arm_done) {
 		last = day += demo_rng_range(rng, 1, 20);
 		set_date(row, C_FECHA_ARMADO, day);
-		set_num(row, C_HH_ARMADO, demo_rng_range(rng, 4, 40));
+		(void)demo_rng_range(rng, 4, 40);
 	}
 	if (p->sold_done || p->sold_progress || p->sold_paused) {
 		sold = (p->sold_progress && p->occupant != NULL) ?
@@ -348,9 +351,14 @@ fill_progress(struct spool_row *row, enum spool_state st,
 	if (p->sold_done) {
 		last = day += demo_rng_range(rng, 1, 15);
 		set_date(row, C_FECHA_SOLDADURA, day);
-		set_num(row, C_HH_SOLDADURA, demo_rng_range(rng, 6, 60));
+		(void)demo_rng_range(rng, 6, 60);
 		set_date(row, C_FECHA_VISUAL, day + 1);
 		set_str(row, C_INSPECTOR_VISUAL, "Inspector QC 1");
+	}
+	if (p->cycle > 0) {
+		/* Rejected at an inspection: it has its date (no draw). */
+		last = day += 3;
+		set_date(row, C_FECHA_QC, day);
 	}
 	if (p->metro_ok) {
 		last = day += demo_rng_range(rng, 1, 10);
@@ -433,6 +441,7 @@ fill_progress(struct spool_row *row, enum spool_state st,
 		set_str(row, C_ESTADO_DETALLE, buf);
 		break;
 	}
+	return (last);
 }
 
 static void
@@ -466,14 +475,66 @@ demo_spool_columns(void)
 	return (C_COUNT);
 }
 
-void
+static enum demo_union_stage
+union_stage(enum spool_state st)
+{
+	switch (st) {
+	case S_SIN_MATERIALES:
+	case S_ARM_PENDIENTE:
+		return (DEMO_STAGE_NONE);
+	case S_ARM_EN_PROGRESO:
+	case S_ARM_PAUSADO:
+		return (DEMO_STAGE_ARM_SOME);
+	case S_ARM_COMPLETADO:
+		return (DEMO_STAGE_ARM_ALL);
+	case S_SOLD_EN_PROGRESO:
+	case S_SOLD_PAUSADO:
+		return (DEMO_STAGE_SOLD_SOME);
+	default:
+		return (DEMO_STAGE_ALL);
+	}
+}
+
+static double
+two_decimals(double v)
+{
+	return ((double)(long)(v * 100 + 0.5) / 100);
+}
+
+/* A v4 spool's unions, its aggregate columns and its own OT. */
+static int
+fill_unions(struct spool_row *row, size_t i, const char *tag,
+    enum spool_state st, long last, struct demo_unions *un)
+{
+	struct demo_union_totals	t;
+	const char			*arm = row->c[C_ARMADOR].text;
+	const char			*sold = row->c[C_SOLDADOR].text;
+
+	if (demo_unions_spool(un, i, tag, union_stage(st), last, arm, sold,
+	    &t) == -1)
+		return (-1);
+	if (t.total == 0)
+		return (0);
+	set_num(row, C_OT, (double)t.ot);
+	set_num(row, C_UNIONES, t.total);
+	set_num(row, C_UNIONES_ARM, t.arm_done);
+	set_num(row, C_UNIONES_SOLD, t.sold_done);
+	set_num(row, C_PULGADAS_ARM, two_decimals(t.pulgadas_arm));
+	set_num(row, C_PULGADAS_SOLD, two_decimals(t.pulgadas_sold));
+	if (st == S_PENDIENTE_METROLOGIA)
+		set_str(row, C_ESTADO_DETALLE, "En Cola Metrología");
+	return (0);
+}
+
+int
 demo_write_operaciones(struct jw *w, size_t spools, struct demo_workers *ws,
-    struct demo_rng *rng, int sheet_id)
+    struct demo_rng *rng, int sheet_id, struct demo_unions *un)
 {
 	struct spool_row	 row;
 	struct progress		 p;
 	enum spool_state	 st;
 	size_t			 i;
+	long			 last;
 	int			 c, line = 25200, seq = 0;
 	int			 project = projects[0];
 	char			 tag[64], version[40];
@@ -501,10 +562,13 @@ demo_write_operaciones(struct jw *w, size_t spools, struct demo_workers *ws,
 		st = pick_state(rng);
 		fill_static(&row, i, tag, project, line, rng);
 		plan_progress(st, &p, ws, rng);
-		fill_progress(&row, st, &p, ws, rng);
+		last = fill_progress(&row, st, &p, ws, rng);
 		demo_rng_uuid4(rng, version, sizeof(version));
 		set_str(&row, C_VERSION, version);
+		if (fill_unions(&row, i, tag, st, last, un) == -1)
+			return (-1);
 		write_row(w, &row);
 	}
 	demo_sheet_close(w);
+	return (0);
 }
