@@ -300,7 +300,10 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	in.fecha_operacion = job->has_fecha ? &job->fecha : NULL;
 	in.new_version = version;
 	in.audit_id = audit;
-	occ_decide(&in, &job->out);
+	if (job->decide != NULL)
+		job->decide(job->decide_arg, &in, &job->out);
+	else
+		occ_decide(&in, &job->out);
 	if (job->out.ok && job->lost_race) {
 		/* The rules refuse a held lock; never race a second time. */
 		flow_fail(job, OCC_ERR_SPOOL_OCCUPIED, "El spool acaba de ser "
@@ -324,13 +327,17 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		return;
 	}
 
-	if (job->out.lock_effect != OCC_LOCK_ACQUIRE) {
+	if (job->out.lock_effect == OCC_LOCK_RELEASE) {
 		snprintf(job->lock_value, sizeof(job->lock_value), "%s",
 		    job->holder_value);
 		flow_commit(job);
 		return;
 	}
-	if (lock_token_join(session_token, sizeof(session_token), job->token,
+	/* OCC_LOCK_BRIEF: a lock of its own, held for the change only. */
+	if ((job->out.lock_effect == OCC_LOCK_BRIEF &&
+	    (uuid4_generate(job->token) == -1 ||
+	    lock_token_generate(job->secret) == -1)) ||
+	    lock_token_join(session_token, sizeof(session_token), job->token,
 	    job->secret) == -1 || lock_value(job->lock_value,
 	    sizeof(job->lock_value), job->worker_id, session_token) == -1) {
 		flow_fail(job, OCC_ERR_INTERNAL, "No se pudo preparar el "
@@ -338,8 +345,9 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		flow_finish(job);
 		return;
 	}
-	snprintf(job->out.lock_token, sizeof(job->out.lock_token), "%s",
-	    job->secret);
+	if (job->out.lock_effect == OCC_LOCK_ACQUIRE)
+		snprintf(job->out.lock_token, sizeof(job->out.lock_token),
+		    "%s", job->secret);
 	job->lock_op = lock_acquire(job->flow->deps.pool, job->tag,
 	    job->lock_value, 0, flow_deadline(job->flow), job_acquire_done,
 	    job, &why);

@@ -39,6 +39,8 @@ static const struct {
 	{ "EN_REPARACION", PHASE_EN_REPARACION },
 	{ "REPARACION_PAUSADA", PHASE_REPARACION_PAUSADA },
 	{ "PENDIENTE_METROLOGIA", PHASE_PENDIENTE_METROLOGIA },
+	/* The old backend's words for the same queue. */
+	{ "En Cola Metrolog", PHASE_PENDIENTE_METROLOGIA },
 };
 
 const char *
@@ -290,6 +292,13 @@ spool_detalle_rechazo(char buf[SPOOL_DETALLE_MAX], int cycle)
 		    "RECHAZADO (Ciclo %d/3) - Pendiente reparación", cycle);
 }
 
+void
+spool_detalle_pendiente_metrologia(char buf[SPOOL_DETALLE_MAX], int cycle)
+{
+	(void)snprintf(buf, SPOOL_DETALLE_MAX, "%s (Ciclo %d/3)",
+	    SPOOL_DETALLE_PENDIENTE_METROLOGIA, cycle);
+}
+
 int
 spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
     enum operacion op)
@@ -303,7 +312,8 @@ spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
 		return (st->arm_initiated && st->sold != OP_COMPLETADO);
 	case OPERACION_METROLOGIA:
 		return (spool_cell_set(row->f[SPOOL_FECHA_SOLDADURA]) &&
-		    !spool_cell_set(row->f[SPOOL_FECHA_QC]));
+		    (!spool_cell_set(row->f[SPOOL_FECHA_QC]) ||
+		    st->phase == PHASE_PENDIENTE_METROLOGIA));
 	default:
 		return (0);
 	}

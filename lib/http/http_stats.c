@@ -26,6 +26,12 @@ static const char	*route_names[ROUTE_MAX] = {
 	[ROUTE_SPOOLS_COMPLETAR] = "/api/spools/completar",
 	[ROUTE_HISTORY] = "/api/history",
 	[ROUTE_DASHBOARD] = "/api/dashboard/occupied",
+	[ROUTE_METROLOGIA] = "/api/metrologia/completar",
+	[ROUTE_TOMAR_REPARACION] = "/api/tomar-reparacion",
+	[ROUTE_PAUSAR_REPARACION] = "/api/pausar-reparacion",
+	[ROUTE_COMPLETAR_REPARACION] = "/api/completar-reparacion",
+	[ROUTE_CANCELAR_REPARACION] = "/api/cancelar-reparacion",
+	[ROUTE_SPOOLS_REPARACION] = "/api/spools/reparacion",
 	[ROUTE_OTHER] = "other",
 };
 
