@@ -22,6 +22,7 @@ flow_commit(struct occ_job *job)
 	struct gc_write		writes[OCC_CELLS_MAX];
 	struct gc_change	ch;
 	struct sheets_cell	audit[AUDIT_COLUMNS];
+	struct sheets_row	audit_row1 = { audit, AUDIT_COLUMNS };
 	char			err[GC_ERROR_MAX];
 	size_t			i, n = 0;
 
@@ -51,8 +52,8 @@ flow_commit(struct occ_job *job)
 	ch.expected_version = job->out.expect_version;
 	ch.writes = writes;
 	ch.nwrites = n;
-	ch.audit.cells = audit;
-	ch.audit.ncells = AUDIT_COLUMNS;
+	ch.audits = &audit_row1;
+	ch.naudits = 1;
 	job->ticket = group_commit_submit(job->flow->deps.commit, &ch,
 	    job->deadline, job_committed, job, err, sizeof(err));
 	if (job->ticket == NULL) {

@@ -6,9 +6,14 @@
  *
  * A change names one row (sheet, key = TAG_SPOOL, the row number the cache
  * had, the version the row should still have), the cells to write there,
- * and one audit row: cells the caller made (lib/floor/audit.h makes the
- * Metadata row of data.md §1), appended to the Metadata sheet and never
- * read here.  The row gets a new version (uuid4), chosen here.
+ * and its audit rows: cells the caller made (lib/floor/audit.h makes the
+ * Metadata row of data.md §1), appended in order to the Metadata sheet on
+ * consecutive rows and never read here.  The row gets a new version
+ * (uuid4), chosen here.  A change may also write cells of other rows (a
+ * FINALIZAR marks its unions on Uniones): each is found by its own key
+ * column and verified by its key alone, since the change's own row and
+ * its version already decide whether the change is still the one to
+ * make.  Everything a change carries lands together or not at all.
  *
  * When a window closes, the batch goes through:
  *
@@ -69,6 +74,12 @@
 #include "uuid4.h"
 
 #define GC_AUDIT_CELLS_MAX	26	/* an audit row is A..Z at most */
+#define GC_ROWS_MAX		24	/* other rows one change writes */
+/*
+ * Audit rows of one change: a FINALIZAR of GC_ROWS_MAX unions writes one
+ * spool-level row, one per union and maybe METROLOGIA_AUTO_TRIGGERED.
+ */
+#define GC_AUDITS_MAX		(GC_ROWS_MAX + 2)
 #define GC_ERROR_MAX		256
 #define GC_FOUND_MAX		80
 
@@ -78,18 +89,38 @@ struct gc_write {
 	struct sheets_cell	 value;
 };
 
+/*
+ * Another row the change writes, on any sheet (the change's own included,
+ * but never a row the change already names): the row whose key_header
+ * cell holds key, expected at row.  It gets no version.  nwrites may be 0
+ * (then only its key is checked).
+ */
+struct gc_row {
+	const char		*sheet;
+	const char		*key_header;
+	const char		*key;
+	unsigned int		 row;			/* 1-based, > 1 */
+	const struct gc_write	*writes;
+	size_t			 nwrites;
+};
+
 struct gc_change {
 	const char		*sheet;
 	const char		*tag;			/* the key cell's value */
 	unsigned int		 row;			/* 1-based, > 1 */
 	const char		*expected_version;	/* "" for none */
 	const struct gc_write	*writes;
-	size_t			 nwrites;
+	size_t			 nwrites;		/* 0: audit only */
 	/*
-	 * The audit row, from column A: 1 to GC_AUDIT_CELLS_MAX cells,
-	 * written as they are (copied).
+	 * The audit rows, 1 to GC_AUDITS_MAX, written in this order on
+	 * consecutive Metadata rows, each from column A with 1 to
+	 * GC_AUDIT_CELLS_MAX cells written as they are (copied).
 	 */
-	struct sheets_row	 audit;
+	const struct sheets_row	*audits;
+	size_t			 naudits;
+	/* Other rows written with it, 0 to GC_ROWS_MAX (copied). */
+	const struct gc_row	*rows;
+	size_t			 nrows;
 	/*
 	 * The row's new version, when the caller has already written it
 	 * elsewhere (into the audit row, say); NULL for a fresh uuid4.
@@ -109,17 +140,20 @@ struct gc_outcome {
 	int		 maybe_applied;
 	uint64_t	 retry_after_ms;	/* TIMEOUT for want of budget */
 	char		 version[UUID4_STRLEN];	/* the row's new version */
-	unsigned int	 audit_row;		/* APPLIED */
+	unsigned int	 audit_row;		/* APPLIED: the first audit row */
 	char		 found_version[GC_FOUND_MAX];	/* CONFLICT */
 	char		 error[GC_ERROR_MAX];	/* "" when APPLIED */
+	/* CONFLICT: 0 for the change's own row, k + 1 for its rows[k]. */
+	size_t		 conflict_row;
 };
 
 typedef void	gc_done_fn(void *arg, const struct gc_outcome *);
 
 /*
- * Told of every cell of a change that landed (its new version included),
- * before its submitter, even if the submitter timed out meanwhile: the
- * read cache applies our own writes with it (sheets_cache_note_write()).
+ * Told of every cell of a change that landed (its new version included,
+ * and the cells of its other rows, with their sheet and key), before its
+ * submitter, even if the submitter timed out meanwhile: the read cache
+ * applies our own writes with it (sheets_cache_note_write()).
  */
 typedef void	gc_applied_fn(void *arg, const char *sheet, const char *tag,
 		    const char *header, const char *value);

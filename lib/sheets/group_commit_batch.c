@@ -398,7 +398,7 @@ write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
 {
 	struct gc_row_write	*rw;
 	struct gc_ticket	*m;
-	size_t			 i, n = 0, width = 0;
+	size_t			 i, k, n = 0, width = 0;
 	int			 rc;
 
 	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL) {
@@ -417,9 +417,12 @@ write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
 		rw[n].ver_col = m->ver_col;
 		rw[n].version = m->version;
 		rw[n].audit_row = m->meta_row;
-		rw[n].audit = m->audit;
-		if (m->naudit > width)
-			width = m->naudit;
+		rw[n].audits = m->audits;
+		rw[n].naudits = m->naudits;
+		for (k = 0; k < m->naudits; k++) {
+			if (m->audits[k].ncells > width)
+				width = m->audits[k].ncells;
+		}
 		n++;
 	}
 	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet, width, err,
@@ -567,7 +570,7 @@ batch_redis(struct gc_batch *b, enum gc_batch_act act, unsigned int used)
 		for (i = 0; i < b->n; i++) {
 			if (b->m[i]->state == TICKET_VERIFIED &&
 			    b->m[i]->meta_row == 0)
-				b->reserve_n++;
+				b->reserve_n += b->m[i]->naudits;
 		}
 		b->cmd = audit_rows_reserve(gc->pool, gc->counter,
 		    b->reserve_n, b->evaled, deadline, on_redis, b, &why);
@@ -634,8 +637,11 @@ on_redis(void *arg, enum redis_pool_status st, const redisReply *reply)
 		return;
 	}
 	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state == TICKET_VERIFIED && b->m[i]->meta_row == 0)
-			b->m[i]->meta_row = row++;
+		if (b->m[i]->state == TICKET_VERIFIED &&
+		    b->m[i]->meta_row == 0) {
+			b->m[i]->meta_row = row;
+			row += b->m[i]->naudits;
+		}
 	}
 	gc_batch_advance(b);
 }
@@ -759,8 +765,8 @@ gc_batch_advance(struct gc_batch *b)
 			continue;
 		if (b->m[i]->meta_row == 0)
 			need++;
-		else if (b->m[i]->meta_row > top)
-			top = b->m[i]->meta_row;
+		else if (b->m[i]->meta_row + b->m[i]->naudits - 1 > top)
+			top = b->m[i]->meta_row + b->m[i]->naudits - 1;
 	}
 	if (need > 0) {
 		if (gc->counter_ready)

@@ -25,6 +25,61 @@ same_header(const char *a, const char *b)
 	return (strcmp(na, nb) == 0);
 }
 
+static void
+cells_free(struct sheets_cell *cells, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free((char *)cells[i].text);
+	free(cells);
+}
+
+/* Own copies of n cells and their texts, or NULL. */
+static struct sheets_cell *
+cells_dup(const struct sheets_cell *src, size_t n)
+{
+	struct sheets_cell	*cells;
+	size_t			 i;
+
+	if ((cells = calloc(n, sizeof(*cells))) == NULL)
+		return (NULL);
+	for (i = 0; i < n; i++) {
+		cells[i] = src[i];
+		cells[i].text = NULL;
+		if (src[i].text != NULL &&
+		    (cells[i].text = strdup(src[i].text)) == NULL) {
+			cells_free(cells, i);
+			return (NULL);
+		}
+	}
+	return (cells);
+}
+
+/* -1 with err set unless cells can be written as they are. */
+static int
+cells_check(const struct sheets_cell *cells, size_t n, const char *what,
+    size_t which, char *err, size_t errsz)
+{
+	size_t	i;
+
+	if (n == 0 || n > GC_AUDIT_CELLS_MAX || cells == NULL) {
+		snprintf(err, errsz, "change: %s %zu: 1 to %d cells", what,
+		    which, GC_AUDIT_CELLS_MAX);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if ((cells[i].kind == SHEETS_CELL_TEXT ||
+		    cells[i].kind == SHEETS_CELL_ENTERED) &&
+		    cells[i].text == NULL) {
+			snprintf(err, errsz, "change: %s %zu: cell %zu: no "
+			    "text", what, which, i);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 void
 gc_ticket_free(struct gc_ticket *m)
 {
@@ -41,8 +96,10 @@ gc_ticket_free(struct gc_ticket *m)
 	}
 	free(m->writes);
 	free(m->cols);
-	for (i = 0; i < m->naudit; i++)
-		free((char *)m->audit[i].text);
+	for (i = 0; i < m->naudits; i++)
+		cells_free((struct sheets_cell *)m->audits[i].cells,
+		    m->audits[i].ncells);
+	free(m->audits);
 	free(m);
 }
 
@@ -92,20 +149,20 @@ gc_ticket_check(const struct gc_ticket_home *home, const struct gc_change *c,
 			return (-1);
 		}
 	}
-	if (c->audit.ncells == 0 || c->audit.ncells > GC_AUDIT_CELLS_MAX ||
-	    c->audit.cells == NULL) {
-		snprintf(err, errsz, "change: 1 to %d audit cells",
-		    GC_AUDIT_CELLS_MAX);
+	if (c->naudits == 0 || c->naudits > GC_AUDITS_MAX ||
+	    c->audits == NULL) {
+		snprintf(err, errsz, "change: 1 to %d audit rows",
+		    GC_AUDITS_MAX);
 		return (-1);
 	}
-	for (i = 0; i < c->audit.ncells; i++) {
-		if ((c->audit.cells[i].kind == SHEETS_CELL_TEXT ||
-		    c->audit.cells[i].kind == SHEETS_CELL_ENTERED) &&
-		    c->audit.cells[i].text == NULL) {
-			snprintf(err, errsz, "change: audit cell %zu: no text",
-			    i);
+	for (i = 0; i < c->naudits; i++) {
+		if (cells_check(c->audits[i].cells, c->audits[i].ncells,
+		    "audit row", i, err, errsz) == -1)
 			return (-1);
-		}
+	}
+	if (c->nrows > 0) {
+		snprintf(err, errsz, "change: other rows are not written yet");
+		return (-1);
 	}
 	return (0);
 }
@@ -152,13 +209,13 @@ gc_ticket_new(struct gc_ticket_home *home, const struct gc_change *c,
 			goto fail;
 		}
 	}
-	for (i = 0; i < c->audit.ncells; i++, m->naudit++) {
-		m->audit[i] = c->audit.cells[i];
-		m->audit[i].text = NULL;
-		if (c->audit.cells[i].text != NULL &&
-		    (m->audit[i].text = strdup(c->audit.cells[i].text)) ==
-		    NULL)
+	if ((m->audits = calloc(c->naudits, sizeof(*m->audits))) == NULL)
+		goto fail;
+	for (i = 0; i < c->naudits; i++, m->naudits++) {
+		if ((m->audits[i].cells = cells_dup(c->audits[i].cells,
+		    c->audits[i].ncells)) == NULL)
 			goto fail;
+		m->audits[i].ncells = c->audits[i].ncells;
 	}
 	return (m);
 

@@ -46,11 +46,10 @@ struct gc_ticket {
 	size_t			 nwrites;
 	long			*cols;		/* of writes, at the last read */
 	long			 ver_col;
-	/* Own texts; the cells past naudit are left as they are (SKIP). */
-	struct sheets_cell	 audit[GC_AUDIT_CELLS_MAX];
-	size_t			 naudit;
+	struct sheets_row	*audits;	/* own cells and texts */
+	size_t			 naudits;
 	char			 version[UUID4_STRLEN];
-	unsigned int		 meta_row;	/* 0 until reserved */
+	unsigned int		 meta_row;	/* the first; 0 until reserved */
 	int			 in_write;	/* in the write in flight */
 	int			 maybe;		/* in a write of unknown fate */
 };

@@ -54,7 +54,8 @@ gc_write_build(struct gc_write_buf *w, const struct gc_row_write *rw,
     size_t n, const char *metadata_sheet, size_t audit_cols, char *err,
     size_t errsz)
 {
-	const struct gc_row_write	**byrow = NULL, *c;
+	const struct gc_row_write	 *c;
+	const struct sheets_row		**byrow = NULL, *a;
 	struct sheets_cell		 *cells;
 	struct a1_area			  area;
 	size_t				  i, k, ncells = 0, nrows, cu = 0;
@@ -69,8 +70,8 @@ gc_write_build(struct gc_write_buf *w, const struct gc_row_write *rw,
 		ncells += (size_t)(hi - lo + 1);
 		if (lo_row == 0 || rw[i].audit_row < lo_row)
 			lo_row = rw[i].audit_row;
-		if (rw[i].audit_row > hi_row)
-			hi_row = rw[i].audit_row;
+		if (rw[i].audit_row + rw[i].naudits - 1 > hi_row)
+			hi_row = rw[i].audit_row + rw[i].naudits - 1;
 	}
 	nrows = hi_row - lo_row + 1;
 	ncells += nrows * audit_cols;
@@ -87,7 +88,8 @@ gc_write_build(struct gc_write_buf *w, const struct gc_row_write *rw,
 
 	for (i = 0; i < n; i++) {
 		c = &rw[i];
-		byrow[c->audit_row - lo_row] = c;
+		for (k = 0; k < c->naudits; k++)
+			byrow[c->audit_row - lo_row + k] = &c->audits[k];
 		row_span(c, &lo, &hi);
 		cells = &w->cells[cu];
 		cu += (size_t)(hi - lo + 1);
@@ -119,9 +121,9 @@ gc_write_build(struct gc_write_buf *w, const struct gc_row_write *rw,
 	for (r = 0; r < nrows; r++, ru++) {
 		cells = &w->cells[cu];
 		cu += audit_cols;
-		if ((c = byrow[r]) != NULL) {
-			for (k = 0; k < audit_cols; k++)
-				cells[k] = c->audit[k];
+		if ((a = byrow[r]) != NULL) {
+			for (k = 0; k < a->ncells && k < audit_cols; k++)
+				cells[k] = a->cells[k];
 		}
 		w->rows[ru].cells = cells;
 		w->rows[ru].ncells = audit_cols;

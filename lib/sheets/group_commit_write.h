@@ -24,8 +24,9 @@ struct gc_row_write {
 	size_t				 nwrites;
 	long				 ver_col;
 	const char			*version;	/* the new one */
-	unsigned int			 audit_row;	/* reserved, > 1 */
-	const struct sheets_cell	*audit;	/* audit_cols cells */
+	unsigned int			 audit_row;	/* the first reserved */
+	const struct sheets_row		*audits;	/* on consecutive rows */
+	size_t				 naudits;
 };
 
 /* The request's ranges, and everything they point into. */
@@ -41,7 +42,8 @@ struct gc_write_buf {
  * One range per change, in the order given (its row, from its first to
  * its last written column, the version included, untouched cells
  * skipped), then one range of audit_cols columns of metadata_sheet over
- * the changes' audit rows (rows of others in between skipped).  The
+ * the changes' audit rows (rows of others in between skipped, and the
+ * cells past a narrower audit row's last).  The
  * cells point at the texts rw points at, which must outlive the buffer.
  * -1 with err set when a range cannot be named or memory runs out.
  */

@@ -265,6 +265,7 @@ submit(struct fixture *f, struct done *d, unsigned int row, const char *tag,
 	struct gc_ticket	*t;
 	struct audit_record	a;
 	struct sheets_cell	cells[AUDIT_COLUMNS];
+	struct sheets_row	arow;
 	char			err[256];
 
 	memset(&c, 0, sizeof(c));
@@ -303,8 +304,10 @@ submit(struct fixture *f, struct done *d, unsigned int row, const char *tag,
 	snprintf(a.metadata_json, sizeof(a.metadata_json),
 	    "{\"lock_token\":\"t\"}");
 	audit_row(&a, cells);
-	c.audit.cells = cells;
-	c.audit.ncells = AUDIT_COLUMNS;
+	arow.cells = cells;
+	arow.ncells = AUDIT_COLUMNS;
+	c.audits = &arow;
+	c.naudits = 1;
 	t = group_commit_submit(f->gc, &c, deadline_ms, on_done, d, err,
 	    sizeof(err));
 	if (t == NULL)

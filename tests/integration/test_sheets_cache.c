@@ -494,6 +494,7 @@ test_group_commit_writes_reach_the_cache(void **state)
 	struct gc_change		 c;
 	struct audit_record		 a;
 	struct sheets_cell		 cells[AUDIT_COLUMNS];
+	struct sheets_row		 arow;
 	struct got			 g[1];
 	char				 err[256], tag[80], version[80];
 	int				 port = harness_free_port();
@@ -550,8 +551,10 @@ test_group_commit_writes_reach_the_cache(void **state)
 	a.evento_tipo = "TOMAR_SPOOL";
 	snprintf(a.tag_spool, sizeof(a.tag_spool), "%s", tag);
 	audit_row(&a, cells);
-	c.audit.cells = cells;
-	c.audit.ncells = AUDIT_COLUMNS;
+	arow.cells = cells;
+	arow.ncells = AUDIT_COLUMNS;
+	c.audits = &arow;
+	c.naudits = 1;
 	assert_non_null(group_commit_submit(f->gc, &c,
 	    harness_now_ms() + 10000, on_done_gc, &done, err,
 	    sizeof(err)));

@@ -36,6 +36,9 @@ static const struct sheets_cell	audit_b[AUDIT_COLS] = {
 	{ .kind = SHEETS_CELL_TEXT, .text = "MK-2" },
 };
 
+static const struct sheets_row	audits_a[] = { { audit_a, AUDIT_COLS } };
+static const struct sheets_row	audits_b[] = { { audit_b, AUDIT_COLS } };
+
 static void
 assert_cell(const struct sheets_row *row, size_t i, enum sheets_cell_kind k,
     const char *text)
@@ -56,9 +59,9 @@ test_write_two_changes(void **state)
 {
 	const struct gc_row_write	rw[] = {
 		{ "Operaciones", 12, writes_a, cols_a, 2, 4, "v-a", 9,
-		    audit_a },
+		    audits_a, 1 },
 		{ "Operaciones", 3, writes_b, cols_b, 1, 4, "v-b", 7,
-		    audit_b },
+		    audits_b, 1 },
 	};
 	const struct sheets_row		*row;
 	struct gc_write_buf		 w;
@@ -110,7 +113,7 @@ static void
 test_write_version_only(void **state)
 {
 	const struct gc_row_write	rw[] = {
-		{ "Operaciones", 2, NULL, NULL, 0, 0, "v-c", 2, audit_a },
+		{ "Operaciones", 2, NULL, NULL, 0, 0, "v-c", 2, audits_a, 1 },
 	};
 	struct gc_write_buf		w;
 	char				err[128];
@@ -131,7 +134,7 @@ test_write_unnameable(void **state)
 {
 	const struct gc_row_write	rw[] = {
 		{ "Operaciones", A1_MAX_ROW + 1, writes_b, cols_b, 1, 4,
-		    "v-b", 7, audit_b },
+		    "v-b", 7, audits_b, 1 },
 	};
 	struct gc_write_buf		w;
 	char				err[128];
