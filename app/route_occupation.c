@@ -170,6 +170,10 @@ occupation_route(struct http_request *req, enum http_route route,
 	len = nread > 0 ? (size_t)nread : 0;
 	parsed = occ_request_parse(kind, body, len, &r, &errs);
 	free(body);
+	if (parsed == 0 && !r.has_operacion) {
+		occ_request_operacion_missing(&errs);
+		parsed = -1;
+	}
 	if (parsed == -1) {
 		g = json_out_new();
 		occ_request_errors_write(g, &errs);

@@ -53,7 +53,7 @@ enum value_kind {
 #define MSG_NOMBRE	"must be a string of at most 128 bytes without " \
 			    "control characters, or null"
 #define MSG_OPERACION	"must be one of ARM, SOLD, METROLOGIA, REPARACION"
-#define MSG_FECHA	"must be a date YYYY-MM-DD or null"
+#define MSG_FECHA	"must be a date YYYY-MM-DD or DD-MM-YYYY, or null"
 #define MSG_LOCK_TOKEN	"must be a string of 1 to 128 bytes without " \
 			    "control characters, or null"
 #define MSG_TAGS	"must be a list of 1 to 50 tags"
@@ -223,6 +223,24 @@ worker_id_value(struct parse *p, const char *s, size_t len)
 	p->out->worker_id = v;
 }
 
+/*
+ * fecha_operacion: the API's YYYY-MM-DD, or the tablet's DD-MM-YYYY
+ * (frontend.md §6), read by turning it round into the API's spelling so
+ * that both go through the one strict parser.
+ */
+static int
+fecha_parse(const char *s, struct civil_time *out)
+{
+	char	iso[API_DATE_LEN];
+
+	if (strlen(s) == 10 && s[2] == '-' && s[5] == '-') {
+		(void)snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", s + 6,
+		    s + 3, s);
+		return (api_date_parse(iso, out));
+	}
+	return (api_date_parse(s, out));
+}
+
 /* A value directly under the top-level object. */
 static void
 top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
@@ -262,6 +280,9 @@ top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
 		}
 		break;
 	case F_OPERACION:
+		/* Absent and null alike: the route decides (see the .h). */
+		if (k == V_NULL)
+			break;
 		if (k != V_STRING) {
 			type_error(p, p->cur);
 		} else if (len >= sizeof(buf) || memchr(s, '\0', len) != NULL) {
@@ -273,6 +294,8 @@ top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
 			if (operacion_parse(buf, &p->out->op) == -1)
 				add_error(p, field_names[p->cur], -1,
 				    MSG_OPERACION, T_VALUE);
+			else
+				p->out->has_operacion = 1;
 		}
 		break;
 	case F_FECHA:
@@ -289,7 +312,7 @@ top_value(struct parse *p, enum value_kind k, const char *s, size_t len)
 		}
 		memcpy(buf, s, len);
 		buf[len] = '\0';
-		if (api_date_parse(buf, &p->out->fecha) == 0)
+		if (fecha_parse(buf, &p->out->fecha) == 0)
 			p->out->has_fecha = 1;
 		else
 			add_error(p, field_names[p->cur], -1, MSG_FECHA,
@@ -488,7 +511,7 @@ occ_request_parse(enum occ_request_kind kind, const char *body, size_t len,
     struct occ_request *out, struct occ_request_errors *errs)
 {
 	static const int	 required[] = {
-		F_TAG_SPOOL, F_TAG_SPOOLS, F_WORKER_ID, F_OPERACION, F_FECHA
+		F_TAG_SPOOL, F_TAG_SPOOLS, F_WORKER_ID
 	};
 	struct parse		 pbuf, *p = &pbuf;
 	yajl_status		 st;
@@ -523,6 +546,20 @@ occ_request_parse(enum occ_request_kind kind, const char *body, size_t len,
 			    MSG_REQUIRED, T_MISSING);
 	}
 	return (errs->n > 0 ? -1 : 0);
+}
+
+void
+occ_request_operacion_missing(struct occ_request_errors *errs)
+{
+	struct occ_request_error	*e = &errs->e[0];
+
+	memset(errs, 0, sizeof(*errs));
+	errs->n = 1;
+	e->field = field_names[F_OPERACION];
+	e->index = -1;
+	e->offset = -1;
+	(void)snprintf(e->msg, sizeof(e->msg), "%s", MSG_REQUIRED);
+	e->type = T_MISSING;
 }
 
 void

@@ -3,9 +3,11 @@
  * validated strictly, and the 422 answer when they are not valid.
  *
  *	tomar, pausar,		{"tag_spool": str, "worker_id": int,
- *	*-reparacion		 "worker_nombre": str|null?, "operacion": str}
+ *	*-reparacion		 "worker_nombre": str|null?,
+ *				 "operacion": str|null?}
  *	completar		the same and "fecha_operacion":
- *				"YYYY-MM-DD" or null (the key is required)
+ *				"YYYY-MM-DD", "DD-MM-YYYY" (what the tablet
+ *				sends), null or absent (has_fecha 0: today)
  *	batch-tomar		"tag_spools": [str] instead of "tag_spool",
  *				1..50 tags, no tag twice
  *	all but batch-tomar	"lock_token": str|null?, the holder's proof
@@ -14,7 +16,11 @@
  * Types are exact: worker_id is a JSON integer > 0 ("5", 5.0 and true are
  * not); a tag is what spool_tag.h says, and is kept trimmed as it says;
  * operacion is one of ARM, SOLD, METROLOGIA, REPARACION (whether the route
- * takes it is the rules' business, which answer 400, not 422).  Unknown
+ * takes it is the rules' business, which answer 400, not 422).  It may be
+ * absent or null (has_operacion 0): the deployed frontend sends none on
+ * COMPLETAR and the reparación routes (frontend.md §7 items 1, 3), so each
+ * route decides - a default, an inference from the holder's occupation,
+ * or occ_request_operacion_missing()'s 422.  Unknown
  * fields are ignored whatever they hold; a repeated key is refused, since
  * which copy would win is a guess.
  *
@@ -53,7 +59,8 @@ struct occ_request {
 	long long	 worker_id;
 	int		 has_worker_nombre;	/* sent and not null */
 	char		 worker_nombre[OCC_REQ_NOMBRE_MAX + 1];
-	enum operacion	 op;
+	int		 has_operacion;	/* sent and not null */
+	enum operacion	 op;		/* when has_operacion */
 	int		 has_fecha;	/* COMPLETAR: a date, not null */
 	struct civil_time fecha;
 	char		 lock_token[OCC_REQ_TOKEN_MAX + 1];	/* "" = none */
@@ -85,6 +92,12 @@ struct occ_request_errors {
  */
 int	occ_request_parse(enum occ_request_kind, const char *body, size_t len,
 	    struct occ_request *out, struct occ_request_errors *errs);
+
+/*
+ * errs as the one error "operacion: field required", for the routes that
+ * cannot go without it: the same 422 the parser gave before it was optional.
+ */
+void	occ_request_operacion_missing(struct occ_request_errors *errs);
 
 /*
  * errs as the one error of a tag_spool that spool_tag.h refuses, found

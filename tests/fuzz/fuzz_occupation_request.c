@@ -44,6 +44,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 				abort();
 		if (req.worker_id <= 0)
 			abort();
+		/* operacion and fecha_operacion are optional, never made up. */
+		if (!req.has_operacion && req.op != 0)
+			abort();
+		if (req.has_fecha && (kind != OCC_REQ_COMPLETAR ||
+		    !civil_valid(&req.fecha) || req.fecha.has_time))
+			abort();
 	} else {
 		if (errs.n == 0)
 			abort();

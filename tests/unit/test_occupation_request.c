@@ -202,17 +202,89 @@ test_missing(void **state)
 	    "tag_spool", "value_error.missing");
 	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"A\",\"operacion\":\"ARM\"}",
 	    "worker_id", "value_error.missing");
-	refused(OCC_REQ_SINGLE, "{\"tag_spool\":\"A\",\"worker_id\":1}",
-	    "operacion", "value_error.missing");
-	/* completar: the key is required even though null is allowed. */
-	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
-	    "\"operacion\":\"ARM\"}", "fecha_operacion", "value_error.missing");
 	refused(OCC_REQ_BATCH, "{\"tag_spool\":\"A\",\"worker_id\":1,"
 	    "\"operacion\":\"ARM\"}", "tag_spools", "value_error.missing");
 
 	/* All of them at once, each named. */
 	assert_int_equal(parse(OCC_REQ_COMPLETAR, "{}", &r, &e), -1);
-	assert_int_equal(e.n, 4);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(parse(OCC_REQ_BATCH, "{}", &r, &e), -1);
+	assert_int_equal(e.n, 2);
+}
+
+/*
+ * operacion and fecha_operacion may be absent or null (frontend.md §7
+ * items 1-3): the parse says so and the route decides.  A route that needs
+ * operacion answers the 422 the parser used to give.
+ */
+static void
+test_optional(void **state)
+{
+	struct occ_request		r;
+	struct occ_request_errors	e;
+	const char			*t;
+	size_t				len;
+	yajl_gen			g;
+
+	(void)state;
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"A\",\"worker_id\":1}", &r);
+	assert_false(r.has_operacion);
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"operacion\":null}", &r);
+	assert_false(r.has_operacion);
+	accepted(OCC_REQ_SINGLE, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"operacion\":\"SOLD\"}", &r);
+	assert_true(r.has_operacion);
+	assert_int_equal(r.op, OPERACION_SOLD);
+	accepted(OCC_REQ_BATCH, "{\"tag_spools\":[\"A\"],\"worker_id\":1}",
+	    &r);
+	assert_false(r.has_operacion);
+
+	/* The tablet's COMPLETAR, byte for byte (frontend.md R12). */
+	accepted(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"MK-1\",\"worker_id\":93,"
+	    "\"worker_nombre\":\"MR(93)\",\"fecha_operacion\":\"03-02-2026\"}",
+	    &r);
+	assert_false(r.has_operacion);
+	assert_true(r.has_fecha);
+	assert_int_equal(r.fecha.year, 2026);
+	assert_int_equal(r.fecha.month, 2);
+	assert_int_equal(r.fecha.day, 3);
+	accepted(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"2026-02-03\"}", &r);
+	assert_true(r.has_fecha);
+	assert_int_equal(r.fecha.day, 3);
+	accepted(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"operacion\":\"ARM\"}", &r);
+	assert_false(r.has_fecha);
+	assert_true(r.has_operacion);
+
+	/* Neither spelling of an impossible or half-written date. */
+	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"30-02-2026\"}", "fecha_operacion",
+	    "value_error");
+	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"3-2-2026\"}", "fecha_operacion",
+	    "value_error");
+	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"03-02-26xx\"}", "fecha_operacion",
+	    "value_error");
+	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"03/02/2026\"}", "fecha_operacion",
+	    "value_error");
+	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
+	    "\"fecha_operacion\":\"03-02-2026 10:00\"}", "fecha_operacion",
+	    "value_error");
+
+	occ_request_operacion_missing(&e);
+	g = json_out_new();
+	occ_request_errors_write(g, &e);
+	t = json_out_text(g, &len);
+	assert_string_equal(t, "{\"detail\":[{\"loc\":[\"body\",\"operacion\"],"
+	    "\"msg\":\"field required\",\"type\":\"value_error.missing\"}],"
+	    "\"error\":\"VALIDATION_ERROR\",\"message\":\"Datos de la "
+	    "solicitud inválidos: operacion: field required\","
+	    "\"success\":false,\"data\":null}");
+	yajl_gen_free(g);
 }
 
 static void
@@ -277,7 +349,7 @@ test_types_and_limits(void **state)
 	}
 
 	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
-	    "\"operacion\":\"ARM\",\"fecha_operacion\":\"02-02-2026\"}",
+	    "\"operacion\":\"ARM\",\"fecha_operacion\":\"02/02/2026\"}",
 	    "fecha_operacion", "value_error");
 	refused(OCC_REQ_COMPLETAR, "{\"tag_spool\":\"A\",\"worker_id\":1,"
 	    "\"operacion\":\"ARM\",\"fecha_operacion\":\"2026-02-30\"}",
@@ -687,9 +759,11 @@ gen_plausible(struct buf *b, enum occ_request_kind kind)
 {
 	static const char *const ops[] = {
 		"\"ARM\"", "\"SOLD\"", "\"METROLOGIA\"", "\"REPARACION\"",
+		"null",
 	};
 	static const char *const fechas[] = {
-		"null", "\"2026-02-03\"", "\"2024-02-29\"",
+		"null", "\"2026-02-03\"", "\"2024-02-29\"", "\"03-02-2026\"",
+		"\"29-02-2024\"", "\"29-02-2025\"",
 	};
 	char		num[32];
 	uint32_t	i, n;
@@ -723,9 +797,12 @@ gen_plausible(struct buf *b, enum occ_request_kind kind)
 		puts_(b, ",\"worker_nombre\":");
 		gen_string(b);
 	}
-	puts_(b, ",\"operacion\":");
-	puts_(b, ops[rnd(NELEM(ops))]);
-	if (kind == OCC_REQ_COMPLETAR || rnd(4) == 0) {
+	/* The tablet sends no operacion on COMPLETAR. */
+	if (rnd(4) != 0) {
+		puts_(b, ",\"operacion\":");
+		puts_(b, ops[rnd(NELEM(ops))]);
+	}
+	if (rnd(4) != 0) {
 		puts_(b, ",\"fecha_operacion\":");
 		puts_(b, fechas[rnd(NELEM(fechas))]);
 	}
@@ -789,6 +866,11 @@ check_accepted(enum occ_request_kind kind, const struct occ_request *r,
 	if (r->worker_id <= 0 || r->worker_id > WORKER_ID_MAX ||
 	    (unsigned int)r->op >= OPERACION_COUNT)
 		fail_msg("bad accept: %s", body);
+	if (!r->has_operacion && r->op != 0)
+		fail_msg("op without operacion: %s", body);
+	if (r->has_fecha && (kind != OCC_REQ_COMPLETAR ||
+	    !civil_valid(&r->fecha) || r->fecha.has_time))
+		fail_msg("bad fecha: %s", body);
 	if (r->has_worker_nombre && (strlen(r->worker_nombre) >
 	    OCC_REQ_NOMBRE_MAX || !utf8_valid(r->worker_nombre,
 	    strlen(r->worker_nombre))))
@@ -948,6 +1030,7 @@ main(void)
 		cmocka_unit_test(test_last_token_bounded),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_optional),
 		cmocka_unit_test(test_types_and_limits),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_structure),

@@ -1008,10 +1008,12 @@ test_bodies(void **state)
 
 	/* The publisher stamps "event_id": the body must be one it takes. */
 	s = gen(write_event, &o[0].event, &len);
-	assert_string_equal(s, "{\"event_type\":\"TOMAR\",\"tag_spool\":\""
-	    TAG "\",\"worker_nombre\":\"MR(93)\",\"worker_id\":93,"
+	assert_string_equal(s, "{\"event_type\":\"TOMAR\",\"type\":\"TOMAR\","
+	    "\"tag_spool\":\"" TAG "\",\"worker_nombre\":\"MR(93)\","
+	    "\"worker\":\"MR(93)\",\"worker_id\":93,"
 	    "\"operacion\":\"ARM\",\"estado_detalle\":\"MR(93) trabajando ARM "
-	    "(ARM en progreso, SOLD pendiente)\",\"timestamp\":\"02-02-2026 "
+	    "(ARM en progreso, SOLD pendiente)\",\"timestamp\":"
+	    "\"2026-02-02T08:53:45-03:00\",\"timestamp_sheets\":\"02-02-2026 "
 	    "08:53:45\"}");
 	assert_true(event_log_body_valid(s, len));
 	free(s);
