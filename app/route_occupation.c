@@ -170,6 +170,11 @@ occupation_route(struct http_request *req, enum http_route route,
 	len = nread > 0 ? (size_t)nread : 0;
 	parsed = occ_request_parse(kind, body, len, &r, &errs);
 	free(body);
+	/* The tablet sends reparación bodies without operacion (§7 item 3). */
+	if (parsed == 0 && reparacion && !r.has_operacion) {
+		r.has_operacion = 1;
+		r.op = OPERACION_REPARACION;
+	}
 	if (parsed == 0 && !r.has_operacion) {
 		occ_request_operacion_missing(&errs);
 		parsed = -1;
