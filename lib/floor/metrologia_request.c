@@ -65,8 +65,7 @@ metro_request_parse(const char *body, size_t len, struct metro_request *out,
 	if (!f[F_RESULTADO].present)
 		add_error(errs, f[F_RESULTADO].name, "field required",
 		    "value_error.missing");
-	else if (memchr(f[F_RESULTADO].str, '\0', f[F_RESULTADO].len) !=
-	    NULL || metro_resultado_parse(f[F_RESULTADO].str,
+	else if (metro_resultado_parse(f[F_RESULTADO].str,
 	    &out->resultado) == -1)
 		add_error(errs, f[F_RESULTADO].name, "must be APROBADO or "
 		    "RECHAZADO", "value_error");
