@@ -138,11 +138,10 @@ check(const struct occ_input *in, const struct spool_state *st,
 		o->fail.operacion = operacion_name(OPERACION_METROLOGIA);
 		return (-1);
 	}
-	if (spool_cell_set(row->f[SPOOL_FECHA_QC]) &&
-	    st->phase != PHASE_PENDIENTE_METROLOGIA) {
+	if (spool_metrologia_done(row, st)) {
 		refuse(o, OCC_ERR_OPERACION_YA_COMPLETADA, tag, "La "
 		    "metrología del spool '%s' ya está registrada (%s) y no "
-		    "ha vuelto de reparación.", tag, row->f[SPOOL_FECHA_QC]);
+		    "ha vuelto de reparación.", tag, row->f[SPOOL_ESTADO_DETALLE]);
 		o->fail.operacion = operacion_name(OPERACION_METROLOGIA);
 		return (-1);
 	}

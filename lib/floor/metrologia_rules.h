@@ -13,9 +13,10 @@
  *	text says "ocupado", which the tablet looks for).
  *   3. Fecha_Armado or Fecha_Soldadura empty: 400
  *	DEPENDENCIAS_NO_SATISFECHAS with data.dependencia_faltante.
- *   4. Inspected already: Fecha_QC_Metrología set and the spool not back
- *	in the queue (Estado_Detalle PENDIENTE_METROLOGIA after a repair):
- *	400 OPERACION_YA_COMPLETADA.
+ *   4. Inspected already (spool_metrologia_done: approved, rejected,
+ *	blocked or in repair, or Fecha_QC_Metrología set and the spool not
+ *	back in the queue, PENDIENTE_METROLOGIA after a repair): 400
+ *	OPERACION_YA_COMPLETADA.
  *
  * Writes Fecha_QC_Metrología (today, DD-MM-YYYY), version and
  * Estado_Detalle: APROBADO gives SPOOL_DETALLE_APROBADO; RECHAZADO counts

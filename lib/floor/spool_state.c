@@ -300,6 +300,23 @@ spool_detalle_pendiente_metrologia(char buf[SPOOL_DETALLE_MAX], int cycle)
 }
 
 int
+spool_metrologia_done(const struct spool_row *row, const struct spool_state *st)
+{
+	switch (st->phase) {
+	case PHASE_APROBADO:
+	case PHASE_RECHAZADO:
+	case PHASE_BLOQUEADO:
+	case PHASE_EN_REPARACION:
+	case PHASE_REPARACION_PAUSADA:
+		return (1);
+	case PHASE_PENDIENTE_METROLOGIA:
+		return (0);
+	default:
+		return (spool_cell_set(row->f[SPOOL_FECHA_QC]));
+	}
+}
+
+int
 spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
     enum operacion op)
 {
@@ -312,8 +329,7 @@ spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
 		return (st->arm_initiated && st->sold != OP_COMPLETADO);
 	case OPERACION_METROLOGIA:
 		return (spool_cell_set(row->f[SPOOL_FECHA_SOLDADURA]) &&
-		    (!spool_cell_set(row->f[SPOOL_FECHA_QC]) ||
-		    st->phase == PHASE_PENDIENTE_METROLOGIA));
+		    !spool_metrologia_done(row, st));
 	default:
 		return (0);
 	}

@@ -173,10 +173,18 @@ void	spool_detalle_pendiente_metrologia(char buf[SPOOL_DETALLE_MAX],
 	    int cycle);
 
 /*
+ * 1 when the spool has had its verdict and has not come back from a
+ * repair: approved, rejected, blocked or in repair by Estado_Detalle, or
+ * Fecha_QC_Metrología set and not back in the queue (PENDIENTE_METROLOGIA).
+ */
+int	spool_metrologia_done(const struct spool_row *,
+	    const struct spool_state *);
+
+/*
  * GET /api/spools/iniciar?operacion=op: ARM with Fecha_Materiales, not
  * completed; SOLD with ARM initiated, not completed; METROLOGIA with
- * Fecha_Soldadura and no Fecha_QC_Metrología, or back from a repair
- * (PENDIENTE_METROLOGIA); none of them occupied.
+ * Fecha_Soldadura and no verdict (spool_metrologia_done); none of them
+ * occupied.
  */
 int	spool_listed_iniciar(const struct spool_row *,
 	    const struct spool_state *, enum operacion op);

@@ -7,7 +7,8 @@
  * among ten tomar; only the holder pauses; three rejections end in
  * BLOQUEADO, refused with 403 SPOOL_BLOQUEADO, until a supervisor's hand
  * edit, recorded exactly once by two server instances; a Sheets failure
- * at each step leaves the row, its audit rows and the lock as they were.
+ * at each step leaves the row, its audit rows and the lock as they were;
+ * a reparación lock Redis lost comes back through reconciliation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,7 @@
 static struct emu		emu;
 static struct test_server	srv;
 static long long		metro, rep_a, rep_b;
-static char			*server_env[10];
+static char			*server_env[12];
 
 static int
 setup(void **state)
@@ -40,6 +41,12 @@ setup(void **state)
 		server_env[i] = emu.te.env[i];
 	server_env[i++] = "REQUEST_DEADLINE_MS=5000";
 	server_env[i++] = "SHEETS_CACHE_TTL_MS=500";
+	/*
+	 * A reconciliation pass every 2 s reads Sheets each time: the
+	 * emulator has no quota here, so neither may the server starve.
+	 */
+	server_env[i++] = "RECONCILE_INTERVAL_SECONDS=2";
+	server_env[i++] = "SHEETS_READS_PER_MINUTE=600";
 	server_env[i] = NULL;
 	memset(&srv, 0, sizeof(srv));
 	if (test_server_start(&srv, server_env) == -1)
@@ -417,6 +424,30 @@ test_sheets_failure_each_step(void **state)
 	assert_int_equal(lock_holder(tag), 0);
 }
 
+/* Redis lost a reparación lock: reconciliation gives it back. */
+static void
+test_reconciler_restores_repair_lock(void **state)
+{
+	char		tag[80], code[48], args[128];
+	uint64_t	t0;
+
+	(void)state;
+	pick_metrologia(tag, sizeof(tag));
+	assert_int_equal(metrologia(tag, "RECHAZADO", NULL, 0), 200);
+	assert_int_equal(repair(srv.base, "tomar", tag, rep_a, code,
+	    sizeof(code), NULL), 200);
+	snprintf(args, sizeof(args), "DEL spool_lock:%s", tag);
+	free(floor_redis(srv.redis_port, args));
+	t0 = harness_now_ms();
+	while (lock_holder(tag) != rep_a) {
+		assert_true(harness_now_ms() - t0 < 10000);
+		harness_sleep_ms(200);
+	}
+	assert_int_equal(repair(srv.base, "pausar", tag, rep_a, code,
+	    sizeof(code), NULL), 200);
+	assert_int_equal(lock_holder(tag), 0);
+}
+
 /* Waits for the Metadata rows of evento for tag to reach n. */
 static size_t
 wait_audits(const char *tag, const char *evento, size_t n,
@@ -572,8 +603,10 @@ main(void)
 		cmocka_unit_test(test_full_cycle),
 		cmocka_unit_test(test_cancelar),
 		cmocka_unit_test(test_ten_tomar_one_winner),
-		cmocka_unit_test(test_sheets_failure_each_step),
+		cmocka_unit_test(test_reconciler_restores_repair_lock),
 		cmocka_unit_test(test_three_rejections_block_until_supervisor),
+		/* Last: the group commit may still back off after it. */
+		cmocka_unit_test(test_sheets_failure_each_step),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -29,6 +29,11 @@ floor_post(const char *base, const char *path, const char *body, char *code,
 		return (-1);
 	}
 	status = r.status;
+	/* A 5xx is rarely what a test asked for: say why in its output. */
+	if (status >= 500)
+		fprintf(stderr, "POST %s: %ld %.*s\n", path, status,
+		    (int)(r.len < 400 ? r.len : 400), r.body != NULL ? r.body :
+		    "");
 	j = http_reply_json(&r);
 	if (code != NULL && (e = jpath_str(j, "error", NULL)) != NULL)
 		snprintf(code, codelen, "%s", e);

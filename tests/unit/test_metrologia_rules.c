@@ -250,6 +250,15 @@ test_refusals_in_order(void **state)
 	set(&s, SPOOL_ESTADO_DETALLE, "METROLOGIA_APROBADO ✓");
 	decide(&s, &M, METRO_APROBADO, &o);
 	refused(&o, OCC_ERR_OPERACION_YA_COMPLETADA, 400);
+	/* Rejected or paused in repair says so even without Fecha_QC. */
+	set(&s, SPOOL_FECHA_QC, "");
+	set(&s, SPOOL_ESTADO_DETALLE, "RECHAZADO (Ciclo 2/3) - Pendiente "
+	    "reparación");
+	decide(&s, &M, METRO_RECHAZADO, &o);
+	refused(&o, OCC_ERR_OPERACION_YA_COMPLETADA, 400);
+	set(&s, SPOOL_ESTADO_DETALLE, "REPARACION_PAUSADA (Ciclo 1/3)");
+	decide(&s, &M, METRO_RECHAZADO, &o);
+	refused(&o, OCC_ERR_OPERACION_YA_COMPLETADA, 400);
 }
 
 static void
