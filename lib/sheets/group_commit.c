@@ -71,10 +71,12 @@ group_commit_new(const struct group_commit_config *cfg,
 		    "loop and spreadsheet id are required");
 		return (NULL);
 	}
-	if (cfg->max_batch == 0 || cfg->max_ranges < 4 ||
+	/* The largest change, a range per other row, fits a call alone. */
+	if (cfg->max_batch == 0 || cfg->max_ranges < GC_ROWS_MAX + 2 ||
 	    cfg->max_batch + 1 > cfg->max_ranges) {
-		snprintf(err, errsz, "group commit: max_batch must be 1 to "
-		    "max_ranges - 1");
+		snprintf(err, errsz, "group commit: max_ranges must be at "
+		    "least %d, max_batch 1 to max_ranges - 1",
+		    GC_ROWS_MAX + 2);
 		return (NULL);
 	}
 	if ((gc = calloc(1, sizeof(*gc))) == NULL) {
@@ -215,6 +217,15 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
+	/*
+	 * A write carries whole changes and the Metadata range: a change
+	 * that would not fit the open batch's write goes to the next one.
+	 */
+	if (gc->open != NULL && gc->open->n > 0 &&
+	    gc->open->ranges + m->ranges + 1 > gc->cfg.max_ranges) {
+		TAILQ_INSERT_TAIL(&gc->queue, gc->open, entry);
+		gc->open = NULL;
+	}
 	if (gc->open == NULL && (gc->open = gc_batch_new(gc)) == NULL) {
 		gc_ticket_free(m);
 		snprintf(err, errsz, "change: out of memory");
@@ -225,8 +236,10 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
+	gc->open->ranges += m->ranges;
 	/* A full batch waits no longer; the next change opens another. */
-	if (gc->open->n >= gc->cfg.max_batch) {
+	if (gc->open->n >= gc->cfg.max_batch ||
+	    gc->open->ranges + 2 > gc->cfg.max_ranges) {
 		TAILQ_INSERT_TAIL(&gc->queue, gc->open, entry);
 		gc->open = NULL;
 	}

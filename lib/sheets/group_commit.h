@@ -18,17 +18,25 @@
  * When a window closes, the batch goes through:
  *
  *  1. verify: one values.batchGet of the header row of each target sheet
- *     and of the key and version cells of the target rows (column spans
- *     around the rows, not whole rows).  A change whose row no longer holds
- *     its tag, or whose version is not the expected one, is answered
- *     GC_CONFLICT on its own; the others go on.  A header that moved since
- *     the last batch is noticed here and the batch is verified again.
+ *     and of the key and version cells of the target rows, and of the key
+ *     cells of their other rows (column spans around the rows, not whole
+ *     rows).  A change whose row no longer holds its tag, or whose version
+ *     is not the expected one, or one of whose other rows no longer holds
+ *     its key, is answered GC_CONFLICT on its own, nothing of it written;
+ *     the others go on.  A header that moved since the last batch is
+ *     noticed here and the batch is verified again.
  *  2. reserve: the Metadata rows of the verified changes are numbered in
  *     Redis (one INCRBY on a counter started once from the used length of
- *     Metadata!A:A).  The grid is grown with appendDimension ahead of need.
+ *     Metadata!A:A), each change's audit rows one after the other.  The
+ *     grid is grown with appendDimension ahead of need.
  *  3. write: ONE values.batchUpdate (USER_ENTERED, so dates are dates; text
  *     cells are sent as text by the codec) writes the row cells, the new
- *     versions and the audit rows at their reserved numbers.
+ *     versions, the other rows' cells and the audit rows at their reserved
+ *     numbers.  A call carries at most max_ranges ranges: one per change's
+ *     row, one per run of its other rows that one range can write
+ *     (consecutive rows of a sheet writing the same columns), one for all
+ *     the audit rows.  A batch closes before a change that would not fit;
+ *     a change is never divided between calls.
  *
  * Why reserved rows rather than the values.append the first design had:
  * append is a second call that is not atomic with the batchUpdate (a crash
@@ -129,8 +137,8 @@ struct gc_change {
 };
 
 enum gc_status {
-	GC_APPLIED,	/* written with its audit row */
-	GC_CONFLICT,	/* the row is not as expected; nothing written */
+	GC_APPLIED,	/* written whole: cells, other rows, audit rows */
+	GC_CONFLICT,	/* a row is not as expected; nothing written */
 	GC_FAILED,	/* cannot be written (see error); nothing written */
 	GC_TIMEOUT,	/* the deadline passed; see maybe_applied */
 };
@@ -140,7 +148,7 @@ struct gc_outcome {
 	int		 maybe_applied;
 	uint64_t	 retry_after_ms;	/* TIMEOUT for want of budget */
 	char		 version[UUID4_STRLEN];	/* the row's new version */
-	unsigned int	 audit_row;		/* APPLIED: the first audit row */
+	unsigned int	 audit_row;		/* APPLIED: the first */
 	char		 found_version[GC_FOUND_MAX];	/* CONFLICT */
 	char		 error[GC_ERROR_MAX];	/* "" when APPLIED */
 	/* CONFLICT: 0 for the change's own row, k + 1 for its rows[k]. */
@@ -180,9 +188,10 @@ struct group_commit_config {
 
 /*
  * Defaults: "Metadata", "TAG_SPOOL", "version", a 200 ms window, 60
- * changes per batch (plus the Metadata range stays within the client's
- * default 64 ranges), 10 s per call, 1 s for Redis, backoff 500 ms to
- * 8 s, grow Metadata by 1,000 rows when fewer than 200 are left.
+ * changes per batch and the client's default 64 ranges per call (at
+ * least GC_ROWS_MAX + 2, so that any change fits a call), 10 s per call,
+ * 1 s for Redis, backoff 500 ms to 8 s, grow Metadata by 1,000 rows when
+ * fewer than 200 are left.
  */
 void	group_commit_config_defaults(struct group_commit_config *cfg);
 

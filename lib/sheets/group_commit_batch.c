@@ -246,102 +246,215 @@ sheet_get(struct group_commit *gc, const char *name)
 
 /* Verification (the pure part: group_commit_verify.c) ---------------- */
 
-/* Plans the verification read of every live member. */
+/* Plans the verification read of every live member and its other rows. */
 static int
 plan_build(struct gc_batch *b, char *err, size_t errsz)
 {
 	struct group_commit	*gc = b->gc;
+	struct gc_ticket	*m;
 	struct gc_target	*t;
-	size_t			 i, nt = 0;
+	size_t			 i, k, nt = 0, most = 0;
 	int			 rc = -1;
 
-	if ((t = calloc(b->n + 1, sizeof(*t))) == NULL) {
+	for (i = 0; i < b->n; i++)
+		most += 1 + b->m[i]->nrows;
+	if ((t = calloc(most + 1, sizeof(*t))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return (-1);
 	}
 	for (i = 0; i < b->n; i++) {
-		if (b->m[i]->state == TICKET_DONE)
+		m = b->m[i];
+		if (m->state == TICKET_DONE)
 			continue;
-		if ((t[nt].sh = sheet_get(gc, b->m[i]->sheet)) == NULL) {
-			snprintf(err, errsz, "out of memory");
-			goto out;
+		if ((t[nt].sh = sheet_get(gc, m->sheet)) == NULL)
+			goto oom;
+		t[nt++].row = m->row;
+		for (k = 0; k < m->nrows; k++) {
+			if ((t[nt].sh = sheet_get(gc, m->rows[k].sheet)) ==
+			    NULL)
+				goto oom;
+			t[nt].row = m->rows[k].row;
+			t[nt++].key_header = m->rows[k].key_header;
 		}
-		t[nt++].row = b->m[i]->row;
 	}
 	rc = gc_plan_build(&b->plan, gc->cfg.max_ranges, t, nt,
 	    gc->key_header, gc->version_header, err, errsz);
-out:
 	free(t);
 	return (rc);
+oom:
+	snprintf(err, errsz, "out of memory");
+	free(t);
+	return (-1);
 }
 
-/* Another live member before m changes the same row. */
-static int
+/*
+ * The row of m another live member before it changes (which: 0 its own,
+ * k + 1 its rows[k]), or -1: one change at a time per row and batch.
+ */
+static long
 row_taken(const struct gc_batch *b, const struct gc_ticket *m)
+{
+	const struct gc_ticket	*p;
+	size_t			 i, k;
+
+	for (i = 0; i < b->n && b->m[i] != m; i++) {
+		p = b->m[i];
+		if (p->state != TICKET_VERIFIED)
+			continue;
+		if (gc_ticket_writes_row(p, m->sheet, m->row))
+			return (0);
+		for (k = 0; k < m->nrows; k++) {
+			if (m->rows[k].nwrites > 0 && gc_ticket_writes_row(p,
+			    m->rows[k].sheet, m->rows[k].row))
+				return ((long)k + 1);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * The columns of the n writes on sh, into cols; -1 with m failed when
+ * the sheet has no such column.
+ */
+static int
+write_cols(struct gc_ticket *m, const struct gc_sheet *sh,
+    const struct gc_write *w, size_t n, long *cols)
 {
 	size_t	i;
 
-	for (i = 0; i < b->n && b->m[i] != m; i++) {
-		if (b->m[i]->state == TICKET_VERIFIED &&
-		    b->m[i]->row == m->row &&
-		    strcmp(b->m[i]->sheet, m->sheet) == 0)
-			return (1);
+	for (i = 0; i < n; i++) {
+		if ((cols[i] = gc_sheet_col(sh, w[i].header)) < 0) {
+			gc_ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no "
+			    "column '%s'", sh->name, w[i].header);
+			return (-1);
+		}
 	}
 	return (0);
 }
 
-/* Decides m from a read whose columns are still right for its sheet. */
-static void
-verify_member(struct gc_batch *b, struct gc_ticket *m,
-    const struct gc_sheet *sh, const struct sheets_value_ranges *vrs)
+/*
+ * Finds the columns of m and its other rows in the headers just read,
+ * and whether the read covered them.  -1 when m is answered (a column
+ * missing), 1 when the read must be made again (a header moved since
+ * the plan), 0 when the read can decide m; *kc and *vc are its key and
+ * version columns then.
+ */
+static int
+member_cols(struct gc_batch *b, struct gc_ticket *m, struct gc_sheet *sh,
+    long *kc, long *vc)
 {
 	struct group_commit	*gc = b->gc;
-	const char		*key, *ver;
-	size_t			 i;
+	struct gc_ticket_row	*r;
+	struct gc_sheet		*rsh;
+	long			 rkc;
+	size_t			 k;
+	int			 again = 0;
 
-	for (i = 0; i < m->nwrites; i++) {
-		if ((m->cols[i] = gc_sheet_col(sh, m->writes[i].header)) < 0) {
-			gc_ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no "
-			    "column '%s'", sh->name, m->writes[i].header);
-			return;
-		}
+	*kc = gc_sheet_col(sh, gc->key_header);
+	*vc = gc_sheet_col(sh, gc->version_header);
+	if (*kc < 0 || *vc < 0) {
+		gc_ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no column "
+		    "'%s'", sh->name, *kc < 0 ? gc->key_header :
+		    gc->version_header);
+		return (-1);
 	}
-	m->ver_col = gc_sheet_col(sh, gc->version_header);
-	key = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_KEYS, m->row);
-	ver = gc_plan_cell(&b->plan, vrs, sh, GC_PLAN_VERSIONS, m->row);
+	if (write_cols(m, sh, m->writes, m->nwrites, m->cols) == -1)
+		return (-1);
+	m->ver_col = *vc;
+	if (!gc_plan_reads(&b->plan, sh, *kc, m->row) ||
+	    !gc_plan_reads(&b->plan, sh, *vc, m->row))
+		again = 1;
+	for (k = 0; k < m->nrows; k++) {
+		r = &m->rows[k];
+		if ((rsh = sheet_get(gc, r->sheet)) == NULL) {
+			gc_ticket_fail(m, GC_FAILED, 0, "out of memory");
+			return (-1);
+		}
+		if ((rkc = gc_sheet_col(rsh, r->key_header)) < 0) {
+			gc_ticket_fail(m, GC_FAILED, 0, "sheet '%s' has no "
+			    "column '%s'", rsh->name, r->key_header);
+			return (-1);
+		}
+		if (write_cols(m, rsh, r->writes, r->nwrites, r->cols) == -1)
+			return (-1);
+		if (!gc_plan_reads(&b->plan, rsh, rkc, r->row))
+			again = 1;
+	}
+	return (again);
+}
+
+/*
+ * Decides m from the read vrs: answered, verified, or (1) to be read
+ * again.
+ */
+static int
+verify_member(struct gc_batch *b, struct gc_ticket *m,
+    const struct sheets_value_ranges *vrs)
+{
+	struct group_commit	*gc = b->gc;
+	struct gc_ticket_row	*r;
+	struct gc_sheet		*sh, *rsh;
+	const char		*key, *ver;
+	long			 kc, vc, taken;
+	size_t			 k;
+	int			 rc;
+
+	if ((sh = sheet_get(gc, m->sheet)) == NULL) {
+		gc_ticket_fail(m, GC_FAILED, 0, "out of memory");
+		return (0);
+	}
+	if ((rc = member_cols(b, m, sh, &kc, &vc)) != 0) {
+		if (rc == 1)
+			m->state = TICKET_WAITING;
+		return (rc == 1);
+	}
+	key = gc_plan_cell(&b->plan, vrs, sh, kc, m->row);
+	ver = gc_plan_cell(&b->plan, vrs, sh, vc, m->row);
 	switch (gc_verify_row(key, ver, m->tag, m->expected, m->version,
 	    m->maybe)) {
 	case GC_VERDICT_NOT_KEY:
-		gc_ticket_conflict(m, ver, "row %u of '%s' holds '%.64s', not "
-		    "'%.64s'", m->row, sh->name, key, m->tag);
-		return;
+		gc_ticket_conflict(m, ver, 0, "row %u of '%s' holds '%.64s', "
+		    "not '%.64s'", m->row, sh->name, key, m->tag);
+		return (0);
 	case GC_VERDICT_LANDED:
 		gc_ticket_landed(m);	/* an earlier write of ours landed */
-		return;
+		return (0);
 	case GC_VERDICT_STALE:
-		gc_ticket_conflict(m, ver, "version of '%.64s' is '%.64s', "
+		gc_ticket_conflict(m, ver, 0, "version of '%.64s' is '%.64s', "
 		    "expected '%.64s'", m->tag, ver, m->expected);
-		return;
+		return (0);
 	case GC_VERDICT_WRITE:
 		break;
 	}
 	m->maybe = 0;			/* not written: the version is old */
-	if (row_taken(b, m)) {
-		gc_ticket_conflict(m, ver, "an earlier change in the same "
-		    "batch changes row %u of '%s'", m->row, sh->name);
-		return;
+	for (k = 0; k < m->nrows; k++) {
+		r = &m->rows[k];
+		rsh = sheet_get(gc, r->sheet);	/* found by member_cols() */
+		key = gc_plan_cell(&b->plan, vrs, rsh,
+		    gc_sheet_col(rsh, r->key_header), r->row);
+		if (!sheet_key_matches(key, r->key)) {
+			gc_ticket_conflict(m, ver, k + 1, "row %u of '%s' "
+			    "holds '%.64s', not '%.64s'", r->row, rsh->name,
+			    key, r->key);
+			return (0);
+		}
+	}
+	if ((taken = row_taken(b, m)) >= 0) {
+		gc_ticket_conflict(m, ver, (size_t)taken, "an earlier change "
+		    "in the same batch changes row %u of '%s'", taken == 0 ?
+		    m->row : m->rows[taken - 1].row, taken == 0 ? m->sheet :
+		    m->rows[taken - 1].sheet);
+		return (0);
 	}
 	m->state = TICKET_VERIFIED;
+	return (0);
 }
 
-/* Takes the verification read in. */
+/* Takes the verification read in: the headers, then each member. */
 static void
 verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 {
-	struct group_commit	*gc = b->gc;
 	struct gc_sheet		*sh;
-	struct gc_ticket	*m;
-	long			 kc, vc;
 	size_t			 i, k;
 	int			 again = 0;
 
@@ -359,29 +472,11 @@ verify_apply(struct gc_batch *b, struct sheets_value_ranges *vrs)
 			batch_fail(b, GC_FAILED, 0, "out of memory");
 			return;
 		}
-		kc = gc_sheet_col(sh, gc->key_header);
-		vc = gc_sheet_col(sh, gc->version_header);
-		for (i = 0; i < b->n; i++) {
-			m = b->m[i];
-			if (m->state == TICKET_DONE ||
-			    strcmp(m->sheet, sh->name) != 0)
-				continue;
-			if (kc < 0 || vc < 0) {
-				gc_ticket_fail(m, GC_FAILED, 0, "sheet '%s' "
-				    "has no column '%s'", sh->name, kc < 0 ?
-				    gc->key_header : gc->version_header);
-				continue;
-			}
-			/* Read at other columns than the header says now. */
-			if (gc_plan_col(&b->plan, sh, GC_PLAN_KEYS) != kc ||
-			    gc_plan_col(&b->plan, sh, GC_PLAN_VERSIONS) !=
-			    vc) {
-				m->state = TICKET_WAITING;
-				again = 1;
-				continue;
-			}
-			verify_member(b, m, sh, vrs);
-		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->m[i]->state != TICKET_DONE &&
+		    verify_member(b, b->m[i], vrs))
+			again = 1;
 	}
 	b->verified = !again;
 }
@@ -397,18 +492,32 @@ write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
     size_t errsz)
 {
 	struct gc_row_write	*rw;
+	struct gc_other_write	*ow, *o;
 	struct gc_ticket	*m;
-	size_t			 i, k, n = 0, width = 0;
+	size_t			 i, k, n = 0, width = 0, most = 0;
 	int			 rc;
 
-	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL) {
+	for (i = 0; i < b->n; i++)
+		most += b->m[i]->nrows;
+	if ((rw = calloc(b->n + 1, sizeof(*rw))) == NULL ||
+	    (ow = calloc(most + 1, sizeof(*ow))) == NULL) {
+		free(rw);
 		snprintf(err, errsz, "out of memory");
 		return (-1);
 	}
-	for (i = 0; i < b->n; i++) {
+	for (i = 0, o = ow; i < b->n; i++) {
 		m = b->m[i];
 		if (m->state != TICKET_VERIFIED)
 			continue;
+		rw[n].others = o;
+		rw[n].nothers = m->nrows;
+		for (k = 0; k < m->nrows; k++, o++) {
+			o->sheet = m->rows[k].sheet;
+			o->row = m->rows[k].row;
+			o->writes = m->rows[k].writes;
+			o->cols = m->rows[k].cols;
+			o->nwrites = m->rows[k].nwrites;
+		}
 		rw[n].sheet = m->sheet;
 		rw[n].row = m->row;
 		rw[n].writes = m->writes;
@@ -428,6 +537,7 @@ write_build(struct gc_batch *b, struct gc_write_buf *w, char *err,
 	rc = gc_write_build(w, rw, n, b->gc->metadata_sheet, width, err,
 	    errsz);
 	free(rw);
+	free(ow);
 	return (rc);
 }
 

@@ -45,6 +45,7 @@ struct gc_batch {
 	struct gc_ticket	**m;
 	size_t			 n;
 	size_t			 cap;
+	size_t			 ranges;	/* its members' writes need */
 	uint64_t		 opened_ms;
 	enum gc_batch_step	 step;
 	enum gc_batch_act	 act;

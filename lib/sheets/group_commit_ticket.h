@@ -32,6 +32,17 @@ struct gc_ticket_home {
 	const char			*version_header;
 };
 
+/* Another row of a change (struct gc_row), its own copy. */
+struct gc_ticket_row {
+	char			*sheet;
+	char			*key_header;
+	char			*key;
+	unsigned int		 row;
+	struct gc_write		*writes;
+	size_t			 nwrites;
+	long			*cols;		/* of writes, at last read */
+};
+
 struct gc_ticket {
 	struct gc_ticket_home	*home;
 	enum gc_ticket_state	 state;
@@ -46,31 +57,52 @@ struct gc_ticket {
 	size_t			 nwrites;
 	long			*cols;		/* of writes, at the last read */
 	long			 ver_col;
-	struct sheets_row	*audits;	/* own cells and texts */
+	struct sheets_row	*audits;	/* own cells, texts */
 	size_t			 naudits;
+	struct gc_ticket_row	*rows;
+	size_t			 nrows;
+	size_t			 ranges;	/* its write needs at most */
 	char			 version[UUID4_STRLEN];
-	unsigned int		 meta_row;	/* the first; 0 until reserved */
+	unsigned int		 meta_row;	/* first; 0 until reserved */
 	int			 in_write;	/* in the write in flight */
 	int			 maybe;		/* in a write of unknown fate */
 };
 
-/* -1 with err set when c cannot be a change (group_commit_submit()). */
+/*
+ * group_commit_change.c: a submitted change checked and copied.
+ *
+ * -1 with err set when c cannot be a change (group_commit_submit()).
+ */
 int		 gc_ticket_check(const struct gc_ticket_home *home,
 		    const struct gc_change *c, char *err, size_t errsz);
-/* A waiting ticket for c (checked), or NULL when out of memory. */
+/*
+ * A waiting ticket for c (checked), or NULL when out of memory.  Its
+ * ranges: one for its row, and one per run of its other rows that one
+ * range can write (rows of a sheet next to each other writing the same
+ * columns), so that the write of a batch is known to fit its ranges
+ * before any header is read.
+ */
 struct gc_ticket *gc_ticket_new(struct gc_ticket_home *home,
 		    const struct gc_change *c, uint64_t deadline_ms,
 		    gc_done_fn *done, void *arg);
 void		 gc_ticket_free(struct gc_ticket *m);
+/* Whether m writes row of sheet: its own row, or another with cells. */
+int		 gc_ticket_writes_row(const struct gc_ticket *m,
+		    const char *sheet, unsigned int row);
+
+/* group_commit_ticket.c: answering. */
 
 /* Answers m with st (not APPLIED), unless it cancelled. */
 void		 gc_ticket_fail(struct gc_ticket *m, enum gc_status st,
 		    uint64_t retry_after_ms, const char *fmt, ...)
 		    __attribute__((format(printf, 4, 5)));
-/* Answers m CONFLICT, the row's version being version. */
+/*
+ * Answers m CONFLICT, its row's version being version, for its own row
+ * (which 0) or its rows[which - 1].
+ */
 void		 gc_ticket_conflict(struct gc_ticket *m, const char *version,
-		    const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
+		    size_t which, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
 /* m landed: tells the cache, then its submitter if it still waits. */
 void		 gc_ticket_landed(struct gc_ticket *m);
 

@@ -51,19 +51,24 @@ struct gc_plan {
 	size_t			 n;
 };
 
-/* A row to verify. */
+/*
+ * A row to verify: by the plan's key and version columns, or, when
+ * key_header is set, by that key column alone (another row of a change).
+ */
 struct gc_target {
 	struct gc_sheet		*sh;
 	unsigned int		 row;
+	const char		*key_header;
 };
 
 /*
  * Plans the read of the targets, at most cap ranges: per sheet (in the
  * order the targets name them) its header row, then, once the header
  * names both the key and the version columns, those two columns over each
- * run of nearby rows (GC_CLUSTER_GAP), or over one run per sheet when
- * that would be too many ranges.  -1 with err set when even that is.
- * The plan is replaced; gc_plan_free() frees it.
+ * run of nearby rows (GC_CLUSTER_GAP), then each other key column the
+ * header names over each run of its rows; or over one run per sheet and
+ * column when that would be too many ranges.  -1 with err set when even
+ * that is.  The plan is replaced; gc_plan_free() frees it.
  */
 int		 gc_plan_build(struct gc_plan *plan, size_t cap,
 		    const struct gc_target *t, size_t nt,
@@ -71,18 +76,20 @@ int		 gc_plan_build(struct gc_plan *plan, size_t cap,
 		    char *err, size_t errsz);
 void		 gc_plan_free(struct gc_plan *plan);
 
-/* The column the plan read for sh in kind, or -1 if it read none. */
-long		 gc_plan_col(const struct gc_plan *plan,
-		    const struct gc_sheet *sh, enum gc_plan_kind kind);
+/*
+ * Whether the plan reads row of sh in column col (0-based): a header that
+ * moved since the plan was made may name columns it did not read.
+ */
+int		 gc_plan_reads(const struct gc_plan *plan,
+		    const struct gc_sheet *sh, long col, unsigned int row);
 
 /*
- * The cell the read vrs (answering plan) returned for row of sh in the
- * key or version column; "" when it returned none.
+ * The cell the read vrs (answering plan) returned for row of sh in column
+ * col; "" when it returned none.
  */
 const char	*gc_plan_cell(const struct gc_plan *plan,
 		    const struct sheets_value_ranges *vrs,
-		    const struct gc_sheet *sh, enum gc_plan_kind kind,
-		    unsigned int row);
+		    const struct gc_sheet *sh, long col, unsigned int row);
 
 enum gc_verdict {
 	GC_VERDICT_WRITE,	/* as expected: write the change */

@@ -15,6 +15,15 @@
 #include "group_commit_verify.h"
 #include "sheets_codec.h"
 
+/* Another row a change writes (struct gc_row): no version, no audit. */
+struct gc_other_write {
+	const char			*sheet;
+	unsigned int			 row;
+	const struct gc_write		*writes;
+	const long			*cols;	/* 0-based, one per write */
+	size_t				 nwrites;
+};
+
 /* What one verified change writes. */
 struct gc_row_write {
 	const char			*sheet;
@@ -25,8 +34,10 @@ struct gc_row_write {
 	long				 ver_col;
 	const char			*version;	/* the new one */
 	unsigned int			 audit_row;	/* the first reserved */
-	const struct sheets_row		*audits;	/* on consecutive rows */
+	const struct sheets_row		*audits;	/* consecutive rows */
 	size_t				 naudits;
+	const struct gc_other_write	*others;
+	size_t				 nothers;
 };
 
 /* The request's ranges, and everything they point into. */
@@ -39,9 +50,11 @@ struct gc_write_buf {
 };
 
 /*
- * One range per change, in the order given (its row, from its first to
- * its last written column, the version included, untouched cells
- * skipped), then one range of audit_cols columns of metadata_sheet over
+ * Per change, in the order given: one range for its row (from its first
+ * to its last written column, the version included, untouched cells
+ * skipped), then one for each run of its other rows with cells, sorted
+ * by sheet and row, that are consecutive rows of a sheet spanning the
+ * same columns; then one range of audit_cols columns of metadata_sheet over
  * the changes' audit rows (rows of others in between skipped, and the
  * cells past a narrower audit row's last).  The
  * cells point at the texts rw points at, which must outlive the buffer.

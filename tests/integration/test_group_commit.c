@@ -3,6 +3,8 @@
  * changes leave as one write call, conflicts are answered one by one,
  * faults never lose or duplicate an audit row, every change is answered by
  * its deadline, and the Metadata row counter survives a flushed Redis.
+ * A change may carry other rows (a FINALIZAR's unions) and several audit
+ * rows: all of it lands in one write or none of it does.
  */
 #include <sys/socket.h>
 
@@ -48,6 +50,7 @@ struct fixture {
 	struct group_commit		*gc;
 	int				 applied_calls;
 	int				 version_notes;
+	int				 union_notes;	/* cells of Uniones */
 };
 
 struct done {
@@ -78,6 +81,11 @@ on_applied(void *arg, const char *sheet, const char *tag, const char *header,
 {
 	struct fixture	*f = arg;
 
+	if (strcmp(sheet, "Uniones") == 0) {
+		assert_true(strncmp(tag, "GC-OT+", 6) == 0 && value != NULL);
+		f->union_notes++;
+		return;
+	}
 	assert_string_equal(sheet, "Operaciones");
 	assert_true(tag[0] != '\0' && value != NULL);
 	f->applied_calls++;
@@ -743,9 +751,16 @@ test_faults_never_lose_or_duplicate(void **state)
 /*
  * A relay between the client and the emulator that passes every call on
  * and, while drop_writes is set, throws away the answer of each
- * values:batchUpdate: the write lands, its answer is lost.  One request
- * per connection, handled in order on its own thread.
+ * values:batchUpdate: the write lands, its answer is lost.  Or it faults
+ * the next write_faults values:batchUpdate calls as fault says.  One
+ * request per connection, handled in order on its own thread.
  */
+enum relay_fault {
+	RELAY_LOST,		/* passed on, never answered (for hang_ms) */
+	RELAY_ERROR,		/* answered 503, never passed on */
+	RELAY_HANG,		/* never answered (for hang_ms), nor passed */
+};
+
 struct relay {
 	int		 lfd;
 	int		 port;
@@ -754,6 +769,10 @@ struct relay {
 	atomic_int	 stop;
 	atomic_int	 drop_writes;
 	atomic_int	 dropped;
+	atomic_int	 write_faults;
+	atomic_int	 fault;		/* enum relay_fault */
+	atomic_int	 faulted;
+	int		 hang_ms;
 };
 
 /* Reads one HTTP message (head + Content-Length body); its length or -1. */
@@ -796,6 +815,52 @@ relay_write(int fd, const char *buf, size_t len)
 	return (0);
 }
 
+/* Whether the request in req is a values:batchUpdate. */
+static int
+relay_is_write(const char *req)
+{
+	return (strncmp(req, "POST ", 5) == 0 &&
+	    strstr(req, "/values:batchUpdate") != NULL &&
+	    strstr(req, "/values:batchUpdate") < strstr(req, "\r\n"));
+}
+
+/*
+ * Faults the write in req as r->fault says: 0 when it goes on as usual,
+ * 1 when it is done with, 2 when it goes on but its answer is lost.
+ */
+static int
+relay_fault(struct relay *r, int cfd, const char *req)
+{
+	static const char	body[] = "{\"error\":{\"code\":503,"
+				    "\"message\":\"The service is currently "
+				    "unavailable.\",\"status\":"
+				    "\"UNAVAILABLE\"}}";
+	char			head[256];
+	int			n;
+
+	if (!relay_is_write(req) || atomic_load(&r->write_faults) <= 0)
+		return (0);
+	atomic_fetch_sub(&r->write_faults, 1);
+	atomic_fetch_add(&r->faulted, 1);
+	switch (atomic_load(&r->fault)) {
+	case RELAY_LOST:
+		atomic_fetch_add(&r->dropped, 1);
+		return (2);
+	case RELAY_ERROR:
+		n = snprintf(head, sizeof(head), "HTTP/1.1 503 Service "
+		    "Unavailable\r\nContent-Type: application/json; "
+		    "charset=UTF-8\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n", sizeof(body) - 1);
+		(void)relay_write(cfd, head, (size_t)n);
+		(void)relay_write(cfd, body, sizeof(body) - 1);
+		return (1);
+	case RELAY_HANG:
+		usleep((useconds_t)r->hang_ms * 1000);
+		return (1);
+	}
+	return (1);
+}
+
 static void
 relay_one(struct relay *r, int cfd)
 {
@@ -803,10 +868,12 @@ relay_one(struct relay *r, int cfd)
 	struct sockaddr_in	sin;
 	struct timeval		tv = { 10, 0 };
 	ssize_t			qlen, rlen;
-	int			ufd;
+	int			ufd, lost;
 
 	(void)setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if ((qlen = relay_read(cfd, req, sizeof(req))) == -1)
+		return;
+	if ((lost = relay_fault(r, cfd, req)) == 1)
 		return;
 	if ((ufd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return;
@@ -818,9 +885,9 @@ relay_one(struct relay *r, int cfd)
 	if (connect(ufd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
 	    relay_write(ufd, req, (size_t)qlen) == 0 &&
 	    (rlen = relay_read(ufd, resp, sizeof(resp))) != -1) {
-		if (atomic_load(&r->drop_writes) && strncmp(req, "POST ", 5) ==
-		    0 && strstr(req, "/values:batchUpdate") != NULL &&
-		    strstr(req, "/values:batchUpdate") < strstr(req, "\r\n"))
+		if (lost == 2)
+			usleep((useconds_t)r->hang_ms * 1000);
+		else if (atomic_load(&r->drop_writes) && relay_is_write(req))
 			atomic_fetch_add(&r->dropped, 1);
 		else
 			(void)relay_write(cfd, resp, (size_t)rlen);
@@ -1278,6 +1345,738 @@ test_cancel_and_bad_changes(void **state)
 	assert_int_equal(d[0].calls, 0);
 }
 
+/* Changes of a spool row with its unions (issue 11) ------------------ */
+
+#define UNION_FIN	"26-11-2025 10:00:00"
+#define UNION_WORKER	"MR(93)"
+
+static const char *const union_headers[] = {
+	"ID", "OT", "TAG_SPOOL", "N_UNION", "DN_UNION", "TIPO_UNION",
+	"ARM_FECHA_INICIO", "ARM_FECHA_FIN", "ARM_WORKER", "SOL_FECHA_INICIO",
+	"SOL_FECHA_FIN", "SOL_WORKER",
+};
+#define UNION_COLS	(sizeof(union_headers) / sizeof(union_headers[0]))
+
+/* A change of a spool row, its unions and its audit rows. */
+struct multi {
+	struct done	 d;		/* d.id: its first audit row's */
+	size_t		 nrows;
+	unsigned int	 urow[GC_ROWS_MAX];	/* rows of Uniones */
+	char		 ukey[GC_ROWS_MAX][32];	/* "" for the row's own */
+	const char	*key_header;		/* NULL for "ID" */
+	size_t		 naudits;
+	char		 ids[GC_AUDITS_MAX][UUID4_STRLEN];
+};
+
+static void
+union_key(char *buf, size_t len, unsigned int row)
+{
+	snprintf(buf, len, "GC-OT+%u", row);
+}
+
+/* Writes rows of text cells into sheet from (row, col), 1-based. */
+static void
+put_texts(struct fixture *f, const char *sheet, unsigned int row,
+    unsigned int col, const char *const *texts, size_t ncols, size_t nrows)
+{
+	struct sheets_cell		*cells;
+	struct sheets_row		*rows;
+	struct sheets_range_data	 data;
+	struct a1_area			 area;
+	struct done			 d;
+	char				 range[64];
+	size_t				 i;
+
+	assert_non_null(cells = calloc(ncols * nrows, sizeof(*cells)));
+	assert_non_null(rows = calloc(nrows, sizeof(*rows)));
+	for (i = 0; i < ncols * nrows; i++) {
+		cells[i].kind = SHEETS_CELL_TEXT;
+		cells[i].text = texts[i];
+	}
+	for (i = 0; i < nrows; i++) {
+		rows[i].cells = &cells[i * ncols];
+		rows[i].ncells = ncols;
+	}
+	area.first_col = col;
+	area.last_col = col + (unsigned int)ncols - 1;
+	area.first_row = row;
+	area.last_row = row + (unsigned int)nrows - 1;
+	assert_int_equal(a1_format_range(range, sizeof(range), sheet, &area),
+	    0);
+	data.range = range;
+	data.rows = rows;
+	data.nrows = nrows;
+	memset(&d, 0, sizeof(d));
+	assert_true(sheets_batch_update(f->sc, SHEETS_INPUT_RAW, &data, 1,
+	    5000, on_sheets_done, &d, range, sizeof(range)) != 0);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_int_equal(d.out.status, GC_APPLIED);
+	free(cells);
+	free(rows);
+}
+
+/*
+ * A Uniones sheet (floor.md §1.1, its first columns) with n unions on
+ * rows 2..n + 1, none of them done; row r holds "GC-OT+r".
+ */
+static void
+unions_add(struct fixture *f, unsigned int n)
+{
+	static const char *const add[] = { "{\"addSheet\":{\"properties\":"
+	    "{\"title\":\"Uniones\",\"gridProperties\":{\"rowCount\":400,"
+	    "\"columnCount\":20}}}}" };
+	const char		**texts;
+	char			(*keys)[32], (*nums)[8];
+	struct done		  d;
+	char			  err[128];
+	unsigned int		  r;
+	size_t			  c;
+
+	memset(&d, 0, sizeof(d));
+	/* Refused when the demo has the sheet already: it is overwritten. */
+	assert_true(sheets_update_spreadsheet(f->sc, add, 1, 5000,
+	    on_sheets_done, &d, err, sizeof(err)) != 0);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_non_null(texts = calloc((n + 1) * UNION_COLS,
+	    sizeof(*texts)));
+	assert_non_null(keys = calloc(n + 1, sizeof(*keys)));
+	assert_non_null(nums = calloc(n + 1, sizeof(*nums)));
+	for (c = 0; c < UNION_COLS; c++)
+		texts[c] = union_headers[c];
+	for (r = 1; r <= n; r++) {
+		union_key(keys[r], sizeof(keys[r]), r + 1);
+		snprintf(nums[r], sizeof(nums[r]), "%u", r);
+		for (c = 0; c < UNION_COLS; c++)
+			texts[r * UNION_COLS + c] = "";
+		texts[r * UNION_COLS + 0] = keys[r];
+		texts[r * UNION_COLS + 1] = "GC-OT";
+		texts[r * UNION_COLS + 2] = "GC-SPOOL";
+		texts[r * UNION_COLS + 3] = nums[r];
+		texts[r * UNION_COLS + 4] = "2.5";
+		texts[r * UNION_COLS + 5] = "BW";
+	}
+	put_texts(f, "Uniones", 1, 1, texts, UNION_COLS, n + 1);
+	free(texts);
+	free(keys);
+	free(nums);
+}
+
+/*
+ * Submits mc on the row with the tag and version it has now: its
+ * Estado_Detalle and occupation, ARM_FECHA_FIN and ARM_WORKER of each of
+ * its unions, and its naudits audit rows (a spool-level one, one per
+ * union with N_UNION, then METROLOGIA_AUTO_TRIGGERED if one is left).
+ */
+static struct gc_ticket *
+submit_multi(struct fixture *f, struct multi *mc, unsigned int row,
+    uint64_t deadline_ms)
+{
+	static struct audit_record	a[GC_AUDITS_MAX];
+	static struct sheets_cell	cells[GC_AUDITS_MAX][AUDIT_COLUMNS];
+	static char			nunion[GC_AUDITS_MAX][24];
+	struct sheets_row		audits[GC_AUDITS_MAX];
+	struct gc_write			w[2], uw[2];
+	struct gc_row			rows[GC_ROWS_MAX];
+	struct gc_change		c;
+	struct gc_ticket		*t;
+	char				version[80], err[256];
+	size_t				k;
+
+	memset(&c, 0, sizeof(c));
+	memset(w, 0, sizeof(w));
+	memset(uw, 0, sizeof(uw));
+	memset(rows, 0, sizeof(rows));
+	row_now(f, row, mc->d.tag, sizeof(mc->d.tag), version,
+	    sizeof(version), NULL, 0);
+	snprintf(mc->d.estado, sizeof(mc->d.estado), "MR(93) %zu uniones "
+	    "r%u", mc->nrows, row);
+	mc->d.row = row;
+	mc->d.deadline_ms = deadline_ms;
+	w[0].header = "Estado_Detalle";
+	w[0].value.kind = SHEETS_CELL_TEXT;
+	w[0].value.text = mc->d.estado;
+	w[1].header = "Ocupado_Por";
+	w[1].value.kind = SHEETS_CELL_TEXT;
+	w[1].value.text = "";
+	uw[0].header = "ARM_FECHA_FIN";
+	uw[0].value.kind = SHEETS_CELL_ENTERED;
+	uw[0].value.text = UNION_FIN;
+	uw[1].header = "ARM_WORKER";
+	uw[1].value.kind = SHEETS_CELL_TEXT;
+	uw[1].value.text = UNION_WORKER;
+	for (k = 0; k < mc->nrows; k++) {
+		if (mc->ukey[k][0] == '\0')
+			union_key(mc->ukey[k], sizeof(mc->ukey[k]),
+			    mc->urow[k]);
+		rows[k].sheet = "Uniones";
+		rows[k].key_header = mc->key_header != NULL ?
+		    mc->key_header : "ID";
+		rows[k].key = mc->ukey[k];
+		rows[k].row = mc->urow[k];
+		rows[k].writes = uw;
+		rows[k].nwrites = 2;
+	}
+	for (k = 0; k < mc->naudits; k++) {
+		memset(&a[k], 0, sizeof(a[k]));
+		assert_int_equal(uuid4_generate(mc->ids[k]), 0);
+		snprintf(a[k].id, sizeof(a[k].id), "%s", mc->ids[k]);
+		snprintf(a[k].timestamp, sizeof(a[k].timestamp),
+		    "26-11-2025 10:00:00");
+		a[k].evento_tipo = k > mc->nrows ? "METROLOGIA_AUTO_TRIGGERED" :
+		    "UNION_ARM_REGISTRADA";
+		snprintf(a[k].tag_spool, sizeof(a[k].tag_spool), "%s",
+		    mc->d.tag);
+		snprintf(a[k].worker_id, sizeof(a[k].worker_id), "93");
+		a[k].operacion = k > mc->nrows ? "METROLOGIA" : "ARM";
+		a[k].accion = "COMPLETAR";
+		audit_row(&a[k], cells[k]);
+		if (k > 0 && k <= mc->nrows) {
+			snprintf(nunion[k], sizeof(nunion[k]), "%zu", k);
+			cells[k][AUDIT_N_UNION].kind = SHEETS_CELL_ENTERED;
+			cells[k][AUDIT_N_UNION].text = nunion[k];
+		}
+		audits[k].cells = cells[k];
+		audits[k].ncells = AUDIT_COLUMNS;
+	}
+	memcpy(mc->d.id, mc->ids[0], sizeof(mc->d.id));
+	c.sheet = "Operaciones";
+	c.tag = mc->d.tag;
+	c.row = row;
+	c.expected_version = version;
+	c.writes = w;
+	c.nwrites = 2;
+	c.audits = audits;
+	c.naudits = mc->naudits;
+	c.rows = rows;
+	c.nrows = mc->nrows;
+	t = group_commit_submit(f->gc, &c, deadline_ms, on_done, &mc->d, err,
+	    sizeof(err));
+	if (t == NULL)
+		fail_msg("submit: %s", err);
+	return (t);
+}
+
+/* mc with n unions from row first, step apart, and naudits audit rows. */
+static void
+multi_init(struct multi *mc, unsigned int first, unsigned int step,
+    size_t n, size_t naudits)
+{
+	size_t	k;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->nrows = n;
+	for (k = 0; k < n; k++)
+		mc->urow[k] = first + (unsigned int)k * step;
+	mc->naudits = naudits;
+}
+
+/*
+ * Whether mc landed, asserting it did whole or not at all: its row's
+ * version, both cells of every union, and each audit row once, in order
+ * on consecutive rows from the one its outcome names.
+ */
+static int
+multi_landed(struct fixture *f, const struct multi *mc)
+{
+	yajl_val	 wb, op, un;
+	char		 buf[64];
+	size_t		 k, row, first = 0, vc, fc, wc;
+	int		 landed, written;
+
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_non_null(op = emu_sheet(wb, "Operaciones"));
+	assert_non_null(un = emu_sheet(wb, "Uniones"));
+	vc = (size_t)emu_column(op, "version");
+	fc = (size_t)emu_column(un, "ARM_FECHA_FIN");
+	wc = (size_t)emu_column(un, "ARM_WORKER");
+	landed = strcmp(emu_cell(op, mc->d.row - 1, vc, buf, sizeof(buf)),
+	    mc->d.out.version) == 0;
+	for (k = 0; k < mc->nrows; k++) {
+		written = strcmp(emu_cell(un, mc->urow[k] - 1, fc, buf,
+		    sizeof(buf)), UNION_FIN) == 0 && strcmp(emu_cell(un,
+		    mc->urow[k] - 1, wc, buf, sizeof(buf)), UNION_WORKER) == 0;
+		if (written != landed)
+			fail_msg("row %u: union row %u written %d, spool row "
+			    "%d", mc->d.row, mc->urow[k], written, landed);
+	}
+	for (k = 0; k < mc->naudits; k++) {
+		assert_int_equal(audit_rows(wb, mc->ids[k], &row), landed);
+		if (!landed)
+			continue;
+		if (k == 0)
+			first = row;
+		assert_int_equal(row, first + k);
+	}
+	if (landed && mc->d.out.status == GC_APPLIED)
+		assert_int_equal(first, mc->d.out.audit_row);
+	yajl_tree_free(wb);
+	return (landed);
+}
+
+/* Metadata rows with an ID, the header's aside. */
+static size_t
+audit_count(struct fixture *f)
+{
+	yajl_val	wb, meta;
+	char		buf[32];
+	size_t		r, n = 0;
+
+	assert_non_null(wb = emu_workbook(&f->emu));
+	meta = emu_sheet(wb, "Metadata");
+	for (r = 1; r < emu_nrows(meta); r++)
+		n += emu_cell(meta, r, 0, buf, sizeof(buf))[0] != '\0';
+	yajl_tree_free(wb);
+	return (n);
+}
+
+static void
+assert_applied(const struct done *d)
+{
+	if (d->calls != 1 || d->out.status != GC_APPLIED)
+		fail_msg("row %u: %d calls, %s: %s", d->row, d->calls,
+		    gc_status_name(d->out.status), d->out.error);
+}
+
+/*
+ * FINALIZAR's shape: a spool row, seven unions (five in a run, two
+ * apart) and nine audit rows land in one write with a neighbour change:
+ * every cell, the audit rows in order on consecutive rows, the cache
+ * told of the union cells.
+ */
+static void
+test_multi_row_change_lands_whole(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_stats	 st;
+	static struct multi		 mc;
+	struct done			 d;
+	yajl_val			 wb, meta;
+	char				 buf[64];
+	uint64_t			 deadline;
+
+	gc_open(f, NULL);
+	unions_add(f, 60);
+	multi_init(&mc, 10, 1, 7, 9);
+	mc.urow[5] = 20;
+	mc.urow[6] = 30;
+	memset(&d, 0, sizeof(d));
+	emu_reset_counters(&f->emu);
+	deadline = harness_now_ms() + 10000;
+	submit_multi(f, &mc, 5, deadline);
+	submit_current(f, &d, 6, deadline);
+	assert_int_equal(pump_until(f, &d, 1, 10000), 0);
+	assert_int_equal(pump_until(f, &mc.d, 1, 10000), 0);
+	assert_applied(&mc.d);
+	assert_applied(&d);
+	assert_true(multi_landed(f, &mc));
+	assert_landed(f, &d, 1);
+	assert_int_equal(emu_counter(&f->emu, "calls", "batchUpdate", NULL),
+	    1);
+	group_commit_stats(f->gc, &st);
+	assert_int_equal(st.writes, 1);
+	assert_int_equal(f->union_notes, 7 * 2);
+	assert_int_equal(f->version_notes, 2);
+	assert_int_equal(audit_count(f), 10);
+
+	/* Its nine rows were reserved: the next change's comes after. */
+	memset(&d, 0, sizeof(d));
+	submit_current(f, &d, 7, harness_now_ms() + 10000);
+	assert_int_equal(pump_until(f, &d, 1, 10000), 0);
+	assert_applied(&d);
+	assert_landed(f, &d, 1);
+	assert_true(multi_landed(f, &mc));
+	assert_int_equal(d.out.audit_row, 12);
+	assert_int_equal(audit_count(f), 11);
+
+	/* What each audit row says, in order. */
+	assert_non_null(wb = emu_workbook(&f->emu));
+	meta = emu_sheet(wb, "Metadata");
+	assert_string_equal(emu_cell(meta, mc.d.out.audit_row - 1, 2, buf,
+	    sizeof(buf)), "UNION_ARM_REGISTRADA");
+	assert_string_equal(emu_cell(meta, mc.d.out.audit_row - 1, 10, buf,
+	    sizeof(buf)), "");
+	assert_string_equal(emu_cell(meta, mc.d.out.audit_row, 10, buf,
+	    sizeof(buf)), "1");
+	assert_string_equal(emu_cell(meta, mc.d.out.audit_row + 6, 10, buf,
+	    sizeof(buf)), "7");
+	assert_string_equal(emu_cell(meta, mc.d.out.audit_row + 7, 2, buf,
+	    sizeof(buf)), "METROLOGIA_AUTO_TRIGGERED");
+	yajl_tree_free(wb);
+}
+
+/*
+ * A union row that no longer holds its key (rows inserted above it, say):
+ * the whole change is CONFLICT and nothing of it is written, while the
+ * neighbour changes of the same batch land; so is a change naming a key
+ * column Uniones does not have, which fails alone.
+ */
+static void
+test_moved_union_key_conflicts(void **state)
+{
+	struct fixture		*f = *state;
+	static struct multi	 mc[3];
+	const char		*moved[1] = { "GC-OT+999" };
+	char			 version[80], after[80], estado[80], now[80];
+	uint64_t		 deadline;
+
+	gc_open(f, NULL);
+	unions_add(f, 40);
+	multi_init(&mc[0], 20, 1, 3, 4);
+	multi_init(&mc[1], 23, 1, 2, 3);
+	multi_init(&mc[2], 30, 1, 2, 3);
+	mc[2].key_header = "NO_SUCH_KEY";
+	put_texts(f, "Uniones", 21, 1, moved, 1, 1);
+	row_now(f, 8, NULL, 0, version, sizeof(version), estado,
+	    sizeof(estado));
+	emu_reset_counters(&f->emu);
+	deadline = harness_now_ms() + 10000;
+	submit_multi(f, &mc[0], 8, deadline);
+	submit_multi(f, &mc[1], 9, deadline);
+	submit_multi(f, &mc[2], 10, deadline);
+	assert_int_equal(pump_until(f, &mc[0].d, 1, 10000), 0);
+	assert_int_equal(pump_until(f, &mc[1].d, 1, 10000), 0);
+	assert_int_equal(pump_until(f, &mc[2].d, 1, 10000), 0);
+
+	assert_int_equal(mc[0].d.out.status, GC_CONFLICT);
+	assert_int_equal(mc[0].d.out.conflict_row, 2);	/* its rows[1] */
+	assert_string_equal(mc[0].d.out.found_version, version);
+	assert_non_null(strstr(mc[0].d.out.error, "GC-OT+999"));
+	assert_int_equal(mc[2].d.out.status, GC_FAILED);
+	assert_non_null(strstr(mc[2].d.out.error, "NO_SUCH_KEY"));
+	assert_applied(&mc[1].d);
+	assert_false(multi_landed(f, &mc[0]));
+	assert_false(multi_landed(f, &mc[2]));
+	assert_true(multi_landed(f, &mc[1]));
+	row_now(f, 8, NULL, 0, after, sizeof(after), now, sizeof(now));
+	assert_string_equal(after, version);
+	assert_string_equal(now, estado);
+	/* One write, and no Metadata row numbered for the others. */
+	assert_int_equal(emu_counter(&f->emu, "calls", "batchUpdate", NULL),
+	    1);
+	assert_int_equal(audit_count(f), 3);
+	assert_int_equal(mc[1].d.out.audit_row, 2);
+	assert_int_equal(f->union_notes, 2 * 2);
+}
+
+/*
+ * The batchUpdate carrying multi-row changes fails, each way: 503 (the
+ * client's own retries within the call answered 503 too), hung past the
+ * call timeout, or landed with its answer never coming.  Each change is
+ * written once, whole; no audit row twice; the one write the emulator
+ * saw is the one that should reach it.
+ */
+static void
+test_multi_write_faults(void **state)
+{
+	static const enum relay_fault	 faults[] = {
+		RELAY_ERROR, RELAY_HANG, RELAY_LOST,
+	};
+	struct fixture			*f = *state;
+	struct group_commit_config	 cfg;
+	struct group_commit_stats	 st;
+	static struct multi		 mc[3][3];
+	struct relay			 r;
+	struct emu			 via;
+	size_t				 i, k, audits = 0;
+	uint64_t			 deadline;
+
+	relay_start(&r, f->emu.te.port);
+	r.hang_ms = 1800;
+	via = f->emu;
+	snprintf(via.base, sizeof(via.base), "http://127.0.0.1:%d", r.port);
+	sheets_client_free(f->sc);
+	assert_non_null(f->sc = emu_client(&via, poll_loop_io(f->pl)));
+	group_commit_config_defaults(&cfg);
+	cfg.call_timeout_ms = 1500;
+	gc_open(f, &cfg);
+	unions_add(f, 60);
+	for (i = 0; i < 3; i++) {
+		emu_reset_counters(&f->emu);
+		atomic_store(&r.faulted, 0);
+		atomic_store(&r.fault, (int)faults[i]);
+		atomic_store(&r.write_faults, faults[i] == RELAY_ERROR ? 20 :
+		    1);
+		deadline = harness_now_ms() + 15000;
+		for (k = 0; k < 3; k++) {
+			multi_init(&mc[i][k], 2 + (unsigned int)(i * 20 +
+			    k * 6), 1, 4 + k, 6 + k);
+			submit_multi(f, &mc[i][k], 2 + (unsigned int)(i * 3 +
+			    k), deadline);
+		}
+		for (k = 0; k < 3; k++) {
+			assert_int_equal(pump_until(f, &mc[i][k].d, 1, 16000),
+			    0);
+			assert_applied(&mc[i][k].d);
+			assert_true(multi_landed(f, &mc[i][k]));
+			audits += mc[i][k].naudits;
+		}
+		assert_true(atomic_load(&r.faulted) >= 1);
+		atomic_store(&r.write_faults, 0);
+		/*
+		 * One write reached the emulator: the lost one (found
+		 * landed when read again, so not sent again), or the retry
+		 * of the one refused or hung before it got there.
+		 */
+		assert_int_equal(emu_counter(&f->emu, "calls", "batchUpdate",
+		    NULL), 1);
+		print_message("%s: %d writes faulted, %lld batchUpdate and "
+		    "%lld reads at the emulator\n", faults[i] == RELAY_ERROR ?
+		    "503" : faults[i] == RELAY_HANG ? "hang" : "lost answer",
+		    atomic_load(&r.faulted),
+		    emu_counter(&f->emu, "calls", "batchUpdate", NULL),
+		    emu_counter(&f->emu, "reads", NULL));
+	}
+	relay_stop(&r);
+	group_commit_stats(f->gc, &st);
+	assert_true(st.retries >= 3);
+	assert_int_equal(st.applied, 9);
+	assert_int_equal(audit_count(f), audits);
+}
+
+/*
+ * The emulator failing at random (503s and hangs on any call, reads
+ * included) while multi-row changes go through: every change is
+ * answered by its deadline, and each landed whole or not at all, never
+ * twice.
+ */
+static void
+test_multi_random_faults(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_config	 cfg;
+	static struct multi		 mc[12];
+	size_t				 i, audits = 0;
+	uint64_t			 deadline;
+	int				 landed, applied = 0;
+
+	group_commit_config_defaults(&cfg);
+	cfg.call_timeout_ms = 1000;
+	gc_open(f, &cfg);
+	unions_add(f, 80);
+	assert_int_equal(emu_faults(&f->emu, "{\"error_rate\":0.3,"
+	    "\"error_status\":503,\"hang_rate\":0.1}"), 0);
+	deadline = harness_now_ms() + 10000;
+	for (i = 0; i < 12; i++) {
+		multi_init(&mc[i], 2 + (unsigned int)i * 6, 1, 5, 7);
+		submit_multi(f, &mc[i], 2 + (unsigned int)i * 3, deadline);
+		if (i == 5)
+			pump(f, 1000);
+	}
+	for (i = 0; i < 12; i++)
+		assert_int_equal(pump_until(f, &mc[i].d, 1, 12000), 0);
+	assert_true(emu_counter(&f->emu, "outcomes", "injected", NULL) > 0);
+	assert_int_equal(emu_faults(&f->emu, "{}"), 0);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(mc[i].d.calls, 1);
+		assert_true(mc[i].d.at_ms <= mc[i].d.deadline_ms + 100);
+		landed = multi_landed(f, &mc[i]);
+		audits += landed ? mc[i].naudits : 0;
+		switch (mc[i].d.out.status) {
+		case GC_APPLIED:
+			assert_true(landed);
+			applied++;
+			break;
+		case GC_CONFLICT:
+		case GC_FAILED:
+			assert_false(landed);
+			break;
+		case GC_TIMEOUT:
+			if (!mc[i].d.out.maybe_applied)
+				assert_false(landed);
+			break;
+		}
+	}
+	assert_int_equal(audit_count(f), audits);
+	print_message("12 changes of 5 unions under faults: %d applied\n",
+	    applied);
+}
+
+/*
+ * The largest change (GC_ROWS_MAX unions, GC_AUDITS_MAX audit rows)
+ * submitted after 40 ordinary ones and before 19 more.  Its unions in a
+ * run are one range, so all 60 go in one write (59 + 2 ranges +
+ * Metadata); spread out, they are 24 ranges: 40 + 25 + 1 > 64, so the
+ * batch closes before it and two writes carry them, the fewest the
+ * ranges allow, none refused and none split.
+ */
+static void
+test_maximal_change_with_59_others(void **state)
+{
+	struct fixture			*f = *state;
+	struct group_commit_stats	 before, after;
+	static struct multi		 mc;
+	static struct done		 d[59];
+	uint64_t			 deadline;
+	size_t				 i, round;
+
+	gc_open(f, NULL);
+	unions_add(f, 120);
+	for (round = 0; round < 2; round++) {
+		multi_init(&mc, round == 0 ? 2 : 40, round == 0 ? 1 : 2,
+		    GC_ROWS_MAX, GC_AUDITS_MAX);
+		memset(d, 0, sizeof(d));
+		group_commit_stats(f->gc, &before);
+		emu_reset_counters(&f->emu);
+		deadline = harness_now_ms() + 20000;
+		for (i = 0; i < 59; i++) {
+			if (i == 40)
+				submit_multi(f, &mc, 2, deadline);
+			submit_current(f, &d[i], (unsigned int)i + 3,
+			    deadline);
+		}
+		assert_int_equal(pump_until(f, &mc.d, 1, 20000), 0);
+		assert_int_equal(pump_until(f, d, 59, 20000), 0);
+		assert_applied(&mc.d);
+		for (i = 0; i < 59; i++)
+			assert_applied(&d[i]);
+		assert_true(multi_landed(f, &mc));
+		assert_landed(f, d, 59);
+		group_commit_stats(f->gc, &after);
+		print_message("24 unions %s + 59 changes: %lld batchUpdate, "
+		    "%llu reads, %llu splits\n", round == 0 ? "in a run" :
+		    "apart", emu_counter(&f->emu, "calls", "batchUpdate",
+		    NULL), (unsigned long long)(after.reads - before.reads),
+		    (unsigned long long)(after.splits - before.splits));
+		assert_int_equal(emu_counter(&f->emu, "calls", "batchUpdate",
+		    NULL), round == 0 ? 1 : 2);
+		assert_int_equal(emu_counter(&f->emu, "outcomes", "4xx", NULL),
+		    0);
+		assert_int_equal(after.splits, before.splits);
+	}
+	assert_int_equal(audit_count(f), 2 * (GC_AUDITS_MAX + 59));
+}
+
+/*
+ * A change of no cell but its audit row (a supervisor's override noted):
+ * the row is still checked against its version and gets a new one, and
+ * nothing else of it changes; with a stale version, nothing at all.
+ */
+static void
+test_audit_only_change(void **state)
+{
+	struct fixture		*f = *state;
+	struct done		 d[2];
+	struct audit_record	 a;
+	struct sheets_cell	 cells[AUDIT_COLUMNS];
+	struct sheets_row	 arow = { cells, AUDIT_COLUMNS };
+	struct gc_change	 c;
+	char			 tag[80], version[80], estado[80], err[256];
+	char			 now[80], after[80];
+	size_t			 i, row;
+	yajl_val		 wb;
+
+	gc_open(f, NULL);
+	memset(d, 0, sizeof(d));
+	row_now(f, 40, tag, sizeof(tag), version, sizeof(version), estado,
+	    sizeof(estado));
+	for (i = 0; i < 2; i++) {
+		memset(&a, 0, sizeof(a));
+		assert_int_equal(uuid4_generate(d[i].id), 0);
+		snprintf(a.id, sizeof(a.id), "%s", d[i].id);
+		a.evento_tipo = "SUPERVISOR_OVERRIDE";
+		snprintf(a.tag_spool, sizeof(a.tag_spool), "%s", tag);
+		audit_row(&a, cells);
+		memset(&c, 0, sizeof(c));
+		c.sheet = "Operaciones";
+		c.tag = tag;
+		c.row = 40;
+		c.expected_version = i == 0 ? version : "not-the-version";
+		c.audits = &arow;
+		c.naudits = 1;
+		d[i].row = 40;
+		if (group_commit_submit(f->gc, &c, harness_now_ms() + 10000,
+		    on_done, &d[i], err, sizeof(err)) == NULL)
+			fail_msg("submit: %s", err);
+		assert_int_equal(pump_until(f, &d[i], 1, 10000), 0);
+	}
+	assert_applied(&d[0]);
+	assert_int_equal(d[1].out.status, GC_CONFLICT);
+	assert_string_equal(d[1].out.found_version, d[0].out.version);
+	row_now(f, 40, NULL, 0, after, sizeof(after), now, sizeof(now));
+	assert_string_equal(after, d[0].out.version);
+	assert_true(strcmp(after, version) != 0);
+	assert_string_equal(now, estado);
+	assert_int_equal(f->applied_calls, 1);		/* its version */
+	assert_non_null(wb = emu_workbook(&f->emu));
+	assert_int_equal(audit_rows(wb, d[0].id, &row), 1);
+	assert_int_equal(row, d[0].out.audit_row);
+	assert_int_equal(audit_rows(wb, d[1].id, NULL), 0);
+	yajl_tree_free(wb);
+}
+
+/* Malformed multi-row changes are refused at submit; nothing is sent. */
+static void
+test_bad_multi_changes(void **state)
+{
+	struct fixture		*f = *state;
+	struct done		 d;
+	struct sheets_cell	 cell = { SHEETS_CELL_TEXT, "x", 0, 0 };
+	struct sheets_row	 audits[GC_AUDITS_MAX + 1];
+	struct gc_write		 w = { "ARM_WORKER", { SHEETS_CELL_TEXT,
+				    "MR", 0, 0 } };
+	struct gc_row		 rows[GC_ROWS_MAX + 1];
+	struct gc_change	 c;
+	char			 err[256];
+	size_t			 i;
+
+	gc_open(f, NULL);
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i <= GC_AUDITS_MAX; i++) {
+		audits[i].cells = &cell;
+		audits[i].ncells = 1;
+	}
+	for (i = 0; i <= GC_ROWS_MAX; i++) {
+		rows[i].sheet = "Uniones";
+		rows[i].key_header = "ID";
+		rows[i].key = "GC-OT+1";
+		rows[i].row = 100 + (unsigned int)i;
+		rows[i].writes = &w;
+		rows[i].nwrites = 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.sheet = "Operaciones";
+	c.tag = "MK-1";
+	c.row = 5;
+	c.audits = audits;
+	c.naudits = GC_AUDITS_MAX;
+	c.rows = rows;
+	c.nrows = GC_ROWS_MAX;
+	assert_non_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));			/* the largest is fine */
+	c.naudits = GC_AUDITS_MAX + 1;
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	c.naudits = 0;
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	c.naudits = 1;
+	c.nrows = GC_ROWS_MAX + 1;
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	c.nrows = 2;
+	rows[1].row = rows[0].row;		/* one row twice */
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "twice"));
+	rows[1].row = 101;
+	rows[1].sheet = "Operaciones";
+	rows[1].row = 5;			/* the change's own row */
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	rows[1].sheet = "Uniones";
+	rows[1].row = 101;
+	w.header = "ID";			/* its key */
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	w.header = "ARM_WORKER";
+	rows[1].key = "";
+	assert_null(group_commit_submit(f->gc, &c, 1, on_done, &d, err,
+	    sizeof(err)));
+	pump(f, 300);
+	assert_int_equal(d.calls, 1);	/* the first, past its deadline */
+	assert_int_equal(d.out.status, GC_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -1310,6 +2109,20 @@ main(void)
 		    test_refused_change_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_unreadable_change_fails_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_multi_row_change_lands_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_moved_union_key_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multi_write_faults,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multi_random_faults,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_maximal_change_with_59_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_only_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_multi_changes,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_and_bad_changes,
 		    setup, teardown),
 	};

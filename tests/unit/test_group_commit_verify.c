@@ -92,7 +92,7 @@ static void
 test_plan_header_first(void **state)
 {
 	struct gc_sheet		sh = { .name = "Operaciones" };
-	struct gc_target	t[] = { { &sh, 5 }, { &sh, 9 } };
+	struct gc_target	t[] = { { &sh, 5, NULL }, { &sh, 9, NULL } };
 	struct gc_plan		plan = { 0 };
 	char			err[128];
 
@@ -101,7 +101,7 @@ test_plan_header_first(void **state)
 	    "version", err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 1);
 	assert_range(&plan, 0, GC_PLAN_HEADER, "'Operaciones'!1:1");
-	assert_int_equal(gc_plan_col(&plan, &sh, GC_PLAN_KEYS), -1);
+	assert_false(gc_plan_reads(&plan, &sh, 2, 5));
 	gc_plan_free(&plan);
 }
 
@@ -111,7 +111,8 @@ test_plan_spans(void **state)
 {
 	struct gc_sheet		a, b;
 	struct gc_target	t[] = {
-		{ &a, 40 }, { &a, 5 }, { &b, 7 }, { &a, 37 }, { &a, 100 },
+		{ &a, 40, NULL }, { &a, 5, NULL }, { &b, 7, NULL },
+		{ &a, 37, NULL }, { &a, 100, NULL },
 	};
 	struct gc_plan		plan = { 0 };
 	char			err[128];
@@ -130,8 +131,10 @@ test_plan_spans(void **state)
 	assert_range(&plan, 5, GC_PLAN_HEADER, "'Otra'!1:1");
 	assert_range(&plan, 6, GC_PLAN_KEYS, "'Otra'!C7");
 	assert_range(&plan, 7, GC_PLAN_VERSIONS, "'Otra'!E7");
-	assert_int_equal(gc_plan_col(&plan, &a, GC_PLAN_KEYS), 2);
-	assert_int_equal(gc_plan_col(&plan, &a, GC_PLAN_VERSIONS), 4);
+	assert_true(gc_plan_reads(&plan, &a, 2, 37));
+	assert_true(gc_plan_reads(&plan, &a, 4, 100));
+	assert_false(gc_plan_reads(&plan, &a, 2, 41));
+	assert_false(gc_plan_reads(&plan, &a, 3, 40));
 
 	/* Too many ranges: one span per sheet; fewer still: an error. */
 	assert_int_equal(gc_plan_build(&plan, 6, t, 5, "TAG_SPOOL",
@@ -153,12 +156,60 @@ test_plan_spans(void **state)
 	sheet_table_free(b.hdr);
 }
 
+/*
+ * Other rows of changes are read by their own key column only, after the
+ * changes' rows of their sheet, in runs like theirs; a key column the
+ * header does not name is not read (the change fails on it).
+ */
+static void
+test_plan_other_rows(void **state)
+{
+	struct gc_sheet		a, u;
+	struct gc_target	t[] = {
+		{ &a, 5, NULL }, { &u, 300, "NV" }, { &u, 301, "NV" },
+		{ &a, 9, "OT" }, { &u, 900, "NV" }, { &u, 302, "TAG_SPOOL" },
+		{ &u, 303, "Nada" },
+	};
+	struct gc_plan		plan = { 0 };
+	char			err[128];
+
+	(void)state;
+	sheet_read(&a, "Operaciones");
+	sheet_read(&u, "Uniones");
+	assert_int_equal(gc_plan_build(&plan, 16, t, 7, "TAG_SPOOL",
+	    "version", err, sizeof(err)), 0);
+	assert_int_equal(plan.n, 8);
+	assert_range(&plan, 0, GC_PLAN_HEADER, "'Operaciones'!1:1");
+	assert_range(&plan, 1, GC_PLAN_KEYS, "'Operaciones'!C5");
+	assert_range(&plan, 2, GC_PLAN_VERSIONS, "'Operaciones'!E5");
+	assert_range(&plan, 3, GC_PLAN_KEYS, "'Operaciones'!A9");
+	assert_range(&plan, 4, GC_PLAN_HEADER, "'Uniones'!1:1");
+	assert_range(&plan, 5, GC_PLAN_KEYS, "'Uniones'!B300:B301");
+	assert_range(&plan, 6, GC_PLAN_KEYS, "'Uniones'!B900");
+	assert_range(&plan, 7, GC_PLAN_KEYS, "'Uniones'!C302");
+	assert_true(gc_plan_reads(&plan, &u, 1, 301));
+	assert_false(gc_plan_reads(&plan, &u, 2, 301));
+	assert_false(gc_plan_reads(&plan, &u, 4, 300));
+
+	/* Too many: one run per sheet and column. */
+	assert_int_equal(gc_plan_build(&plan, 7, t, 7, "TAG_SPOOL",
+	    "version", err, sizeof(err)), 0);
+	assert_int_equal(plan.n, 7);
+	assert_range(&plan, 5, GC_PLAN_KEYS, "'Uniones'!B300:B900");
+	assert_range(&plan, 6, GC_PLAN_KEYS, "'Uniones'!C302");
+	gc_plan_free(&plan);
+	sheet_table_free(a.hdr);
+	sheet_table_free(u.hdr);
+}
+
 /* The cells of the read-back are found by sheet, column and row. */
 static void
 test_plan_cells(void **state)
 {
 	struct gc_sheet			a;
-	struct gc_target		t[] = { { &a, 5 }, { &a, 7 } };
+	struct gc_target		t[] = {
+		{ &a, 5, NULL }, { &a, 7, NULL },
+	};
 	struct gc_plan			plan = { 0 };
 	struct sheets_value_ranges	vrs;
 	char				err[128];
@@ -175,18 +226,16 @@ test_plan_cells(void **state)
 	    "[[\"MK-5\"],[],[\"MK-7\"]]},"
 	    "{\"range\":\"Operaciones!E5:E7\",\"values\":[[\"v5\"]]}]}",
 	    &vrs);
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_KEYS, 5),
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 2, 5),
 	    "MK-5");
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_KEYS, 6),
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 2, 6),
 	    "");
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_KEYS, 7),
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 2, 7),
 	    "MK-7");
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_VERSIONS,
-	    5), "v5");
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_VERSIONS,
-	    7), "");
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 4, 5), "v5");
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 4, 7), "");
 	/* Rows the plan did not read. */
-	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, GC_PLAN_KEYS, 8),
+	assert_string_equal(gc_plan_cell(&plan, &vrs, &a, 2, 8),
 	    "");
 	sheets_value_ranges_free(&vrs);
 	gc_plan_free(&plan);
@@ -200,6 +249,7 @@ main(void)
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_plan_header_first),
 		cmocka_unit_test(test_plan_spans),
+		cmocka_unit_test(test_plan_other_rows),
 		cmocka_unit_test(test_plan_cells),
 	};
 

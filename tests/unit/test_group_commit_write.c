@@ -59,9 +59,9 @@ test_write_two_changes(void **state)
 {
 	const struct gc_row_write	rw[] = {
 		{ "Operaciones", 12, writes_a, cols_a, 2, 4, "v-a", 9,
-		    audits_a, 1 },
+		    audits_a, 1, NULL, 0 },
 		{ "Operaciones", 3, writes_b, cols_b, 1, 4, "v-b", 7,
-		    audits_b, 1 },
+		    audits_b, 1, NULL, 0 },
 	};
 	const struct sheets_row		*row;
 	struct gc_write_buf		 w;
@@ -113,7 +113,8 @@ static void
 test_write_version_only(void **state)
 {
 	const struct gc_row_write	rw[] = {
-		{ "Operaciones", 2, NULL, NULL, 0, 0, "v-c", 2, audits_a, 1 },
+		{ "Operaciones", 2, NULL, NULL, 0, 0, "v-c", 2, audits_a, 1,
+		    NULL, 0 },
 	};
 	struct gc_write_buf		w;
 	char				err[128];
@@ -128,13 +129,74 @@ test_write_version_only(void **state)
 	gc_write_buf_free(&w);
 }
 
+/*
+ * Other rows: consecutive rows of a sheet spanning the same columns are
+ * one range whatever order they came in, a gap or another span starts
+ * another; a row without cells is only verified, never written.  The
+ * audit rows of one change follow each other in order.
+ */
+static void
+test_write_other_rows(void **state)
+{
+	static const struct gc_write	fin[] = {
+		{ "ARM_WORKER", { .kind = SHEETS_CELL_TEXT, .text = "MR" } },
+		{ "ARM_FECHA_FIN", { .kind = SHEETS_CELL_ENTERED,
+		    .text = "01-02-2026" } },
+	};
+	static const long		fin_cols[] = { 8, 7 };	/* I, H */
+	static const long		one_col[] = { 7 };
+	const struct gc_other_write	others[] = {
+		{ "Uniones", 41, fin, fin_cols, 2 },
+		{ "Uniones", 40, fin, fin_cols, 2 },
+		{ "Uniones", 44, fin, fin_cols, 2 },
+		{ "Uniones", 42, fin, fin_cols, 2 },
+		{ "Uniones", 43, fin, one_col, 1 },	/* H only */
+		{ "Uniones", 45, NULL, NULL, 0 },
+	};
+	const struct sheets_row		audits[] = {
+		{ audit_a, AUDIT_COLS }, { audit_b, 2 },
+	};
+	const struct gc_row_write	rw[] = {
+		{ "Operaciones", 12, writes_a, cols_a, 2, 4, "v-a", 9,
+		    audits, 2, others, 6 },
+	};
+	const struct sheets_row		*row;
+	struct gc_write_buf		 w;
+	char				 err[128];
+	size_t				 i;
+
+	(void)state;
+	assert_int_equal(gc_write_build(&w, rw, 1, "Metadata", AUDIT_COLS,
+	    err, sizeof(err)), 0);
+	assert_int_equal(w.ndata, 5);
+	assert_string_equal(w.data[0].range, "'Operaciones'!C12:G12");
+	assert_string_equal(w.data[1].range, "'Uniones'!H40:I42");
+	assert_int_equal(w.data[1].nrows, 3);
+	for (i = 0; i < 3; i++) {
+		row = &w.data[1].rows[i];
+		assert_int_equal(row->ncells, 2);
+		assert_cell(row, 0, SHEETS_CELL_ENTERED, "01-02-2026");
+		assert_cell(row, 1, SHEETS_CELL_TEXT, "MR");
+	}
+	assert_string_equal(w.data[2].range, "'Uniones'!H43");
+	assert_cell(&w.data[2].rows[0], 0, SHEETS_CELL_TEXT, "MR");
+	assert_string_equal(w.data[3].range, "'Uniones'!H44:I44");
+	assert_string_equal(w.data[4].range, "'Metadata'!A9:C10");
+	assert_int_equal(w.data[4].nrows, 2);
+	assert_cell(&w.data[4].rows[0], 0, SHEETS_CELL_TEXT, "id-a");
+	assert_cell(&w.data[4].rows[0], 2, SHEETS_CELL_TEXT, "MK-1");
+	assert_cell(&w.data[4].rows[1], 0, SHEETS_CELL_TEXT, "id-b");
+	assert_cell(&w.data[4].rows[1], 2, SHEETS_CELL_SKIP, NULL);
+	gc_write_buf_free(&w);
+}
+
 /* A row past the grid cannot be named: the request is not built. */
 static void
 test_write_unnameable(void **state)
 {
 	const struct gc_row_write	rw[] = {
 		{ "Operaciones", A1_MAX_ROW + 1, writes_b, cols_b, 1, 4,
-		    "v-b", 7, audits_b, 1 },
+		    "v-b", 7, audits_b, 1, NULL, 0 },
 	};
 	struct gc_write_buf		w;
 	char				err[128];
@@ -152,6 +214,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_write_two_changes),
 		cmocka_unit_test(test_write_version_only),
+		cmocka_unit_test(test_write_other_rows),
 		cmocka_unit_test(test_write_unnameable),
 	};
 
