@@ -17,6 +17,14 @@
  * refuses before allocating it, but with its own bare 413, so
  * intake_headers reads the declared length from the raw head first
  * (lib/http/http_head.c) and answers that 413 itself, in JSON.
+ *
+ * Kore's other early answer a browser can meet is the 503 it gives when
+ * HTTP_REQUEST_LIMIT requests are in flight: empty, where the tablet
+ * parses a 503 body as JSON unconditionally (frontend.md §1.1, §7 item
+ * 12).  intake_headers answers that one in JSON too, with Retry-After,
+ * once the whole head is in and just before Kore would refuse it.  The
+ * rest (a malformed head, an unknown method or HTTP version, a URI over
+ * Kore's limit, a POST without Content-Length) no browser sends.
  */
 #include <sys/socket.h>
 
@@ -39,6 +47,10 @@ static int	intake_read(struct connection *, size_t *);
 static int	intake_headers(struct netbuf *);
 static int	intake_discard(struct netbuf *);
 static int	intake_refuse(struct connection *, struct netbuf *, uint64_t);
+static int	intake_busy(struct connection *, struct netbuf *);
+static int	intake_answer(struct connection *, struct netbuf *,
+		    enum api_error, const char *detail, int change,
+		    enum log_level, const char *why);
 
 void
 zeues_connection(struct connection *c)
@@ -78,6 +90,10 @@ intake_headers(struct netbuf *nb)
 	if (http_head_declared_body(nb->buf, nb->s_off, &declared) ==
 	    HTTP_HEAD_DECLARED && declared > http_body_max)
 		return (intake_refuse(c, nb, declared));
+	/* What http_request_new() would refuse with an empty 503. */
+	if (http_request_count >= http_request_limit &&
+	    http_head_length(nb->buf, nb->s_off) > 0)
+		return (intake_busy(c, nb));
 
 	r = http_header_recv(nb);
 	/* Waiting for a body: Kore switched the reader and set extra. */
@@ -149,41 +165,79 @@ head_field(struct netbuf *nb, const char *name, char *out, size_t len)
 static int
 intake_refuse(struct connection *c, struct netbuf *nb, uint64_t declared)
 {
+	char	detail[128], why[128];
+
+	http_too_large_detail(detail, sizeof(detail));
+	snprintf(why, sizeof(why), "413 at the headers: Content-Length %"
+	    PRIu64 " over %zu", declared, http_body_max);
+	/* Only POST, PUT and PATCH get here. */
+	return (intake_answer(c, nb, API_ERR_PAYLOAD_TOO_LARGE, detail, 1,
+	    LOG_LEVEL_INFO, why));
+}
+
+static int
+intake_busy(struct connection *c, struct netbuf *nb)
+{
+	char	why[128];
+	int	change;
+
+	/* A read is admitted from any allowed origin, a change from a listed. */
+	change = !(nb->s_off >= 4 && (memcmp(nb->buf, "GET ", 4) == 0 ||
+	    (nb->s_off >= 5 && memcmp(nb->buf, "HEAD ", 5) == 0)));
+	snprintf(why, sizeof(why), "503 at the headers: %u requests in "
+	    "flight, HTTP_REQUEST_LIMIT %u", http_request_count,
+	    http_request_limit);
+	return (intake_answer(c, nb, API_ERR_OVERLOADED, "El servidor está "
+	    "saturado; vuelve a intentarlo en unos segundos.", change,
+	    LOG_LEVEL_WARNING, why));
+}
+
+/*
+ * An api.md §1 error written before Kore has made a request of the head,
+ * as http_out.c would answer it, then the connection closes once it is
+ * sent.  It never becomes a Kore request, so it has no access-log line of
+ * its own: why is logged at level here instead.
+ */
+static int
+intake_answer(struct connection *c, struct netbuf *nb, enum api_error e,
+    const char *detail, int change, enum log_level level, const char *why)
+{
 	struct kore_buf	*out;
 	yajl_gen	 g;
-	const char	*body = "{}";
-	char		 detail[128], id[ACCESS_LOG_ID_MAX + 1];
+	const char	*body = API_ERROR_NO_MEMORY_BODY;
+	char		 id[ACCESS_LOG_ID_MAX + 1];
 	char		 origin[CONFIG_ORIGIN_LEN + 1];
-	size_t		 len = 2;
+	size_t		 len = sizeof(API_ERROR_NO_MEMORY_BODY) - 1;
+	int		 status = api_error_status(e);
 
 	if (!head_field(nb, "x-request-id", id, sizeof(id)) ||
 	    !access_log_id_acceptable(id))
 		request_log_new_id(id, sizeof(id));
-	http_too_large_detail(detail, sizeof(detail));
 	if ((g = json_out_new()) != NULL) {
-		api_error_write(g, API_ERR_PAYLOAD_TOO_LARGE, detail, NULL,
-		    NULL);
+		api_error_write(g, e, detail, NULL, NULL);
 		body = json_out_text(g, &len);
 	}
 
 	out = kore_buf_alloc(1024);
-	kore_buf_appendf(out, "HTTP/1.1 413 %s\r\n", http_status_text(413));
-	/* Only POST, PUT and PATCH get here: a change needs a listed origin. */
-	if (head_field(nb, "origin", origin, sizeof(origin)) &&
-	    config_origin_listed(&zeues_cfg, origin)) {
+	kore_buf_appendf(out, "HTTP/1.1 %d %s\r\n", status,
+	    http_status_text(status));
+	if (head_field(nb, "origin", origin, sizeof(origin)) && (change ?
+	    config_origin_listed(&zeues_cfg, origin) :
+	    config_origin_allowed(&zeues_cfg, origin))) {
 		kore_buf_appendf(out, "access-control-allow-origin: %s\r\n"
 		    "access-control-expose-headers: x-request-id\r\n"
 		    "vary: Origin\r\n", origin);
 	}
+	if (api_error_retry_after(e) > 0)
+		kore_buf_appendf(out, "retry-after: %d\r\n",
+		    api_error_retry_after(e));
 	kore_buf_appendf(out, "content-type: application/json\r\n"
 	    "cache-control: no-store\r\nx-request-id: %s\r\n"
 	    "connection: close\r\ncontent-length: %zu\r\n\r\n", id, len);
 	kore_buf_append(out, body, len);
 	if (g != NULL)
 		yajl_gen_free(g);
-
-	zlog(LOG_LEVEL_INFO, "413 at the headers: Content-Length %" PRIu64
-	    " over %zu, request_id=%s", declared, http_body_max, id);
+	zlog(level, "%s, request_id=%s", why, id);
 
 	/* No request is made of the head; what follows is thrown away. */
 	c->flags |= CONN_CLOSE_EMPTY;

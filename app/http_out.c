@@ -143,7 +143,9 @@ http_send_error(struct http_request *req, enum http_route route,
 		http_response_header(req, "retry-after", secs);
 	}
 	if ((g = json_out_new()) == NULL) {
-		http_send_text(req, route, 500, "application/json", "{}", 2);
+		http_send_text(req, route, 500, "application/json",
+		    API_ERROR_NO_MEMORY_BODY,
+		    sizeof(API_ERROR_NO_MEMORY_BODY) - 1);
 		return;
 	}
 	api_error_write(g, e, detail, data_fn, arg);
@@ -174,7 +176,9 @@ send_unauthorized(struct http_request *req, enum http_route route)
 
 	http_response_header(req, "www-authenticate", "Bearer realm=\"zeues\"");
 	if ((g = json_out_new()) == NULL) {
-		http_send_text(req, route, 401, "application/json", "{}", 2);
+		http_send_text(req, route, 500, "application/json",
+		    API_ERROR_NO_MEMORY_BODY,
+		    sizeof(API_ERROR_NO_MEMORY_BODY) - 1);
 		return;
 	}
 	api_error_body(g, "UNAUTHORIZED", "Esta ruta requiere el token de "

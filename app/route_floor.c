@@ -17,6 +17,7 @@
 int	route_status(struct http_request *);
 int	route_spools_iniciar(struct http_request *);
 int	route_spools_completar(struct http_request *);
+int	route_spools_cancelar(struct http_request *);
 int	route_dashboard(struct http_request *);
 int	route_history(struct http_request *);
 int	route_spools_reparacion(struct http_request *);
@@ -113,11 +114,13 @@ query_operacion(struct http_request *req, enum http_route route,
 {
 	if (query_param(req->query_string, "operacion", name, namelen) !=
 	    QUERY_FOUND || operacion_parse(name, op) == -1 ||
-	    !spool_list_takes(route == ROUTE_SPOOLS_COMPLETAR ?
-	    SPOOL_LIST_COMPLETAR : SPOOL_LIST_INICIAR, *op)) {
+	    !spool_list_takes(route == ROUTE_SPOOLS_INICIAR ?
+	    SPOOL_LIST_INICIAR : SPOOL_LIST_COMPLETAR, *op)) {
 		http_send_error(req, route, API_ERR_BAD_REQUEST,
-		    route == ROUTE_SPOOLS_COMPLETAR ? "operacion debe ser ARM o "
-		    "SOLD." : "operacion debe ser ARM, SOLD o METROLOGIA.",
+		    route != ROUTE_SPOOLS_INICIAR ? "operacion debe ser ARM o "
+		    "SOLD (las reparaciones se listan en "
+		    "/api/spools/reparacion)." :
+		    "operacion debe ser ARM, SOLD o METROLOGIA.",
 		    NULL, NULL);
 		return (-1);
 	}
@@ -158,8 +161,13 @@ route_spools_iniciar(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
-int
-route_spools_completar(struct http_request *req)
+/*
+ * The spools a worker holds now for an operation: GET /api/spools/completar
+ * (api.md §3) and GET /api/spools/cancelar, the name the tablet's PAUSAR,
+ * COMPLETAR and FINALIZAR screens use (frontend.md R3, §7 item 14).
+ */
+static int
+held_list(struct http_request *req, enum http_route route)
 {
 	const struct sheet_table	*ops;
 	struct spool_columns		 cols;
@@ -168,25 +176,34 @@ route_spools_completar(struct http_request *req)
 	long long			 worker_id;
 	int				 retry;
 
-	if ((ops = floor_begin(req, ROUTE_SPOOLS_COMPLETAR, &cols, &retry)) ==
-	    NULL)
+	if ((ops = floor_begin(req, route, &cols, &retry)) == NULL)
 		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
-	if (query_operacion(req, ROUTE_SPOOLS_COMPLETAR, &op, name,
-	    sizeof(name)) == -1)
+	if (query_operacion(req, route, &op, name, sizeof(name)) == -1)
 		return (KORE_RESULT_OK);
 	if (query_param(req->query_string, "worker_id", idbuf,
 	    sizeof(idbuf)) != QUERY_FOUND ||
 	    (worker_id = strtoll(idbuf, &end, 10)) <= 0 || *end != '\0' ||
 	    idbuf[0] == '+' || idbuf[0] == ' ') {
-		http_send_error(req, ROUTE_SPOOLS_COMPLETAR, API_ERR_VALIDATION,
+		http_send_error(req, route, API_ERR_VALIDATION,
 		    "worker_id debe ser un entero mayor que 0.", NULL, NULL);
 		return (KORE_RESULT_OK);
 	}
 	snprintf(filtro, sizeof(filtro), "operacion=%s&worker_id=%lld", name,
 	    worker_id);
-	list_send(req, ROUTE_SPOOLS_COMPLETAR, ops, &cols, op, worker_id,
-	    filtro);
+	list_send(req, route, ops, &cols, op, worker_id, filtro);
 	return (KORE_RESULT_OK);
+}
+
+int
+route_spools_completar(struct http_request *req)
+{
+	return (held_list(req, ROUTE_SPOOLS_COMPLETAR));
+}
+
+int
+route_spools_cancelar(struct http_request *req)
+{
+	return (held_list(req, ROUTE_SPOOLS_CANCELAR));
 }
 
 int

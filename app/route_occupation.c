@@ -175,7 +175,8 @@ occupation_route(struct http_request *req, enum http_route route,
 		r.has_operacion = 1;
 		r.op = OPERACION_REPARACION;
 	}
-	if (parsed == 0 && !r.has_operacion) {
+	/* PAUSAR and COMPLETAR take it from the occupation held. */
+	if (parsed == 0 && !r.has_operacion && action == OCC_TOMAR) {
 		occ_request_operacion_missing(&errs);
 		parsed = -1;
 	}
@@ -220,6 +221,7 @@ occupation_route(struct http_request *req, enum http_route route,
 		call->jobs[i]->has_nombre = r.has_worker_nombre;
 		snprintf(call->jobs[i]->nombre, sizeof(call->jobs[i]->nombre),
 		    "%s", r.worker_nombre);
+		call->jobs[i]->infer_op = !r.has_operacion;
 		call->jobs[i]->has_fecha = r.has_fecha;
 		call->jobs[i]->fecha = r.fecha;
 		snprintf(call->jobs[i]->presented_token,

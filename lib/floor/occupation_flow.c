@@ -29,6 +29,7 @@
 
 #include "lock_token.h"
 #include "occupation_steps.h"
+#include "operacion_infer.h"
 #include "release_retry.h"
 
 static void	job_step_owner(struct occ_job *);
@@ -264,6 +265,7 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	char			 holder[WORKER_NOMBRE_MAX];
 	char			 token[UUID4_STRLEN];
 	char			 session_token[LOCK_VALUE_MAX];
+	char			 unsure[OCC_INFER_DETAIL_MAX];
 
 	if (job_read_tables(job, &row, &w, &job->rownum) == -1) {
 		flow_undo(job);
@@ -300,7 +302,11 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	in.fecha_operacion = job->has_fecha ? &job->fecha : NULL;
 	in.new_version = version;
 	in.audit_id = audit;
-	if (job->decide != NULL)
+	/* Inferred on every decision: a fresh read may tell another story. */
+	if (job->infer_op && occ_operacion_infer(&row, job->tag,
+	    job->worker_id, &in.op, unsure) == -1)
+		flow_fail(job, OCC_ERR_INVALID_STATE_TRANSITION, unsure);
+	else if (job->decide != NULL)
 		job->decide(job->decide_arg, &in, &job->out);
 	else
 		occ_decide(&in, &job->out);

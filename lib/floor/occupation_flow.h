@@ -54,6 +54,8 @@ struct occ_job {
 	char			 nombre[OCC_REQ_NOMBRE_MAX + 1];
 	int			 has_fecha;
 	struct civil_time	 fecha;
+	/* No operacion sent: taken from the row (operacion_infer.h). */
+	int			 infer_op;
 	/* X-Lock-Token or lock_token, "" when neither; never logged. */
 	char			 presented_token[OCC_REQ_TOKEN_MAX + 1];
 	uint64_t		 deadline;

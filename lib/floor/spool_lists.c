@@ -30,7 +30,7 @@ spool_list_write(yajl_gen g, const struct sheet_table *ops,
 		spool_state_derive(&row, &st);
 		listed = list == SPOOL_LIST_INICIAR ?
 		    spool_listed_iniciar(&row, &st, op) :
-		    spool_listed_completar(&st, op, worker_id);
+		    spool_listed_completar(&row, &st, op, worker_id);
 		if (!listed)
 			continue;
 		spool_json_write(g, &row);
@@ -105,7 +105,7 @@ spool_dashboard_write(yajl_gen g, const struct sheet_table *ops,
 		json_kstr(g, "tag_spool", row.f[SPOOL_TAG]);
 		json_kstr(g, "worker_nombre", row.f[SPOOL_OCUPADO_POR]);
 		json_kstr(g, "estado_detalle", row.f[SPOOL_ESTADO_DETALLE]);
-		json_kstr(g, "fecha_ocupacion", row.f[SPOOL_FECHA_OCUPACION]);
+		spool_since_write(g, &row);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

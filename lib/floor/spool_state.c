@@ -336,11 +336,12 @@ spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
 }
 
 int
-spool_listed_completar(const struct spool_state *st, enum operacion op,
-    long long worker_id)
+spool_listed_completar(const struct spool_row *row,
+    const struct spool_state *st, enum operacion op, long long worker_id)
 {
-	return (st->occupied && st->op_known && st->op == op &&
-	    worker_id > 0 && st->occupant_id == worker_id);
+	if (!st->occupied || worker_id <= 0 || st->occupant_id != worker_id)
+		return (0);
+	return (st->op_known ? st->op == op : spool_op_open(row, op));
 }
 
 /* A cell as a JSON string, or null when empty. */
@@ -385,6 +386,13 @@ ktimestamp(yajl_gen g, const char *key, const char *cell)
 }
 
 void
+spool_since_write(yajl_gen g, const struct spool_row *row)
+{
+	ktimestamp(g, "fecha_ocupacion", row->f[SPOOL_FECHA_OCUPACION]);
+	kcell(g, "fecha_ocupacion_sheets", row->f[SPOOL_FECHA_OCUPACION]);
+}
+
+void
 spool_json_write(yajl_gen g, const struct spool_row *row)
 {
 	yajl_gen_map_open(g);
@@ -398,7 +406,10 @@ spool_json_write(yajl_gen g, const struct spool_row *row)
 	kcell(g, "armador", row->f[SPOOL_ARMADOR]);
 	kcell(g, "soldador", row->f[SPOOL_SOLDADOR]);
 	kcell(g, "ocupado_por", row->f[SPOOL_OCUPADO_POR]);
-	ktimestamp(g, "fecha_ocupacion", row->f[SPOOL_FECHA_OCUPACION]);
+	/* The tablet's INICIAR and FINALIZAR lists filter on this spelling. */
+	json_kstr(g, "Ocupado_Por", spool_cell_set(row->f[SPOOL_OCUPADO_POR]) ?
+	    row->f[SPOOL_OCUPADO_POR] : "");
+	spool_since_write(g, row);
 	kcell(g, "version", row->f[SPOOL_VERSION]);
 	kcell(g, "estado_detalle", row->f[SPOOL_ESTADO_DETALLE]);
 	yajl_gen_map_close(g);

@@ -188,12 +188,29 @@ int	spool_metrologia_done(const struct spool_row *,
  */
 int	spool_listed_iniciar(const struct spool_row *,
 	    const struct spool_state *, enum operacion op);
-/* GET /api/spools/completar: held by worker_id for op. */
-int	spool_listed_completar(const struct spool_state *, enum operacion op,
-	    long long worker_id);
+/*
+ * GET /api/spools/completar and /cancelar: held by worker_id ("(id)" in
+ * Ocupado_Por) for op, v3 TOMAR or v4 INICIAR alike.  A row that does not
+ * say for which operation it is held (rule 3 above) is listed under each
+ * operation it could be held for, as the rules accept either from the
+ * holder: hiding it would leave the holder no way to release it.
+ */
+int	spool_listed_completar(const struct spool_row *,
+	    const struct spool_state *, enum operacion op, long long worker_id);
 
-/* The Spool object of api.md §3 (dates ISO or null). */
+/*
+ * The Spool object of api.md §3 (dates ISO or null), with what the
+ * deployed frontend reads (frontend.md §7 items 13, 18): "Ocupado_Por"
+ * ("" when free) and "fecha_ocupacion_sheets".
+ */
 void	spool_json_write(yajl_gen, const struct spool_row *);
+/*
+ * "fecha_ocupacion": Fecha_Ocupacion as ISO 8601 with the floor's offset,
+ * the only spelling a browser's Date reads right, or null when the cell is
+ * empty or unreadable (never "N/A"); "fecha_ocupacion_sheets": the cell
+ * as the workbook has it, or null.
+ */
+void	spool_since_write(yajl_gen, const struct spool_row *);
 /* GET /api/occupation/status/{tag}. */
 void	spool_status_write(yajl_gen, const struct spool_row *,
 	    const struct spool_state *);

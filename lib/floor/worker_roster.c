@@ -335,3 +335,18 @@ worker_roster_write_json(const struct worker_roster *r, yajl_gen g)
 	json_kint(g, "total", total);
 	yajl_gen_map_close(g);
 }
+
+void
+worker_roster_write_roles(const struct roster_worker *w, yajl_gen g)
+{
+	size_t	k;
+
+	yajl_gen_map_open(g);
+	json_kint(g, "worker_id", w->who.id);
+	json_key(g, "roles");
+	yajl_gen_array_open(g);
+	for (k = 0; w->who.activo && k < w->nroles; k++)
+		json_str(g, w->roles[k]);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+}

@@ -63,5 +63,12 @@ size_t			 worker_roster_skipped(const struct worker_roster *);
  */
 void			 worker_roster_write_json(const struct worker_roster *,
 			    yajl_gen g);
+/*
+ * GET /api/workers/{id}/roles (frontend.md U2): {"worker_id": id,
+ * "roles": [...]}, the worker's active roles as the sheet names them,
+ * none for an inactive worker.
+ */
+void			 worker_roster_write_roles(const struct roster_worker *,
+			    yajl_gen g);
 
 #endif

@@ -36,6 +36,15 @@ int		 api_error_retry_after(enum api_error);
  */
 void	api_error_write(yajl_gen, enum api_error, const char *detail,
 	    void (*data_fn)(yajl_gen, void *), void *arg);
+/*
+ * The body when not even the JSON writer can be had (out of memory): still
+ * the shape of every error, so a client that parses it reads a reason.
+ */
+#define API_ERROR_NO_MEMORY_BODY					\
+	"{\"detail\":\"El servidor no tiene memoria para responder.\","	\
+	"\"error\":\"INTERNAL_ERROR\",\"message\":\"El servidor no tiene "	\
+	"memoria para responder.\",\"success\":false,\"data\":null}"
+
 /* The same body for a code of another table (occupation_error.h). */
 void	api_error_body(yajl_gen, const char *code, const char *detail,
 	    void (*data_fn)(yajl_gen, void *), void *arg);

@@ -47,6 +47,8 @@ test_route_names(void **state)
 		{ ROUTE_SPOOLS_COMPLETAR, "/api/spools/completar" },
 		{ ROUTE_HISTORY, "/api/history" },
 		{ ROUTE_DASHBOARD, "/api/dashboard/occupied" },
+		{ ROUTE_SPOOLS_CANCELAR, "/api/spools/cancelar" },
+		{ ROUTE_WORKER_ROLES, "/api/workers/roles" },
 		{ ROUTE_METROLOGIA, "/api/metrologia/completar" },
 		{ ROUTE_TOMAR_REPARACION, "/api/tomar-reparacion" },
 		{ ROUTE_PAUSAR_REPARACION, "/api/pausar-reparacion" },

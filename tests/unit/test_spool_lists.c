@@ -45,7 +45,9 @@ static const char	ops_body[] =
     "\"fecha_materiales\":\"2026-02-01\",\"fecha_armado\":null,"		\
     "\"fecha_soldadura\":null,\"fecha_qc_metrologia\":null,"		\
     "\"armador\":null,\"soldador\":null,\"ocupado_por\":null,"		\
-    "\"fecha_ocupacion\":null,\"version\":null,\"estado_detalle\":null}],"	\
+    "\"Ocupado_Por\":\"\",\"fecha_ocupacion\":null,"			\
+    "\"fecha_ocupacion_sheets\":null,\"version\":null,"			\
+    "\"estado_detalle\":null}],"						\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM\"}"
 #define MK1_DETALLE	"MR(93) trabajando ARM (ARM en progreso, SOLD pendiente)"
 #define WANT_COMPLETAR							\
@@ -53,14 +55,17 @@ static const char	ops_body[] =
     "\"fecha_materiales\":\"2026-02-01\",\"fecha_armado\":null,"		\
     "\"fecha_soldadura\":null,\"fecha_qc_metrologia\":null,"		\
     "\"armador\":\"MR(93)\",\"soldador\":null,\"ocupado_por\":\"MR(93)\","	\
-    "\"fecha_ocupacion\":\"2026-02-02T08:00:00-03:00\",\"version\":\"v1\","	\
+    "\"Ocupado_Por\":\"MR(93)\","					\
+    "\"fecha_ocupacion\":\"2026-02-02T08:00:00-03:00\","		\
+    "\"fecha_ocupacion_sheets\":\"02-02-2026 08:00:00\",\"version\":\"v1\","	\
     "\"estado_detalle\":\"" MK1_DETALLE "\"}],"				\
     "\"total\":1,\"filtro_aplicado\":\"operacion=ARM&worker_id=93\"}"
 /* Row 3 is occupied but has no tag: not on the dashboard. */
 #define WANT_DASHBOARD							\
     "[{\"tag_spool\":\"MK-1\",\"worker_nombre\":\"MR(93)\","		\
     "\"estado_detalle\":\"" MK1_DETALLE "\","				\
-    "\"fecha_ocupacion\":\"02-02-2026 08:00:00\"}]"
+    "\"fecha_ocupacion\":\"2026-02-02T08:00:00-03:00\","		\
+    "\"fecha_ocupacion_sheets\":\"02-02-2026 08:00:00\"}]"
 #define WANT_STATUS							\
     "{\"tag_spool\":\"MK-1\",\"occupied\":true,\"worker_id\":93,"		\
     "\"worker_nombre\":\"MR(93)\",\"since\":\"2026-02-02T08:00:00-03:00\","	\

@@ -319,6 +319,11 @@ test_lists(void **state)
 		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
 		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026" },
 		    0, 0, 1 },
+		/* frontend.md §7 item 23: R13 would answer 409. */
+		{ "SOLD done, occupied", { .materiales = "01-02-2026",
+		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
+		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026",
+		    .ocupado_por = "LR(15)" }, 0, 0, 0 },
 		{ "inspected", { .materiales = "01-02-2026",
 		    .armador = "MR(93)", .fecha_armado = "02-02-2026",
 		    .soldador = "JP(5)", .fecha_soldadura = "03-02-2026",
@@ -347,10 +352,24 @@ test_lists(void **state)
 	}
 	make_row(&row, &f);
 	spool_state_derive(&row, &st);
-	assert_true(spool_listed_completar(&st, OPERACION_ARM, 93));
-	assert_false(spool_listed_completar(&st, OPERACION_SOLD, 93));
-	assert_false(spool_listed_completar(&st, OPERACION_ARM, 5));
-	assert_false(spool_listed_completar(&st, OPERACION_ARM, 0));
+	assert_true(spool_listed_completar(&row, &st, OPERACION_ARM, 93));
+	assert_false(spool_listed_completar(&row, &st, OPERACION_SOLD, 93));
+	assert_false(spool_listed_completar(&row, &st, OPERACION_ARM, 5));
+	assert_false(spool_listed_completar(&row, &st, OPERACION_ARM, 0));
+	/* Held, the row silent on what for: under each it could be. */
+	f.detalle = "editado a mano";
+	make_row(&row, &f);
+	spool_state_derive(&row, &st);
+	assert_false(st.op_known);
+	assert_true(spool_listed_completar(&row, &st, OPERACION_ARM, 93));
+	assert_true(spool_listed_completar(&row, &st, OPERACION_SOLD, 93));
+	assert_false(spool_listed_completar(&row, &st, OPERACION_SOLD, 5));
+	/* Held for ARM with SOLD not open: ARM only. */
+	f.armador = "";
+	make_row(&row, &f);
+	spool_state_derive(&row, &st);
+	assert_true(spool_listed_completar(&row, &st, OPERACION_ARM, 93));
+	assert_false(spool_listed_completar(&row, &st, OPERACION_SOLD, 93));
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "json_out.h"
+#include "nelem.h"
 #include "sheet_table.h"
 #include "sheets_codec.h"
 #include "worker_roster.h"
@@ -189,6 +190,33 @@ test_json(void **state)
 	worker_roster_free(wr);
 }
 
+/* GET /api/workers/{id}/roles: the same names; none when inactive. */
+static void
+test_roles_json(void **state)
+{
+	static const struct {
+		long long	 id;
+		const char	*want;
+	} cases[] = {
+		{ 93, "{\"worker_id\":93,\"roles\":[\"Armador\",\"Ayudante\"]}" },
+		{ 12, "{\"worker_id\":12,\"roles\":[\"Armador\",\"Soldador\"]}" },
+		{ 81, "{\"worker_id\":81,\"roles\":[]}" },
+	};
+	struct worker_roster	*wr = build();
+	yajl_gen		 g;
+	size_t			 i, len;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		assert_non_null(g = json_out_new());
+		worker_roster_write_roles(worker_roster_find(wr, cases[i].id),
+		    g);
+		assert_string_equal(json_out_text(g, &len), cases[i].want);
+		yajl_gen_free(g);
+	}
+	worker_roster_free(wr);
+}
+
 static void
 test_missing_columns(void **state)
 {
@@ -226,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_build_and_find),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_roles_json),
 		cmocka_unit_test(test_missing_columns),
 	};
 
