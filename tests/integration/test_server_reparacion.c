@@ -8,7 +8,8 @@
  * BLOQUEADO, refused with 403 SPOOL_BLOQUEADO, until a supervisor's hand
  * edit, recorded exactly once by two server instances; a Sheets failure
  * at each step leaves the row, its audit rows and the lock as they were;
- * a reparación lock Redis lost comes back through reconciliation.
+ * a reparación lock Redis lost comes back through reconciliation; the
+ * cycle's events are replayed by Last-Event-ID.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "harness.h"
 #include "http_parallel.h"
 #include "server.h"
+#include "sse_clients.h"
 
 static struct emu		emu;
 static struct test_server	srv;
@@ -215,11 +217,62 @@ in_metrologia_list(const char *tag)
 	return (found);
 }
 
+/* The newest id of the event stream ("" when empty). */
+static void
+newest_event(char *id, size_t len)
+{
+	char	*v, *nl;
+
+	v = floor_redis(srv.redis_port, "XREVRANGE spools:events + - COUNT 1");
+	if ((nl = strchr(v, '\n')) != NULL)
+		*nl = '\0';
+	snprintf(id, len, "%s", v);
+	free(v);
+}
+
+/*
+ * Every event published after `after` is replayed to a client that
+ * reconnects with it as Last-Event-ID, in order; at least `want` of them
+ * name tag.
+ */
+static void
+assert_replayed(const char *after, const char *tag, size_t want)
+{
+	struct sse_clients	 sc;
+	char			 args[128], ids[64][SSE_ID_MAX], *v, *line;
+	char			*next, *prev = NULL;
+	size_t			 n = 0, of_tag = 0, i;
+
+	snprintf(args, sizeof(args), "XRANGE spools:events '(%s' + COUNT 64",
+	    after);
+	v = floor_redis(srv.redis_port, args);
+	/* Raw replies: the id, then the field "e", then the event. */
+	for (line = v; line != NULL && n < 64; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (prev != NULL && strcmp(line, "e") == 0)
+			snprintf(ids[n++], SSE_ID_MAX, "%s", prev);
+		else if (prev != NULL && strstr(line, tag) != NULL)
+			of_tag++;
+		prev = line;
+	}
+	free(v);
+	assert_true(n > 0);
+	assert_true(of_tag >= want);
+	assert_int_equal(sse_clients_open(&sc, 1, srv.port,
+	    "/api/sse/stream", after, 1), 0);
+	assert_int_equal(sse_clients_wait_id(&sc, ids[n - 1], 10000), 0);
+	for (i = 0; i < n; i++)
+		assert_true(sse_client_find(&sc.c[0], ids[i]) >= 0);
+	sse_clients_close(&sc);
+}
+
 static void
 test_full_cycle(void **state)
 {
 	yajl_val	 j;
 	char		 tag[80], code[48], detalle[256], want[160];
+	char		 since[SSE_ID_MAX];
 	long long	 cycle;
 	int		 bloqueado;
 
@@ -230,6 +283,7 @@ test_full_cycle(void **state)
 	assert_true(in_reparacion_list(srv.base, tag, &cycle, &bloqueado));
 	assert_int_equal(cycle, 1);
 	assert_false(bloqueado);
+	newest_event(since, sizeof(since));
 
 	/* tomar */
 	assert_int_equal(repair(srv.base, "tomar", tag, rep_a, code,
@@ -284,6 +338,9 @@ test_full_cycle(void **state)
 	    sizeof(detalle)), 200);
 	assert_string_equal(detalle, "METROLOGIA_APROBADO ✓");
 	assert_false(in_metrologia_list(tag));
+
+	/* tomar, pausar, tomar, completar and the verdict: replayable. */
+	assert_replayed(since, tag, 5);
 }
 
 static void
