@@ -20,6 +20,7 @@ int	route_spools_completar(struct http_request *);
 int	route_spools_cancelar(struct http_request *);
 int	route_dashboard(struct http_request *);
 int	route_history(struct http_request *);
+int	route_spools_reparacion(struct http_request *);
 
 /*
  * Opens the route and waits for the cache; returns the Operaciones table
@@ -252,5 +253,23 @@ route_history(struct http_request *req)
 	http_send_json(req, ROUTE_HISTORY, 200, g);
 	yajl_gen_free(g);
 	history_free(&h);
+	return (KORE_RESULT_OK);
+}
+
+int
+route_spools_reparacion(struct http_request *req)
+{
+	const struct sheet_table	*ops;
+	struct spool_columns		 cols;
+	int				 retry;
+	yajl_gen			 g;
+
+	if ((ops = floor_begin(req, ROUTE_SPOOLS_REPARACION, &cols, &retry)) ==
+	    NULL)
+		return (retry ? KORE_RESULT_RETRY : KORE_RESULT_OK);
+	g = json_out_new();
+	spool_reparacion_write(g, ops, &cols);
+	http_send_json(req, ROUTE_SPOOLS_REPARACION, 200, g);
+	yajl_gen_free(g);
 	return (KORE_RESULT_OK);
 }

@@ -17,6 +17,10 @@ int	route_tomar(struct http_request *);
 int	route_pausar(struct http_request *);
 int	route_completar(struct http_request *);
 int	route_batch_tomar(struct http_request *);
+int	route_tomar_reparacion(struct http_request *);
+int	route_pausar_reparacion(struct http_request *);
+int	route_completar_reparacion(struct http_request *);
+int	route_cancelar_reparacion(struct http_request *);
 
 struct occ_call {
 	struct http_request	*req;
@@ -108,9 +112,25 @@ answer(struct http_request *req, struct occ_call *call)
 	free(items);
 }
 
+/*
+ * The reparación routes act on REPARACION only: the frontend sends no
+ * operacion (frontend.md §7 item 3), any other one is refused.
+ */
+static int
+reparacion_only(struct http_request *req, enum http_route route,
+    const struct occ_request *r)
+{
+	if (r->op == OPERACION_REPARACION)
+		return (1);
+	http_send_error(req, route, API_ERR_BAD_REQUEST, "Esta ruta es de "
+	    "reparación: operacion debe ser REPARACION o no enviarse.", NULL,
+	    NULL);
+	return (0);
+}
+
 static int
 occupation_route(struct http_request *req, enum http_route route,
-    enum occ_action action, enum occ_request_kind kind)
+    enum occ_action action, enum occ_request_kind kind, int reparacion)
 {
 	struct occ_call			*call = req->hdlr_extra;
 	struct occ_request		 r;
@@ -150,6 +170,11 @@ occupation_route(struct http_request *req, enum http_route route,
 	len = nread > 0 ? (size_t)nread : 0;
 	parsed = occ_request_parse(kind, body, len, &r, &errs);
 	free(body);
+	/* The tablet sends reparación bodies without operacion (§7 item 3). */
+	if (parsed == 0 && reparacion && !r.has_operacion) {
+		r.has_operacion = 1;
+		r.op = OPERACION_REPARACION;
+	}
 	/* PAUSAR and COMPLETAR take it from the occupation held. */
 	if (parsed == 0 && !r.has_operacion && action == OCC_TOMAR) {
 		occ_request_operacion_missing(&errs);
@@ -164,6 +189,8 @@ occupation_route(struct http_request *req, enum http_route route,
 	}
 	request_log_occupation(req, kind == OCC_REQ_BATCH ? r.tags[0] :
 	    r.tag_spool, r.worker_id);
+	if (reparacion && !reparacion_only(req, route, &r))
+		return (KORE_RESULT_OK);
 	if (!sheets_configured_or_503(req, route))
 		return (KORE_RESULT_OK);
 	/* The holder's proof: the header, else the body's field. */
@@ -227,26 +254,55 @@ occupation_route(struct http_request *req, enum http_route route,
 int
 route_tomar(struct http_request *req)
 {
-	return (occupation_route(req, ROUTE_TOMAR, OCC_TOMAR, OCC_REQ_SINGLE));
+	return (occupation_route(req, ROUTE_TOMAR, OCC_TOMAR, OCC_REQ_SINGLE,
+	    0));
 }
 
 int
 route_pausar(struct http_request *req)
 {
 	return (occupation_route(req, ROUTE_PAUSAR, OCC_PAUSAR,
-	    OCC_REQ_SINGLE));
+	    OCC_REQ_SINGLE, 0));
 }
 
 int
 route_completar(struct http_request *req)
 {
 	return (occupation_route(req, ROUTE_COMPLETAR, OCC_COMPLETAR,
-	    OCC_REQ_COMPLETAR));
+	    OCC_REQ_COMPLETAR, 0));
 }
 
 int
 route_batch_tomar(struct http_request *req)
 {
 	return (occupation_route(req, ROUTE_BATCH_TOMAR, OCC_TOMAR,
-	    OCC_REQ_BATCH));
+	    OCC_REQ_BATCH, 0));
+}
+
+int
+route_tomar_reparacion(struct http_request *req)
+{
+	return (occupation_route(req, ROUTE_TOMAR_REPARACION, OCC_TOMAR,
+	    OCC_REQ_SINGLE, 1));
+}
+
+int
+route_pausar_reparacion(struct http_request *req)
+{
+	return (occupation_route(req, ROUTE_PAUSAR_REPARACION, OCC_PAUSAR,
+	    OCC_REQ_SINGLE, 1));
+}
+
+int
+route_completar_reparacion(struct http_request *req)
+{
+	return (occupation_route(req, ROUTE_COMPLETAR_REPARACION,
+	    OCC_COMPLETAR, OCC_REQ_SINGLE, 1));
+}
+
+int
+route_cancelar_reparacion(struct http_request *req)
+{
+	return (occupation_route(req, ROUTE_CANCELAR_REPARACION, OCC_CANCELAR,
+	    OCC_REQ_SINGLE, 1));
 }

@@ -16,6 +16,7 @@
 #include "sheets_client.h"
 #include "sheets_limiter.h"
 #include "sheets_probe.h"
+#include "supervisor_override.h"
 #include "stat_counter.h"
 #include "zeues.h"
 
@@ -36,6 +37,30 @@ zlog_sink(void *arg, enum log_level level, const char *line)
 {
 	(void)arg;
 	zlog(level, "%s", line);
+}
+
+/* The watch for a supervisor's manual unblock (floor.md §2). */
+static int
+override_start(char *err, size_t errlen)
+{
+	struct override_deps	od;
+
+	memset(&od, 0, sizeof(od));
+	od.loop = zw.loop;
+	od.pool = zw.pool;
+	od.cache = zw.cache;
+	od.commit = zw.commit;
+	od.operaciones = zeues_sheets.operaciones;
+	snprintf(od.holder, sizeof(od.holder), "%sw%d", zw.client_prefix,
+	    zw.id);
+	od.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
+	od.commit_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	od.log.fn = zlog_sink;
+	if ((zw.override = override_watch_new(&od)) == NULL) {
+		snprintf(err, errlen, "cannot create the unblock watch");
+		return (-1);
+	}
+	return (0);
 }
 
 /* The occupation flow and the reconciler on this worker's clients. */
@@ -78,7 +103,7 @@ floor_start(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the reconciler");
 		return (-1);
 	}
-	return (0);
+	return (override_start(err, errlen));
 }
 
 int
@@ -153,6 +178,7 @@ sheets_glue_start(char *err, size_t errlen)
 void
 sheets_glue_stop(void)
 {
+	override_watch_free(zw.override);
 	reconciler_free(zw.reconciler);
 	occ_flow_free(zw.flow);
 	group_commit_free(zw.commit);
@@ -160,6 +186,7 @@ sheets_glue_stop(void)
 	metadata_log_free(zw.metadata);
 	sheets_limiter_free(zw.limiter);
 	sheets_client_free(zw.sheets);
+	zw.override = NULL;
 	zw.reconciler = NULL;
 	zw.flow = NULL;
 	zw.commit = NULL;
@@ -266,6 +293,7 @@ sheets_glue_tick(uint64_t now)
 	sheets_cache_tick(zw.cache, now);
 	group_commit_tick(zw.commit, now);
 	reconciler_tick(zw.reconciler, now);
+	override_watch_tick(zw.override, now);
 	occ_flow_tick(zw.flow, now);
 	if (zw.id == 1)
 		probe(now);

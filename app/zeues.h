@@ -43,6 +43,7 @@ struct zeues_worker {
 	struct group_commit	*commit;	/* row changes + audit rows */
 	struct occ_flow		*flow;		/* occupation actions */
 	struct reconciler	*reconciler;	/* locks in line with Sheets */
+	struct override_watch	*override;	/* manual unblocks, recorded */
 	struct worker_stats	*stats;
 };
 

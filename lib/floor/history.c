@@ -7,6 +7,7 @@
 
 #include "history.h"
 #include "json_out.h"
+#include "json_tree.h"
 #include "nelem.h"
 #include "utf8.h"
 
@@ -20,12 +21,20 @@ struct item {
 	struct civil_time	 t;
 	size_t			 index;
 	enum step		 step;
+	const char		*word;		/* TOMAR, PAUSAR... */
 	enum operacion		 op;
 };
 
+/* A cell as read, "" for one the caller did not fill. */
+static const char *
+cell(const char *s)
+{
+	return (s != NULL ? s : "");
+}
+
 /* The action of a row: Accion, or the start of Evento_Tipo. */
 static int
-step_of(const struct history_event *ev, enum step *out)
+step_of(const struct history_event *ev, enum step *out, const char **word)
 {
 	static const struct {
 		const char	*word;
@@ -45,6 +54,7 @@ step_of(const struct history_event *ev, enum step *out)
 		if (strncmp(s, words[i].word, n) == 0 &&
 		    (s[n] == '\0' || s[n] == '_')) {
 			*out = words[i].step;
+			*word = words[i].word;
 			return (0);
 		}
 	}
@@ -88,6 +98,110 @@ worker_of(const struct history_event *ev)
 	return (worker_id_from_nombre(ev->worker_nombre));
 }
 
+/* Rows that are no step of a session (see history.h). */
+static int
+not_a_step(const struct history_event *ev)
+{
+	const char	*u = cell(ev->n_union);
+
+	return (u[strspn(u, " ")] != '\0' ||
+	    strcmp(ev->evento_tipo, "SUPERVISOR_OVERRIDE") == 0 ||
+	    strcmp(ev->evento_tipo, "METROLOGIA_AUTO_TRIGGERED") == 0);
+}
+
+/* Metadata_JSON as a tree, or NULL when empty or not JSON. */
+static yajl_val
+metadata(const struct history_event *ev)
+{
+	const char	*text = cell(ev->metadata_json);
+	char		 err[64];
+
+	if (text[0] == '\0')
+		return (NULL);
+	return (json_tree_parse(text, strlen(text), err, sizeof(err)));
+}
+
+/* A TOMAR_SPOOL that INICIAR wrote. */
+static int
+opens_union_work(const struct history_event *ev)
+{
+	yajl_val	 v;
+	const char	*op;
+	int		 yes;
+
+	if ((v = metadata(ev)) == NULL)
+		return (0);
+	yes = (op = json_tree_string(v, "v4_operation")) != NULL &&
+	    strcmp(op, "INICIAR") == 0;
+	yajl_tree_free(v);
+	return (yes);
+}
+
+/* A FINALIZAR's spool-level row: UNION_*_REGISTRADA or SPOOL_CANCELADO. */
+static int
+closes_union_work(const struct history_event *ev)
+{
+	const char	*t = ev->evento_tipo;
+	size_t		 n = strlen(t);
+
+	return (strcmp(t, "SPOOL_CANCELADO") == 0 ||
+	    (strncmp(t, "UNION_", 6) == 0 && n > 11 &&
+	    strcmp(t + n - 11, "_REGISTRADA") == 0));
+}
+
+/*
+ * The unions a FINALIZAR row says were finished: {"union_count",
+ * "pulgadas", "union_ids"}; SPOOL_CANCELADO finished none.  Returns 0, or
+ * -1 when out of memory.
+ */
+static int
+session_unions(struct history_session *s, const struct history_event *ev)
+{
+	yajl_val	 v, ids, p;
+	const char	*id;
+	long long	 count;
+	size_t		 i, len = 0;
+	char		*w;
+
+	s->v4 = 1;
+	if (strcmp(ev->evento_tipo, "SPOOL_CANCELADO") == 0) {
+		s->has_unions = s->has_pulgadas = 1;
+		return (0);
+	}
+	if ((v = metadata(ev)) == NULL)
+		return (0);		/* the row does not say */
+	ids = json_tree_get(v, "union_ids", yajl_t_array);
+	for (i = 0; ids != NULL && i < ids->u.array.len; i++) {
+		if ((id = YAJL_GET_STRING(ids->u.array.values[i])) != NULL)
+			len += strlen(id) + 1;
+	}
+	if (len > 0) {
+		if ((s->union_ids = malloc(len)) == NULL) {
+			yajl_tree_free(v);
+			return (-1);
+		}
+		w = s->union_ids;
+		for (i = 0; i < ids->u.array.len; i++) {
+			if ((id = YAJL_GET_STRING(ids->u.array.values[i])) ==
+			    NULL)
+				continue;
+			len = strlen(id) + 1;
+			memcpy(w, id, len);
+			w += len;
+			s->nids++;
+		}
+	}
+	s->has_unions = 1;
+	s->n_unions = json_tree_integer(v, "union_count", &count) == 0 ?
+	    count : (long long)s->nids;
+	if ((p = json_tree_get(v, "pulgadas", yajl_t_number)) != NULL) {
+		s->has_pulgadas = 1;
+		s->pulgadas = YAJL_GET_DOUBLE(p);
+	}
+	yajl_tree_free(v);
+	return (0);
+}
+
 int
 history_build(const struct history_event *ev, size_t n, struct history *out)
 {
@@ -105,8 +219,10 @@ history_build(const struct history_event *ev, size_t n, struct history *out)
 	for (i = 0; i < n; i++) {
 		struct item	*it = &items[nitems];
 
+		if (not_a_step(&ev[i]))
+			continue;
 		if (sheet_date_parse(ev[i].timestamp, &it->t) == -1 ||
-		    step_of(&ev[i], &it->step) == -1 ||
+		    step_of(&ev[i], &it->step, &it->word) == -1 ||
 		    op_of(&ev[i], &it->op) == -1) {
 			out->skipped++;
 			continue;
@@ -136,7 +252,14 @@ history_build(const struct history_event *ev, size_t n, struct history *out)
 				s = &out->sessions[open[it->op]];
 				s->has_end = 1;
 				s->end = it->t;
+				s->end_accion = it->word;
 				open[it->op] = -1;
+				if (closes_union_work(e) &&
+				    session_unions(s, e) == -1) {
+					free(items);
+					history_free(out);
+					return (-1);
+				}
 			}
 			continue;
 		}
@@ -150,6 +273,7 @@ history_build(const struct history_event *ev, size_t n, struct history *out)
 		s->worker_id = id;
 		s->op = it->op;
 		s->start = it->t;
+		s->v4 = opens_union_work(e);
 	}
 	free(items);
 	return (0);
@@ -158,6 +282,10 @@ history_build(const struct history_event *ev, size_t n, struct history *out)
 void
 history_free(struct history *h)
 {
+	size_t	i;
+
+	for (i = 0; i < h->nsessions; i++)
+		free(h->sessions[i].union_ids);
 	free(h->sessions);
 	memset(h, 0, sizeof(*h));
 }
@@ -195,6 +323,38 @@ ktime(yajl_gen g, const char *key, const struct civil_time *t)
 	json_kstr(g, key, buf);
 }
 
+/* How the session went: its kind, its end, the unions finished. */
+static void
+unions_write(yajl_gen g, const struct history_session *s)
+{
+	const char	*id;
+	char		 num[32];
+	size_t		 i;
+
+	json_kstr(g, "tipo", s->v4 ? "INICIAR" : "TOMAR");
+	json_kstr(g, "accion_final", s->has_end ? s->end_accion : NULL);
+	if (!s->has_unions) {
+		json_knull(g, "n_unions");
+		json_knull(g, "union_ids");
+		json_knull(g, "pulgadas");
+		return;
+	}
+	json_kint(g, "n_unions", s->n_unions);
+	json_key(g, "union_ids");
+	yajl_gen_array_open(g);
+	for (i = 0, id = s->union_ids; i < s->nids; i++, id += strlen(id) + 1)
+		json_str(g, id);
+	yajl_gen_array_close(g);
+	if (s->has_pulgadas) {
+		/* Inches to 2 decimals, as the sheet sums them. */
+		(void)snprintf(num, sizeof(num), "%.2f", s->pulgadas);
+		json_key(g, "pulgadas");
+		yajl_gen_number(g, num, strlen(num));
+	} else {
+		json_knull(g, "pulgadas");
+	}
+}
+
 void
 history_write(yajl_gen g, const char *tag, const struct history *h)
 {
@@ -221,18 +381,19 @@ history_write(yajl_gen g, const char *tag, const struct history *h)
 		if (!s->has_end) {
 			json_knull(g, "end_time");
 			json_knull(g, "duration");
-			yajl_gen_map_close(g);
-			continue;
-		}
-		ktime(g, "end_time", &s->end);
-		/* Instants, not wall clocks: a DST change in between counts. */
-		if (zone_to_epoch(&s->start, &a) == 0 &&
-		    zone_to_epoch(&s->end, &b) == 0) {
-			history_duration((long long)(b - a), dur, sizeof(dur));
-			json_kstr(g, "duration", dur);
 		} else {
-			json_knull(g, "duration");
+			ktime(g, "end_time", &s->end);
+			/* Instants, not wall clocks: a DST change counts. */
+			if (zone_to_epoch(&s->start, &a) == 0 &&
+			    zone_to_epoch(&s->end, &b) == 0) {
+				history_duration((long long)(b - a), dur,
+				    sizeof(dur));
+				json_kstr(g, "duration", dur);
+			} else {
+				json_knull(g, "duration");
+			}
 		}
+		unions_write(g, s);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -27,12 +27,15 @@ enum md_field {
 	MD_WORKER_NOMBRE,
 	MD_OPERACION,
 	MD_ACCION,
+	MD_METADATA_JSON,	/* kept only where a history reads it */
+	MD_N_UNION,
 	MD_FIELDS,
 };
 
 static const enum audit_column field_column[MD_FIELDS] = {
 	AUDIT_TIMESTAMP, AUDIT_EVENTO_TIPO, AUDIT_WORKER_ID,
 	AUDIT_WORKER_NOMBRE, AUDIT_OPERACION, AUDIT_ACCION,
+	AUDIT_METADATA_JSON, AUDIT_N_UNION,
 };
 
 /* One audit row: its number, its cells in one block, its tag's chain. */
@@ -162,6 +165,26 @@ trimmed(const char *s, size_t *len)
 	return (s);
 }
 
+/*
+ * Metadata_JSON is worth its memory only on the rows a history reads it
+ * from (history.h): a TOMAR of INICIAR and a FINALIZAR's spool-level row.
+ * The rest, most of the log, keep "".
+ */
+static int
+json_wanted(const struct sheets_value_row *r, const long *col)
+{
+	const char	*ev = row_cell(r, col[MD_EVENTO_TIPO]);
+	const char	*u = row_cell(r, col[MD_N_UNION]);
+
+	if (u[strspn(u, " ")] != '\0')
+		return (0);
+	if (strcmp(ev, "TOMAR_SPOOL") == 0)
+		return (strstr(row_cell(r, col[MD_METADATA_JSON]),
+		    "v4_operation") != NULL);
+	return (strncmp(ev, "UNION_", 6) == 0 ||
+	    strcmp(ev, "SPOOL_CANCELADO") == 0);
+}
+
 /* Keeps row r (sheet row number) unless it is empty or held already. */
 static int
 row_take(struct metadata_log *ml, const struct sheets_value_row *r,
@@ -189,6 +212,8 @@ row_take(struct metadata_log *ml, const struct sheets_value_row *r,
 	}
 	for (k = 0; k < MD_FIELDS; k++) {
 		len[k] = strlen(row_cell(r, col[k]));
+		if (k == MD_METADATA_JSON && !json_wanted(r, col))
+			len[k] = 0;
 		total += len[k] + 1;
 	}
 	if ((block = malloc(total)) == NULL)
@@ -197,7 +222,8 @@ row_take(struct metadata_log *ml, const struct sheets_value_row *r,
 	row->number = number;
 	for (k = 0; k < MD_FIELDS; k++) {
 		cell = row_cell(r, col[k]);
-		memcpy(block, cell, len[k] + 1);
+		memcpy(block, cell, len[k]);
+		block[len[k]] = '\0';
 		row->cell[k] = block;
 		block += len[k] + 1;
 	}
@@ -377,6 +403,8 @@ metadata_log_history(const struct metadata_log *ml, const char *tag,
 		ev[i].worker_nombre = of_tag[i]->cell[MD_WORKER_NOMBRE];
 		ev[i].operacion = of_tag[i]->cell[MD_OPERACION];
 		ev[i].accion = of_tag[i]->cell[MD_ACCION];
+		ev[i].metadata_json = of_tag[i]->cell[MD_METADATA_JSON];
+		ev[i].n_union = of_tag[i]->cell[MD_N_UNION];
 	}
 	rc = history_build(ev, n, out);
 	free(ev);

@@ -77,8 +77,8 @@ job_committed(void *arg, const struct gc_outcome *o)
 	job->ticket = NULL;
 	switch (o->status) {
 	case GC_APPLIED:
-		if (job->out.lock_effect == OCC_LOCK_RELEASE)
-			job_unlock(job);
+		if (job->out.lock_effect != OCC_LOCK_ACQUIRE)
+			job_unlock(job);	/* RELEASE, BRIEF */
 		else
 			job_publish(job);
 		return;
@@ -110,8 +110,12 @@ job_committed(void *arg, const struct gc_outcome *o)
 		flow_fail(job, OCC_ERR_SHEETS_UNAVAILABLE, "Google Sheets no "
 		    "respondió a tiempo; el cambio no se registró. Vuelve a "
 		    "intentarlo.");
-		/* A write that may have landed keeps its lock for the row. */
-		if (o->maybe_applied)
+		/*
+		 * A write that may have landed keeps its lock for the row;
+		 * a brief lock (metrología) goes back all the same.
+		 */
+		if (o->maybe_applied &&
+		    job->out.lock_effect != OCC_LOCK_BRIEF)
 			job->lock_taken = 0;
 		flow_undo(job);
 		return;

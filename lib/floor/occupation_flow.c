@@ -309,6 +309,8 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 	if (job->infer_op && occ_operacion_infer(&row, job->tag,
 	    job->worker_id, &in.op, unsure) == -1)
 		flow_fail(job, OCC_ERR_INVALID_STATE_TRANSITION, unsure);
+	else if (job->decide != NULL)
+		job->decide(job->decide_arg, &in, &job->out);
 	else
 		flow_decide(job, &in);
 	if (job->out.ok && job->lost_race) {
@@ -334,13 +336,17 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		return;
 	}
 
-	if (job->out.lock_effect != OCC_LOCK_ACQUIRE) {
+	if (job->out.lock_effect == OCC_LOCK_RELEASE) {
 		snprintf(job->lock_value, sizeof(job->lock_value), "%s",
 		    job->holder_value);
 		flow_commit(job);
 		return;
 	}
-	if (lock_token_join(session_token, sizeof(session_token), job->token,
+	/* OCC_LOCK_BRIEF: a lock of its own, held for the change only. */
+	if ((job->out.lock_effect == OCC_LOCK_BRIEF &&
+	    (uuid4_generate(job->token) == -1 ||
+	    lock_token_generate(job->secret) == -1)) ||
+	    lock_token_join(session_token, sizeof(session_token), job->token,
 	    job->secret) == -1 || lock_value(job->lock_value,
 	    sizeof(job->lock_value), job->worker_id, session_token) == -1) {
 		flow_fail(job, OCC_ERR_INTERNAL, "No se pudo preparar el "
@@ -348,8 +354,9 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		flow_finish(job);
 		return;
 	}
-	snprintf(job->out.lock_token, sizeof(job->out.lock_token), "%s",
-	    job->secret);
+	if (job->out.lock_effect == OCC_LOCK_ACQUIRE)
+		snprintf(job->out.lock_token, sizeof(job->out.lock_token),
+		    "%s", job->secret);
 	job->lock_op = lock_acquire(job->flow->deps.pool, job->tag,
 	    job->lock_value, 0, flow_deadline(job->flow), job_acquire_done,
 	    job, &why);

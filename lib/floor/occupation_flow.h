@@ -61,6 +61,14 @@ struct occ_job {
 	/* X-Lock-Token or lock_token, "" when neither; never logged. */
 	char			 presented_token[OCC_REQ_TOKEN_MAX + 1];
 	uint64_t		 deadline;
+	/*
+	 * Decides in place of occ_decide() (metrologia_flow.c); arg must
+	 * outlive the job.  NULL: the occupation rules.
+	 */
+	void			(*decide)(const void *arg,
+				    const struct occ_input *,
+				    struct occ_outcome *);
+	const void		*decide_arg;
 
 	/* Where the chain is: at most one of these is set at a time. */
 	struct sheets_cache_wait *cache_wait;

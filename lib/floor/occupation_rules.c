@@ -19,6 +19,10 @@ static const char *const action_names[OCC_ACTION_COUNT] = {
 	[OCC_CANCELAR] = "CANCELAR",
 };
 
+/* floor.md §3, word for word: the tablet shows it as it is. */
+#define SPOOL_BLOQUEADO_TEXT \
+	"Spool bloqueado después de 3 rechazos. Contactar supervisor."
+
 /* Spanish verbs for "No puedes %s el spool". */
 static const char *const action_verbs[OCC_ACTION_COUNT] = {
 	[OCC_TOMAR] = "tomar",
@@ -332,9 +336,8 @@ tomar_reparacion(struct decision *d)
 
 	if (d->st.phase == PHASE_BLOQUEADO ||
 	    d->st.cycle >= SPOOL_CYCLES_MAX) {
-		fail_state(d, OCC_ERR_SPOOL_BLOQUEADO, "El spool '%s' está "
-		    "BLOQUEADO tras %d rechazos de metrología: "
-		    "contacta al supervisor.", d->tag, SPOOL_CYCLES_MAX);
+		fail_state(d, OCC_ERR_SPOOL_BLOQUEADO, "%s",
+		    SPOOL_BLOQUEADO_TEXT);
 		return;
 	}
 	if (d->st.phase != PHASE_RECHAZADO &&
@@ -451,8 +454,8 @@ release_reparacion(struct decision *d)
 	const char		*evento;
 
 	if (d->st.phase == PHASE_BLOQUEADO) {
-		fail_state(d, OCC_ERR_SPOOL_BLOQUEADO, "El spool '%s' está "
-		    "BLOQUEADO: contacta al supervisor.", d->tag);
+		fail_state(d, OCC_ERR_SPOOL_BLOQUEADO, "%s",
+		    SPOOL_BLOQUEADO_TEXT);
 		return;
 	}
 	if (!d->st.occupied || !d->st.op_known ||
@@ -474,8 +477,8 @@ release_reparacion(struct decision *d)
 		evento = audit_event_name(AUDIT_COMPLETAR_REPARACION);
 		if (in->fecha_operacion != NULL)
 			fecha = in->fecha_operacion;
-		(void)snprintf(o->estado_detalle, sizeof(o->estado_detalle),
-		    "%s", SPOOL_DETALLE_PENDIENTE_METROLOGIA);
+		spool_detalle_pendiente_metrologia(o->estado_detalle,
+		    repair_cycle(d));
 		(void)snprintf(o->message, sizeof(o->message),
 		    "Reparación completada en %s", d->tag);
 		break;

@@ -147,6 +147,11 @@ struct occ_cell {
 enum occ_lock_effect {
 	OCC_LOCK_ACQUIRE,	/* SET NX "{worker_id}:{lock_token}" */
 	OCC_LOCK_RELEASE,	/* owner-checked release */
+	/*
+	 * An instant action (metrología): SET NX of a lock of its own before
+	 * the commit, owner-checked release after it, whatever the outcome.
+	 */
+	OCC_LOCK_BRIEF,
 };
 
 /*

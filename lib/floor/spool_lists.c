@@ -1,4 +1,5 @@
 #include "json_out.h"
+#include "sheet_dates.h"
 #include "sheet_table.h"
 #include "spool_lists.h"
 
@@ -38,6 +39,52 @@ spool_list_write(yajl_gen g, const struct sheet_table *ops,
 	yajl_gen_array_close(g);
 	json_kint(g, "total", (long long)n);
 	json_kstr(g, "filtro_aplicado", filtro);
+	yajl_gen_map_close(g);
+}
+
+void
+spool_reparacion_write(yajl_gen g, const struct sheet_table *ops,
+    const struct spool_columns *cols)
+{
+	struct spool_row	 row;
+	struct spool_state	 st;
+	struct civil_time	 t;
+	char			 date[API_DATE_LEN];
+	size_t			 i, n = 0, bloqueados = 0;
+
+	yajl_gen_map_open(g);
+	json_key(g, "spools");
+	yajl_gen_array_open(g);
+	for (i = 0; i < sheet_table_rows(ops); i++) {
+		spool_row_read(ops, cols, i, &row);
+		if (row.f[SPOOL_TAG][0] == '\0')
+			continue;
+		spool_state_derive(&row, &st);
+		if (st.occupied || (st.phase != PHASE_RECHAZADO &&
+		    st.phase != PHASE_REPARACION_PAUSADA &&
+		    st.phase != PHASE_BLOQUEADO))
+			continue;
+		yajl_gen_map_open(g);
+		json_kstr(g, "tag_spool", row.f[SPOOL_TAG]);
+		json_kstr(g, "estado_detalle", row.f[SPOOL_ESTADO_DETALLE]);
+		if (sheet_date_parse(row.f[SPOOL_FECHA_QC], &t) == 0) {
+			api_date_format(&t, date);
+			json_kstr(g, "fecha_rechazo", date);
+		} else {
+			json_knull(g, "fecha_rechazo");
+		}
+		/* A rejection is at least the first cycle, as repairs say. */
+		json_kint(g, "cycle", st.cycle > 0 ? st.cycle : 1);
+		json_kbool(g, "bloqueado", st.phase == PHASE_BLOQUEADO);
+		yajl_gen_map_close(g);
+		n++;
+		bloqueados += st.phase == PHASE_BLOQUEADO;
+	}
+	yajl_gen_array_close(g);
+	json_kint(g, "total", (long long)n);
+	json_kint(g, "bloqueados", (long long)bloqueados);
+	json_kstr(g, "filtro_aplicado",
+	    "RECHAZADO, REPARACION_PAUSADA o BLOQUEADO, sin ocupar");
 	yajl_gen_map_close(g);
 }
 

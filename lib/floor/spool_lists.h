@@ -32,6 +32,16 @@ void	spool_list_write(yajl_gen, const struct sheet_table *,
 	    const struct spool_columns *, enum spool_list, enum operacion op,
 	    long long worker_id, const char *filtro);
 
+/*
+ * GET /api/spools/reparacion (floor.md §3): {"spools": [{"tag_spool",
+ * "estado_detalle", "fecha_rechazo" (Fecha_QC_Metrología, YYYY-MM-DD or
+ * null), "cycle", "bloqueado"}], "total", "bloqueados", "filtro_aplicado"}
+ * of the unoccupied spools that are RECHAZADO, REPARACION_PAUSADA (what
+ * tomar-reparacion takes, frontend.md §7 item 16) or BLOQUEADO.
+ */
+void	spool_reparacion_write(yajl_gen, const struct sheet_table *,
+	    const struct spool_columns *);
+
 /* GET /api/dashboard: [{tag_spool, worker_nombre, ...}] of occupied rows. */
 void	spool_dashboard_write(yajl_gen, const struct sheet_table *,
 	    const struct spool_columns *);

@@ -40,6 +40,8 @@ static const struct {
 	{ "EN_REPARACION", PHASE_EN_REPARACION },
 	{ "REPARACION_PAUSADA", PHASE_REPARACION_PAUSADA },
 	{ "PENDIENTE_METROLOGIA", PHASE_PENDIENTE_METROLOGIA },
+	/* The old backend's words for the same queue. */
+	{ "En Cola Metrolog", PHASE_PENDIENTE_METROLOGIA },
 };
 
 const char *
@@ -293,6 +295,30 @@ spool_detalle_rechazo(char buf[SPOOL_DETALLE_MAX], int cycle)
 		    "RECHAZADO (Ciclo %d/3) - Pendiente reparación", cycle);
 }
 
+void
+spool_detalle_pendiente_metrologia(char buf[SPOOL_DETALLE_MAX], int cycle)
+{
+	(void)snprintf(buf, SPOOL_DETALLE_MAX, "%s (Ciclo %d/3)",
+	    SPOOL_DETALLE_PENDIENTE_METROLOGIA, cycle);
+}
+
+int
+spool_metrologia_done(const struct spool_row *row, const struct spool_state *st)
+{
+	switch (st->phase) {
+	case PHASE_APROBADO:
+	case PHASE_RECHAZADO:
+	case PHASE_BLOQUEADO:
+	case PHASE_EN_REPARACION:
+	case PHASE_REPARACION_PAUSADA:
+		return (1);
+	case PHASE_PENDIENTE_METROLOGIA:
+		return (0);
+	default:
+		return (spool_cell_set(row->f[SPOOL_FECHA_QC]));
+	}
+}
+
 int
 spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
     enum operacion op)
@@ -306,7 +332,7 @@ spool_listed_iniciar(const struct spool_row *row, const struct spool_state *st,
 		return (st->arm_initiated && st->sold != OP_COMPLETADO);
 	case OPERACION_METROLOGIA:
 		return (spool_cell_set(row->f[SPOOL_FECHA_SOLDADURA]) &&
-		    !spool_cell_set(row->f[SPOOL_FECHA_QC]));
+		    !spool_metrologia_done(row, st));
 	default:
 		return (0);
 	}

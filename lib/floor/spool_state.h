@@ -170,11 +170,28 @@ void	spool_detalle_en_reparacion(char buf[SPOOL_DETALLE_MAX], int cycle,
 void	spool_detalle_reparacion_pausada(char buf[SPOOL_DETALLE_MAX],
 	    int cycle);
 void	spool_detalle_rechazo(char buf[SPOOL_DETALLE_MAX], int cycle);
+/*
+ * Back in the inspection queue after a repair: "PENDIENTE_METROLOGIA
+ * (Ciclo N/3)".  The cycle rides along because Estado_Detalle is where
+ * the count lives (floor.md §2): a bare "PENDIENTE_METROLOGIA" would make
+ * every rejection after a repair the first, and BLOQUEADO unreachable.
+ */
+void	spool_detalle_pendiente_metrologia(char buf[SPOOL_DETALLE_MAX],
+	    int cycle);
+
+/*
+ * 1 when the spool has had its verdict and has not come back from a
+ * repair: approved, rejected, blocked or in repair by Estado_Detalle, or
+ * Fecha_QC_Metrología set and not back in the queue (PENDIENTE_METROLOGIA).
+ */
+int	spool_metrologia_done(const struct spool_row *,
+	    const struct spool_state *);
 
 /*
  * GET /api/spools/iniciar?operacion=op: ARM with Fecha_Materiales, not
  * completed; SOLD with ARM initiated, not completed; METROLOGIA with
- * Fecha_Soldadura and no Fecha_QC_Metrología; none of them occupied.
+ * Fecha_Soldadura and no verdict (spool_metrologia_done); none of them
+ * occupied.
  */
 int	spool_listed_iniciar(const struct spool_row *,
 	    const struct spool_state *, enum operacion op);

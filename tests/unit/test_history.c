@@ -33,7 +33,10 @@ setup(void **state)
 
 /* timestamp, evento_tipo, worker_id, worker_nombre, operacion, accion */
 #define EV(ts, tipo, id, nombre, op, acc) \
-	{ ts, tipo, id, nombre, op, acc }
+	{ ts, tipo, id, nombre, op, acc, "", "" }
+/* The same with Metadata_JSON and N_UNION (union work). */
+#define EVJ(ts, tipo, id, nombre, op, acc, json, nunion) \
+	{ ts, tipo, id, nombre, op, acc, json, nunion }
 
 static void
 assert_session(const struct history_session *s, const char *nombre,
@@ -307,6 +310,212 @@ test_table_and_json(void **state)
 	metadata_log_free(t);
 }
 
+/*
+ * Union work as v4 logs it (TEAM.md): INICIAR, FINALIZAR's spool-level
+ * row and its per-union rows, METROLOGIA_AUTO_TRIGGERED, an empty
+ * FINALIZAR (SPOOL_CANCELADO); a reparación session; a supervisor's
+ * unblock, which is no step.
+ */
+#define INICIAR	"{\"lock_token\":\"t\",\"v4_operation\":\"INICIAR\"}"
+
+static const struct history_event	v4_log[] = {
+	EVJ("02-02-2026 08:00:00", "TOMAR_SPOOL", "93", "MR(93)", "ARM",
+	    "TOMAR", INICIAR, ""),
+	EVJ("02-02-2026 09:30:00", "UNION_ARM_REGISTRADA", "93", "MR(93)",
+	    "ARM", "PAUSAR", "{\"union_count\":2,\"pulgadas\":6.5,"
+	    "\"union_ids\":[\"OT-1+1\",\"OT-1+2\"]}", ""),
+	EVJ("02-02-2026 09:30:00", "UNION_ARM_REGISTRADA", "93", "MR(93)",
+	    "ARM", "PAUSAR", "{\"union_id\":\"OT-1+1\",\"dn_union\":2.5}",
+	    "1"),
+	EVJ("02-02-2026 09:30:00", "UNION_ARM_REGISTRADA", "93", "MR(93)",
+	    "ARM", "PAUSAR", "{\"union_id\":\"OT-1+2\",\"dn_union\":4}", "2"),
+	EVJ("02-02-2026 10:00:00", "TOMAR_SPOOL", "7", "ÁN(7)", "ARM",
+	    "TOMAR", INICIAR, ""),
+	EVJ("02-02-2026 11:00:00", "UNION_ARM_REGISTRADA", "7", "ÁN(7)",
+	    "ARM", "COMPLETAR", "{\"union_count\":1,\"pulgadas\":12.25,"
+	    "\"union_ids\":[\"OT-1+3\"]}", ""),
+	EVJ("02-02-2026 11:00:00", "UNION_ARM_REGISTRADA", "7", "ÁN(7)",
+	    "ARM", "COMPLETAR", "{\"union_id\":\"OT-1+3\",\"dn_union\":12.25}",
+	    "3"),
+	EVJ("02-02-2026 12:00:00", "TOMAR_SPOOL", "5", "JP(5)", "SOLD",
+	    "TOMAR", INICIAR, ""),
+	EVJ("02-02-2026 12:20:00", "SPOOL_CANCELADO", "5", "JP(5)", "SOLD",
+	    "CANCELAR", "{}", ""),
+	EVJ("02-02-2026 13:00:00", "TOMAR_SPOOL", "5", "JP(5)", "SOLD",
+	    "TOMAR", INICIAR, ""),
+	EVJ("02-02-2026 15:00:00", "UNION_SOLD_REGISTRADA", "5", "JP(5)",
+	    "SOLD", "COMPLETAR", "{\"union_count\":3,\"pulgadas\":18.75,"
+	    "\"union_ids\":[\"OT-1+1\",\"OT-1+2\",\"OT-1+3\"]}", ""),
+	EVJ("02-02-2026 15:00:00", "METROLOGIA_AUTO_TRIGGERED", "5", "JP(5)",
+	    "METROLOGIA", "", "{}", ""),
+	EV("03-02-2026 09:00:00", "COMPLETAR_METROLOGIA", "20", "CM(20)",
+	    "METROLOGIA", "COMPLETAR"),
+	EV("03-02-2026 10:00:00", "TOMAR_REPARACION", "8", "RR(8)",
+	    "REPARACION", "TOMAR"),
+	EV("03-02-2026 11:00:00", "COMPLETAR_REPARACION", "8", "RR(8)",
+	    "REPARACION", "COMPLETAR"),
+	EVJ("04-02-2026 08:00:00", "SUPERVISOR_OVERRIDE", "0", "SUPERVISOR",
+	    "REPARACION", "", "{\"estado_anterior\":\"BLOQUEADO\"}", ""),
+	/* A v3 TOMAR is no union work, whatever closes it. */
+	EV("05-02-2026 08:00:00", "TOMAR_SPOOL", "9", "ZZ(9)", "ARM",
+	    "TOMAR"),
+};
+
+static void
+test_union_sessions(void **state)
+{
+	struct history			 h;
+	const struct history_session	*s;
+
+	(void)state;
+	assert_int_equal(history_build(v4_log, NELEM(v4_log), &h), 0);
+	assert_int_equal(h.skipped, 0);	/* nothing unreadable */
+	assert_int_equal(h.nsessions, 6);
+
+	/* INICIAR ... FINALIZAR with two unions, paused. */
+	s = &h.sessions[0];
+	assert_session(s, "MR(93)", 93, OPERACION_ARM, "02-02-2026 08:00:00",
+	    "02-02-2026 09:30:00");
+	assert_true(s->v4);
+	assert_true(s->has_unions);
+	assert_int_equal(s->n_unions, 2);
+	assert_int_equal(s->nids, 2);
+	assert_string_equal(s->union_ids, "OT-1+1");
+	assert_string_equal(s->union_ids + 7, "OT-1+2");
+	assert_true(s->has_pulgadas);
+	assert_true(s->pulgadas > 6.49 && s->pulgadas < 6.51);
+	assert_string_equal(s->end_accion, "PAUSAR");
+
+	/* The rest of ARM by someone else: completed. */
+	s = &h.sessions[1];
+	assert_session(s, "ÁN(7)", 7, OPERACION_ARM, "02-02-2026 10:00:00",
+	    "02-02-2026 11:00:00");
+	assert_int_equal(s->n_unions, 1);
+	assert_string_equal(s->end_accion, "COMPLETAR");
+
+	/* An empty FINALIZAR: no union, cancelled. */
+	s = &h.sessions[2];
+	assert_session(s, "JP(5)", 5, OPERACION_SOLD, "02-02-2026 12:00:00",
+	    "02-02-2026 12:20:00");
+	assert_true(s->v4 && s->has_unions);
+	assert_int_equal(s->n_unions, 0);
+	assert_int_equal(s->nids, 0);
+	assert_string_equal(s->end_accion, "CANCELAR");
+
+	s = &h.sessions[3];
+	assert_int_equal(s->n_unions, 3);
+	assert_int_equal(s->nids, 3);
+
+	/* Reparación: a session of its own. */
+	s = &h.sessions[4];
+	assert_session(s, "RR(8)", 8, OPERACION_REPARACION,
+	    "03-02-2026 10:00:00", "03-02-2026 11:00:00");
+	assert_false(s->v4);
+	assert_false(s->has_unions);
+
+	/* v3, still open. */
+	s = &h.sessions[5];
+	assert_false(s->v4);
+	assert_false(s->has_end);
+	history_free(&h);
+}
+
+static void
+test_union_json(void **state)
+{
+	struct history	 h;
+	yajl_val	 v, s, item, ids;
+
+	(void)state;
+	assert_int_equal(history_build(v4_log, NELEM(v4_log), &h), 0);
+	v = written("MK-9", &h);
+	s = member(v, "sessions");
+	assert_int_equal(s->u.array.len, 6);
+
+	item = s->u.array.values[0];
+	assert_string_equal(str(item, "tipo"), "INICIAR");
+	assert_string_equal(str(item, "accion_final"), "PAUSAR");
+	assert_int_equal(YAJL_GET_INTEGER(member(item, "n_unions")), 2);
+	ids = member(item, "union_ids");
+	assert_true(YAJL_IS_ARRAY(ids));
+	assert_int_equal(ids->u.array.len, 2);
+	assert_string_equal(YAJL_GET_STRING(ids->u.array.values[1]),
+	    "OT-1+2");
+	assert_true(YAJL_IS_NUMBER(member(item, "pulgadas")));
+	assert_true(YAJL_GET_DOUBLE(member(item, "pulgadas")) == 6.5);
+	assert_string_equal(str(item, "duration"), "1h 30m");
+
+	item = s->u.array.values[2];
+	assert_int_equal(YAJL_GET_INTEGER(member(item, "n_unions")), 0);
+	assert_int_equal(member(item, "union_ids")->u.array.len, 0);
+
+	/* A v3 or reparación session: the union keys are null. */
+	item = s->u.array.values[4];
+	assert_string_equal(str(item, "tipo"), "TOMAR");
+	assert_string_equal(str(item, "operacion"), "REPARACION");
+	assert_true(YAJL_IS_NULL(member(item, "n_unions")));
+	assert_true(YAJL_IS_NULL(member(item, "union_ids")));
+	assert_true(YAJL_IS_NULL(member(item, "pulgadas")));
+	item = s->u.array.values[5];
+	assert_true(YAJL_IS_NULL(member(item, "accion_final")));
+	yajl_tree_free(v);
+	history_free(&h);
+}
+
+/* The same work through the Metadata log, which keeps what it needs. */
+static const char	v4_metadata[] =
+    "{\"valueRanges\":[{\"range\":\"Metadata!A1:K6\",\"values\":["
+    "[\"ID\",\"Timestamp\",\"Evento_Tipo\",\"TAG_SPOOL\",\"Worker_ID\","
+    "\"Worker_Nombre\",\"Operacion\",\"Accion\",\"Fecha_Operacion\","
+    "\"Metadata_JSON\",\"N_UNION\"],"
+    "[\"b1\",\"02-02-2026 08:00:00\",\"TOMAR_SPOOL\",\"V4-1\",\"93\","
+    "\"MR(93)\",\"ARM\",\"TOMAR\",\"02-02-2026\","
+    "\"{\\\"v4_operation\\\":\\\"INICIAR\\\"}\"],"
+    "[\"b2\",\"02-02-2026 09:00:00\",\"UNION_ARM_REGISTRADA\",\"V4-1\","
+    "\"93\",\"MR(93)\",\"ARM\",\"COMPLETAR\",\"02-02-2026\","
+    "\"{\\\"union_count\\\":1,\\\"pulgadas\\\":2.5,"
+    "\\\"union_ids\\\":[\\\"OT+1\\\"]}\",\"\"],"
+    "[\"b3\",\"02-02-2026 09:00:00\",\"UNION_ARM_REGISTRADA\",\"V4-1\","
+    "\"93\",\"MR(93)\",\"ARM\",\"COMPLETAR\",\"02-02-2026\","
+    "\"{\\\"union_id\\\":\\\"OT+1\\\",\\\"dn_union\\\":2.5}\",1],"
+    "[\"b4\",\"02-02-2026 10:00:00\",\"TOMAR_SPOOL\",\"V4-1\",\"5\","
+    "\"JP(5)\",\"SOLD\",\"TOMAR\",\"02-02-2026\",\"{}\"]"
+    "]}]}";
+
+static void
+test_union_sessions_from_log(void **state)
+{
+	struct sheets_limits		 lim = SHEETS_LIMITS_DEFAULT_INIT;
+	struct sheets_value_ranges	 vrs;
+	struct sheets_value_range	 header, tail;
+	struct metadata_log		*t;
+	struct history			 h;
+	const char			*r1, *r2;
+	char				 err[128];
+
+	(void)state;
+	assert_int_equal(sheets_parse_batch_get(v4_metadata,
+	    strlen(v4_metadata), &lim, &vrs, err, sizeof(err)), 0);
+	header = vrs.ranges[0];
+	header.nrows = 1;
+	tail = vrs.ranges[0];
+	tail.rows++;
+	tail.nrows--;
+	assert_non_null(t = metadata_log_new("Metadata", 60000));
+	assert_int_equal(metadata_log_ranges(t, &r1, &r2), 0);
+	assert_int_equal(metadata_log_ingest(t, &header, &tail, 0), 0);
+	sheets_value_ranges_free(&vrs);
+	assert_int_equal(metadata_log_history(t, "V4-1", &h), 0);
+	assert_int_equal(h.nsessions, 2);
+	assert_true(h.sessions[0].v4);
+	assert_int_equal(h.sessions[0].n_unions, 1);
+	assert_string_equal(h.sessions[0].union_ids, "OT+1");
+	assert_true(h.sessions[0].pulgadas == 2.5);
+	assert_false(h.sessions[1].v4);		/* "{}": a v3 TOMAR */
+	history_free(&h);
+	metadata_log_free(t);
+}
+
 int
 main(void)
 {
@@ -315,6 +524,9 @@ main(void)
 		cmocka_unit_test(test_odd_logs),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_table_and_json),
+		cmocka_unit_test(test_union_sessions),
+		cmocka_unit_test(test_union_json),
+		cmocka_unit_test(test_union_sessions_from_log),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, NULL));

@@ -56,6 +56,12 @@ test_route_names(void **state)
 		{ ROUTE_DIAGNOSTIC_VERSION, "/api/diagnostic/version" },
 		{ ROUTE_V4_INICIAR, "/api/v4/occupation/iniciar" },
 		{ ROUTE_V4_FINALIZAR, "/api/v4/occupation/finalizar" },
+		{ ROUTE_METROLOGIA, "/api/metrologia/completar" },
+		{ ROUTE_TOMAR_REPARACION, "/api/tomar-reparacion" },
+		{ ROUTE_PAUSAR_REPARACION, "/api/pausar-reparacion" },
+		{ ROUTE_COMPLETAR_REPARACION, "/api/completar-reparacion" },
+		{ ROUTE_CANCELAR_REPARACION, "/api/cancelar-reparacion" },
+		{ ROUTE_SPOOLS_REPARACION, "/api/spools/reparacion" },
 		{ ROUTE_OTHER, "other" },
 	};
 	size_t	i;

@@ -372,6 +372,8 @@ test_floor_history(void **state)
 		ev[i].worker_nombre = cells[5].text;
 		ev[i].operacion = cells[6].text;
 		ev[i].accion = cells[7].text;
+		ev[i].metadata_json = cells[9].text;
+		ev[i].n_union = cells[10].text;
 	}
 	assert_int_equal(history_build(ev, f.nlog, &h), 0);
 	assert_int_equal(h.nsessions, 3);
@@ -774,7 +776,9 @@ test_reparacion(void **state)
 	assert_ok(&o);
 	act(&f, &A, OCC_COMPLETAR, OPERACION_REPARACION, NULL, &o);
 	assert_ok(&o);
-	assert_cell(&o, SPOOL_ESTADO_DETALLE, "PENDIENTE_METROLOGIA", 0);
+	/* Back to inspection, with its cycle: the count lives in the text. */
+	assert_cell(&o, SPOOL_ESTADO_DETALLE,
+	    "PENDIENTE_METROLOGIA (Ciclo 2/3)", 0);
 	assert_untouched(&o, SPOOL_FECHA_ARMADO);
 	assert_untouched(&o, SPOOL_FECHA_SOLDADURA);
 	assert_audit(&o, "COMPLETAR_REPARACION", "COMPLETAR", "REPARACION",
@@ -786,6 +790,9 @@ test_reparacion(void **state)
 	set(&f, SPOOL_ESTADO_DETALLE, "BLOQUEADO - Contactar supervisor");
 	act(&f, &A, OCC_TOMAR, OPERACION_REPARACION, NULL, &o);
 	assert_refused(&o, OCC_ERR_SPOOL_BLOQUEADO, 403);
+	/* floor.md §3's words, which the tablet shows as they are. */
+	assert_string_equal(o.fail.detail, "Spool bloqueado después de 3 "
+	    "rechazos. Contactar supervisor.");
 	set(&f, SPOOL_ESTADO_DETALLE, "RECHAZADO (Ciclo 3/3)");
 	act(&f, &A, OCC_TOMAR, OPERACION_REPARACION, NULL, &o);
 	assert_refused(&o, OCC_ERR_SPOOL_BLOQUEADO, 403);
