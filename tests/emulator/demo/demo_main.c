@@ -186,7 +186,7 @@ write_workbook(const char *path, const struct demo_opts *o,
 	jw_kstr(&w, "timeZone", "America/Santiago");
 	jw_key(&w, "sheets");
 	jw_arr_open(&w);
-	demo_unions_init(&un, o->seed);
+	demo_unions_init(&un, o->seed, (size_t)o->spools);
 	if (demo_write_operaciones(&w, (size_t)o->spools, &ws, rng, 0,
 	    &un) == -1) {
 		demo_unions_free(&un);

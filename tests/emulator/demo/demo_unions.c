@@ -51,9 +51,11 @@ struct demo_union_row {
 };
 
 void
-demo_unions_init(struct demo_unions *u, uint64_t seed)
+demo_unions_init(struct demo_unions *u, uint64_t seed, size_t spools)
 {
 	memset(u, 0, sizeof(*u));
+	u->candidates = spools <= DEMO_UNIONS_SPOOLS ? spools :
+	    DEMO_UNIONS_BIG_SPOOLS;
 	demo_rng_seed(&u->rng, seed ^ 0xa5c3e1f0b2d49687ull);
 }
 
@@ -169,7 +171,7 @@ demo_unions_spool(struct demo_unions *u, size_t i, const char *tag,
 	int			 min = 1;
 
 	memset(out, 0, sizeof(*out));
-	if (i >= DEMO_UNIONS_SPOOLS || !demo_rng_chance(&u->rng, 50))
+	if (i >= u->candidates || !demo_rng_chance(&u->rng, 50))
 		return (0);
 	/* "Some done, not all" needs two unions of the kind. */
 	if (stage == DEMO_STAGE_ARM_SOME || stage == DEMO_STAGE_SOLD_SOME)

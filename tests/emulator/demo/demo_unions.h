@@ -22,6 +22,12 @@
 #include "jsonw.h"
 
 #define DEMO_UNIONS_SPOOLS	2000
+/*
+ * A workbook bigger than the demo (the big-workbook tests) has v4 spools
+ * among its first DEMO_UNIONS_BIG_SPOOLS only: its Uniones is still read
+ * like any other, without making those tests' sanitizer runs slower.
+ */
+#define DEMO_UNIONS_BIG_SPOOLS	200
 #define DEMO_UNIONS_MAX		20
 
 /* How far a spool's unions are, from its Operaciones state. */
@@ -47,12 +53,14 @@ struct demo_union_row;
 
 struct demo_unions {
 	struct demo_rng		 rng;
+	size_t			 candidates;	/* spools that may be v4 */
 	struct demo_union_row	*rows;
 	size_t			 n;
 	size_t			 cap;
 };
 
-void	demo_unions_init(struct demo_unions *, uint64_t seed);
+/* spools: how many the workbook has. */
+void	demo_unions_init(struct demo_unions *, uint64_t seed, size_t spools);
 void	demo_unions_free(struct demo_unions *);
 
 /*
