@@ -67,7 +67,7 @@ async function sample(t0) {
 /* A few tablets: TOMAR then PAUSAR on spools of their own, over and over. */
 async function activity(until) {
 	const spools = (await api('GET', '/api/spools/iniciar?operacion=ARM'))
-	    .json.spools.slice(0, 6);
+	    .json.spools.filter((s) => !(s.total_uniones > 0)).slice(0, 6);
 	const workers = (await api('GET', '/api/workers')).json.workers
 	    .filter((w) => w.roles.includes('Armador') ||
 	    w.roles.includes('Ayudante')).slice(0, 6);

@@ -131,7 +131,9 @@ try {
 	/* A TOMAR from here; the live list must show it within 1 s. */
 	const spools = await api('GET', '/api/spools/iniciar?operacion=ARM');
 	const workers = await api('GET', '/api/workers');
-	const tag = spools.json.spools[0].tag_spool;
+	/* A v3 spool: a v4 one is taken with INICIAR. */
+	const tag = spools.json.spools.find((s) => !(s.total_uniones > 0))
+	    .tag_spool;
 	const w = workers.json.workers.find((x) => x.roles.includes('Armador') ||
 	    x.roles.includes('Ayudante'));
 	const shown = (t) => document.querySelector(

@@ -150,7 +150,9 @@ pick_spools(char tags[][80], size_t want)
 	    nhanded < 64; i++) {
 		s = list->u.array.values[i];
 		t = jpath_str(s, "tag_spool", NULL);
-		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)))
+		/* v3 spools only: a v4 one is taken with INICIAR. */
+		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)) ||
+		    jpath_int(s, 0, "total_uniones", NULL) > 0)
 			continue;
 		for (k = 0; k < nhanded && strcmp(handed[k], t) != 0; k++)
 			;
@@ -171,7 +173,7 @@ setup(void **state)
 	size_t	 i;
 
 	(void)state;
-	if (emu_start(&emu, 120, 30, NULL) == -1)
+	if (emu_start(&emu, 400, 30, NULL) == -1)
 		return (-1);
 	for (i = 0; emu.te.env[i] != NULL; i++)
 		env[i] = emu.te.env[i];

@@ -200,9 +200,18 @@ pick(char *tag, size_t tagsz, long long *worker, char *name, size_t namesz)
 	j = http_reply_json(&r);
 	a = jpath(j, "spools", NULL);
 	assert_true(YAJL_IS_ARRAY(a) && YAJL_GET_ARRAY(a)->len > 2);
-	/* The last one: the browser test takes the first. */
-	snprintf(tag, tagsz, "%s", jpath_str(YAJL_GET_ARRAY(a)->values[
-	    YAJL_GET_ARRAY(a)->len - 1], "tag_spool", NULL));
+	/*
+	 * The last v3 one (a v4 spool is taken with INICIAR): the browser
+	 * test takes the first.
+	 */
+	tag[0] = '\0';
+	for (i = YAJL_GET_ARRAY(a)->len; i > 0 && tag[0] == '\0'; i--) {
+		w = YAJL_GET_ARRAY(a)->values[i - 1];
+		if (jpath_int(w, 0, "total_uniones", NULL) == 0)
+			snprintf(tag, tagsz, "%s", jpath_str(w, "tag_spool",
+			    NULL));
+	}
+	assert_true(tag[0] != '\0');
 	yajl_tree_free(j);
 	http_reply_free(&r);
 

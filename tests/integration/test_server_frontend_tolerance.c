@@ -62,7 +62,7 @@ setup(void **state)
 	(void)state;
 	if (zone_init(NULL, err, sizeof(err)) == -1)
 		return (-1);
-	if (emu_start(&emu, 120, 30, NULL) == -1)
+	if (emu_start(&emu, 400, 30, NULL) == -1)
 		return (-1);
 	for (i = 0; emu.te.env[i] != NULL; i++)
 		env[i] = emu.te.env[i];
@@ -314,7 +314,9 @@ fresh_spool(char *tag, size_t len)
 	for (i = 0; list != NULL && i < list->u.array.len; i++) {
 		s = list->u.array.values[i];
 		t = jpath_str(s, "tag_spool", NULL);
+		/* v3 spools only: a v4 one is taken with INICIAR. */
 		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)) ||
+		    jpath_int(s, 0, "total_uniones", NULL) > 0 ||
 		    strchr(t, '"') != NULL || strchr(t, '\\') != NULL)
 			continue;
 		for (k = 0; k < nhanded && strcmp(handed[k], t) != 0; k++)

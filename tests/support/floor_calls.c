@@ -233,6 +233,18 @@ cell_set(yajl_val sheet, size_t r, const char *header)
 	return (emu_cell(sheet, r, (size_t)c, buf, sizeof(buf))[0] != '\0');
 }
 
+/* Total_Uniones > 0: worked through INICIAR/FINALIZAR, not TOMAR. */
+static int
+spool_is_v4(yajl_val sheet, size_t r)
+{
+	char	buf[32];
+	long	c;
+
+	if ((c = emu_column(sheet, "Total_Uniones")) < 0)
+		return (0);
+	return (atol(emu_cell(sheet, r, (size_t)c, buf, sizeof(buf))) > 0);
+}
+
 size_t
 floor_spools_where(const struct floor_wb *wb, const char *set1,
     const char *set2, const char *empty1, const char *empty2,
@@ -247,7 +259,8 @@ floor_spools_where(const struct floor_wb *wb, const char *set1,
 		    cell_set(wb->ops, r, set2) == 0 ||
 		    cell_set(wb->ops, r, empty1) == 1 ||
 		    cell_set(wb->ops, r, empty2) == 1 ||
-		    cell_set(wb->ops, r, "Ocupado_Por") == 1)
+		    cell_set(wb->ops, r, "Ocupado_Por") == 1 ||
+		    spool_is_v4(wb->ops, r))
 			continue;
 		snprintf(tags[n++], 80, "%s", emu_cell(wb->ops, r,
 		    (size_t)ctag, buf, sizeof(buf)));

@@ -52,8 +52,9 @@ const char *floor_cell(const struct floor_wb *, const char *tag,
 size_t	floor_audits(const struct floor_wb *, const char *tag,
 	    const char *evento, char *json, size_t jsonlen, char *worker,
 	    size_t workerlen);
-/* Every tag of Operaciones whose cells under the headers are set (1) or
- * empty (0) as asked, up to max; returns how many. */
+/* Every tag of a v3 spool of Operaciones (no unions, so TOMAR takes it)
+ * whose cells under the headers are set (1) or empty (0) as asked, up to
+ * max; returns how many. */
 size_t	floor_spools_where(const struct floor_wb *, const char *set1,
 	    const char *set2, const char *empty1, const char *empty2,
 	    char tags[][80], size_t max);
