@@ -108,20 +108,18 @@ board_delete(struct board *b, const char *tag)
 		*c = b->c[--b->n];
 }
 
-/* Every date string received, with the instant it must be. */
+/* Every date string received, once; its instant is checked at the end. */
 struct seen_date {
 	char	text[64];
 	char	tag[TAG_LEN];
 	char	where[24];		/* "event" or "dashboard" */
-	double	lo, hi;			/* Unix seconds; lo > hi: unknown */
 };
 
 static struct seen_date	*seen;
 static size_t		 nseen, seencap;
 
 static void
-note_date(const char *text, const char *tag, const char *where, double lo,
-    double hi)
+note_date(const char *text, const char *tag, const char *where)
 {
 	size_t	i;
 
@@ -137,8 +135,6 @@ note_date(const char *text, const char *tag, const char *where, double lo,
 	snprintf(seen[nseen].text, sizeof(seen[0].text), "%s", text);
 	snprintf(seen[nseen].tag, sizeof(seen[0].tag), "%s", tag);
 	snprintf(seen[nseen].where, sizeof(seen[0].where), "%s", where);
-	seen[nseen].lo = lo;
-	seen[nseen].hi = hi;
 	nseen++;
 }
 
@@ -198,8 +194,8 @@ board_apply(struct board *b, struct sse_feed *f, size_t *next)
 		who = jpath_str(j, "worker", NULL);
 		ts = jpath_str(j, "timestamp", NULL);
 		if (tag != NULL)
-			note_date(ts != NULL ? ts : "(missing)", tag, "event",
-			    1, 0);
+			note_date(ts != NULL ? ts : "(missing)", tag,
+			    "event");
 		if (type != NULL && tag != NULL) {
 			if (strcmp(type, "TOMAR") == 0)
 				board_upsert(b, tag, who != NULL ? who : "",
@@ -262,22 +258,28 @@ static struct actor	actors[ACTORS_MAX];
 static size_t		nactors;
 static struct pool	v3_arm, v4_arm, v3_sold, metro, repar;
 
-/* What the script did that the server accepted, and when. */
+/* The spools the server accepted a change to, and when (Unix seconds). */
 struct act {
 	char	tag[TAG_LEN];
-	char	what[24];
 	double	t0, t1;
-	int	occupies;
 };
 
 static struct act	acts[ACTS_MAX];
 static size_t		nacts;
-static int		done_kind[16];	/* successes per kind of action */
-static const char *const kind_name[16] = { "TOMAR", "batch TOMAR",
+
+/* The kinds of request the script makes. */
+enum kind {
+	K_TOMAR, K_BATCH, K_PAUSAR, K_COMPLETAR, K_INICIAR, K_FIN_SOME,
+	K_FIN_ALL, K_FIN_NONE, K_REP_TOMAR, K_REP_PAUSAR, K_REP_COMPLETAR,
+	K_REP_CANCELAR, K_METROLOGIA, K_RACE, K_COUNT
+};
+
+static const char *const kind_name[K_COUNT] = { "TOMAR", "batch TOMAR",
 	"PAUSAR", "COMPLETAR", "INICIAR", "FINALIZAR some",
 	"FINALIZAR all", "FINALIZAR none", "tomar-reparacion",
 	"pausar-reparacion", "completar-reparacion", "cancelar-reparacion",
 	"metrología", "race (one wins)" };
+static int		done_kind[K_COUNT];	/* accepted, per kind */
 
 /*
  * First in, first out: a released spool goes to the back of the queue, so
@@ -406,7 +408,7 @@ hire(yajl_val list, const char *role, int kind, size_t want)
 
 struct job_note {
 	struct actor	*a;
-	int		 kind;		/* index in kind_name */
+	enum kind	 kind;
 	char		 tag[TAG_LEN];
 	char		 tag2[TAG_LEN];	/* batch: the second spool */
 	enum hold	 takes;		/* what success makes the actor hold */
@@ -421,7 +423,7 @@ static char		urls[JOBS_MAX][256];
 static size_t		njobs;
 
 static void
-add_job(struct actor *a, int kind, const char *path, const char *tag,
+add_job(struct actor *a, enum kind kind, const char *path, const char *tag,
     enum hold takes, struct pool *back, const char *fmt, ...)
 {
 	va_list	ap;
@@ -445,13 +447,17 @@ add_job(struct actor *a, int kind, const char *path, const char *tag,
 	njobs++;
 }
 
+/*
+ * The dates the tablet sends: FINALIZAR's is the UTC day as YYYY-MM-DD
+ * (toISOString), COMPLETAR's the local day as DD-MM-YYYY (frontend.md §6).
+ */
 static void
-local_date(char *buf, size_t len, int iso_utc)
+tablet_date(char *buf, size_t len, int finalizar)
 {
 	time_t		now = time(NULL);
 	struct tm	tm;
 
-	if (iso_utc) {
+	if (finalizar) {
 		gmtime_r(&now, &tm);
 		strftime(buf, len, "%Y-%m-%d", &tm);
 	} else {
@@ -467,7 +473,7 @@ plan_finalizar(struct actor *a, unsigned roll)
 	char		 path[256], sel[256] = "", date[16];
 	yajl_val	 j, list, v;
 	size_t		 i, n, take, used = 0;
-	int		 kind;
+	enum kind	 kind;
 
 	snprintf(path, sizeof(path), "/api/v4/uniones/%s/disponibles?"
 	    "operacion=ARM", a->tag);
@@ -475,7 +481,7 @@ plan_finalizar(struct actor *a, unsigned roll)
 	list = jpath(j, "uniones", NULL);
 	n = list != NULL && YAJL_IS_ARRAY(list) ? list->u.array.len : 0;
 	take = roll % 3 == 0 ? n : roll % 3 == 1 ? n / 2 : 0;
-	kind = take == 0 ? 7 : take == n ? 6 : 5;
+	kind = take == 0 ? K_FIN_NONE : take == n ? K_FIN_ALL : K_FIN_SOME;
 	for (i = 0; i < take && used + 16 < sizeof(sel); i++) {
 		v = jpath(list->u.array.values[i], "n_union", NULL);
 		if (v == NULL || !YAJL_IS_INTEGER(v))
@@ -484,9 +490,9 @@ plan_finalizar(struct actor *a, unsigned roll)
 		    "%s%lld", used > 0 ? "," : "", YAJL_GET_INTEGER(v));
 	}
 	yajl_tree_free(j);
-	local_date(date, sizeof(date), 1);
+	tablet_date(date, sizeof(date), 1);
 	add_job(a, kind, "/api/v4/occupation/finalizar", a->tag, H_NONE,
-	    kind == 6 ? NULL : &v4_arm, "{\"tag_spool\":\"%s\",\"worker_id\":"
+	    kind == K_FIN_ALL ? NULL : &v4_arm, "{\"tag_spool\":\"%s\",\"worker_id\":"
 	    "%lld,\"worker_nombre\":\"%s\",\"operacion\":\"ARM\","
 	    "\"selected_unions\":[%s],\"fecha_operacion\":\"%s\"}", a->tag,
 	    a->id, a->nombre, sel, date);
@@ -508,13 +514,13 @@ plan_release(struct actor *a, unsigned roll)
 	case H_V3_SOLD:
 		/* The confirm page's COMPLETAR; PAUSAR after a refusal. */
 		if (roll % 10 < 3 && a->fails == 0) {
-			local_date(date, sizeof(date), 0);
-			add_job(a, 3, "/api/occupation/completar", a->tag,
+			tablet_date(date, sizeof(date), 0);
+			add_job(a, K_COMPLETAR, "/api/occupation/completar", a->tag,
 			    H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":"
 			    "%lld,\"worker_nombre\":\"%s\",\"fecha_operacion\":"
 			    "\"%s\"}", a->tag, a->id, a->nombre, date);
 		} else
-			add_job(a, 2, "/api/occupation/pausar", a->tag, H_NONE,
+			add_job(a, K_PAUSAR, "/api/occupation/pausar", a->tag, H_NONE,
 			    back, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
 			    "\"worker_nombre\":\"%s\",\"operacion\":\"%s\"}",
 			    a->tag, a->id, a->nombre, op);
@@ -525,7 +531,7 @@ plan_release(struct actor *a, unsigned roll)
 	case H_REPAR:
 		snprintf(path, sizeof(path), "/api/%s-reparacion",
 		    repair[roll % 3]);
-		add_job(a, 9 + (int)(roll % 3), path, a->tag, H_NONE,
+		add_job(a, K_REP_PAUSAR + (int)(roll % 3), path, a->tag, H_NONE,
 		    roll % 3 == 1 ? NULL : &repar, "{\"tag_spool\":\"%s\","
 		    "\"worker_id\":%lld}", a->tag, a->id);
 		break;
@@ -542,20 +548,20 @@ plan_start(struct actor *a, unsigned roll)
 	switch (a->kind) {
 	case 'A':
 		if (roll % 4 == 0 && pool_take(&v4_arm, tag)) {
-			add_job(a, 4, "/api/v4/occupation/iniciar", tag,
+			add_job(a, K_INICIAR, "/api/v4/occupation/iniciar", tag,
 			    H_V4_ARM, &v4_arm, "{\"tag_spool\":\"%s\","
 			    "\"worker_id\":%lld,\"worker_nombre\":\"%s\","
 			    "\"operacion\":\"ARM\"}", tag, a->id, a->initials);
 		} else if (roll % 4 == 1 && pool_take(&v3_arm, tag) &&
 		    pool_take(&v3_arm, tag2)) {
-			add_job(a, 1, "/api/occupation/batch-tomar", tag,
+			add_job(a, K_BATCH, "/api/occupation/batch-tomar", tag,
 			    H_V3_ARM, &v3_arm, "{\"tag_spools\":[\"%s\","
 			    "\"%s\"],\"worker_id\":%lld,\"worker_nombre\":"
 			    "\"%s\",\"operacion\":\"ARM\"}", tag, tag2, a->id,
 			    a->nombre);
 			snprintf(notes[njobs - 1].tag2, TAG_LEN, "%s", tag2);
 		} else if (pool_take(&v3_arm, tag)) {
-			add_job(a, 0, "/api/occupation/tomar", tag, H_V3_ARM,
+			add_job(a, K_TOMAR, "/api/occupation/tomar", tag, H_V3_ARM,
 			    &v3_arm, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
 			    "\"worker_nombre\":\"%s\",\"operacion\":\"ARM\"}",
 			    tag, a->id, a->nombre);
@@ -563,20 +569,20 @@ plan_start(struct actor *a, unsigned roll)
 		break;
 	case 'S':
 		if (pool_take(&v3_sold, tag))
-			add_job(a, 0, "/api/occupation/tomar", tag, H_V3_SOLD,
+			add_job(a, K_TOMAR, "/api/occupation/tomar", tag, H_V3_SOLD,
 			    &v3_sold, "{\"tag_spool\":\"%s\",\"worker_id\":"
 			    "%lld,\"worker_nombre\":\"%s\",\"operacion\":"
 			    "\"SOLD\"}", tag, a->id, a->nombre);
 		break;
 	case 'R':
 		if (pool_take(&repar, tag))
-			add_job(a, 8, "/api/tomar-reparacion", tag, H_REPAR,
+			add_job(a, K_REP_TOMAR, "/api/tomar-reparacion", tag, H_REPAR,
 			    &repar, "{\"tag_spool\":\"%s\",\"worker_id\":%lld}",
 			    tag, a->id);
 		break;
 	case 'M':
 		if (pool_take(&metro, tag))
-			add_job(a, 12, "/api/metrologia/completar", tag,
+			add_job(a, K_METROLOGIA, "/api/metrologia/completar", tag,
 			    H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":"
 			    "%lld,\"resultado\":\"%s\"}", tag, a->id,
 			    roll % 2 ? "APROBADO" : "RECHAZADO");
@@ -604,31 +610,28 @@ plan_race(void)
 	if (y == NULL || !pool_take(&v3_arm, tag))
 		return;
 	x->busy = y->busy = 1;
-	add_job(x, 13, "/api/occupation/tomar", tag, H_V3_ARM, &v3_arm,
+	add_job(x, K_RACE, "/api/occupation/tomar", tag, H_V3_ARM, &v3_arm,
 	    "{\"tag_spool\":\"%s\",\"worker_id\":%lld,\"worker_nombre\":"
 	    "\"%s\",\"operacion\":\"ARM\"}", tag, x->id, x->nombre);
-	add_job(y, 13, "/api/occupation/tomar", tag, H_V3_ARM, NULL,
+	add_job(y, K_RACE, "/api/occupation/tomar", tag, H_V3_ARM, NULL,
 	    "{\"tag_spool\":\"%s\",\"worker_id\":%lld,\"worker_nombre\":"
 	    "\"%s\",\"operacion\":\"ARM\"}", tag, y->id, y->nombre);
 }
 
 static void
-note_act(const char *tag, const char *what, double t0, double t1,
-    int occupies)
+note_act(const char *tag, double t0, double t1)
 {
 	if (nacts == ACTS_MAX)
 		return;
 	snprintf(acts[nacts].tag, TAG_LEN, "%s", tag);
-	snprintf(acts[nacts].what, sizeof(acts[0].what), "%s", what);
 	acts[nacts].t0 = t0;
 	acts[nacts].t1 = t1;
-	acts[nacts].occupies = occupies;
 	nacts++;
 }
 
 static int	race_wins, race_losses;
-static int	refused[16];		/* non-200 answers per kind */
-static char	refusal[16][200];	/* the first one's status and body */
+static int	refused[K_COUNT];	/* non-200 answers per kind */
+static char	refusal[K_COUNT][200];	/* the first one's status and body */
 
 /* A batch's second spool, paused by its worker the next minute. */
 static struct {
@@ -657,13 +660,13 @@ run_minute(void)
 		n = &notes[i];
 		a = n->a;
 		st = jobs[i].reply.status;
-		if (n->kind == 13) {
+		if (n->kind == K_RACE) {
 			if (st == 200)
 				race_wins++;
 			else if (st == 409)
 				race_losses++;
 		}
-		if (st != 200 && !(n->kind == 13 && st == 409) &&
+		if (st != 200 && !(n->kind == K_RACE && st == 409) &&
 		    refused[n->kind]++ == 0)
 			snprintf(refusal[n->kind], sizeof(refusal[0]),
 			    "%ld %.*s", st, (int)(jobs[i].reply.len > 160 ? 160 :
@@ -684,11 +687,10 @@ run_minute(void)
 			continue;
 		}
 		done_kind[n->kind]++;
-		note_act(n->tag, kind_name[n->kind], t0, t1,
-		    n->takes != H_NONE);
-		if (n->kind == 1) {
+		note_act(n->tag, t0, t1);
+		if (n->kind == K_BATCH) {
 			j = http_reply_json(&jobs[i].reply);
-			note_act(n->tag2, kind_name[1], t0, t1, 1);
+			note_act(n->tag2, t0, t1);
 			if (jpath_int(j, 0, "succeeded", NULL) == 2 &&
 			    naside < JOBS_MAX) {
 				aside[naside].a = a;
@@ -702,7 +704,7 @@ run_minute(void)
 		} else if (n->takes != H_NONE) {
 			a->hold = n->takes;
 			snprintf(a->tag, TAG_LEN, "%s", n->tag);
-		} else if (n->kind != 12) {
+		} else if (n->kind != K_METROLOGIA) {
 			a->hold = H_NONE;
 			a->fails = 0;
 			if (n->back != NULL)
@@ -712,7 +714,7 @@ run_minute(void)
 	http_parallel_free(jobs, count);
 	njobs = 0;
 	for (i = 0; i < naside; i++) {
-		add_job(aside[i].a, 2, "/api/occupation/pausar", aside[i].tag,
+		add_job(aside[i].a, K_PAUSAR, "/api/occupation/pausar", aside[i].tag,
 		    H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
 		    "\"worker_nombre\":\"%s\",\"operacion\":\"ARM\"}",
 		    aside[i].tag, aside[i].a->id, aside[i].a->nombre);
@@ -763,7 +765,7 @@ note_route_dates(const struct board *b)
 	size_t	i;
 
 	for (i = 0; i < b->n; i++)
-		note_date(b->c[i].since, b->c[i].tag, "dashboard", 1, 0);
+		note_date(b->c[i].since, b->c[i].tag, "dashboard");
 }
 
 /* Compares the board with the route, waiting up to 3 s for late events. */
@@ -940,16 +942,16 @@ test_board_follows_an_hour_of_floor(void **state)
 
 	print_message("an hour of floor in %.1f s; accepted:",
 	    (double)(harness_now_ms() - t0) / 1000.0);
-	for (i = 0; i < 14; i++)
+	for (i = 0; i < K_COUNT; i++)
 		print_message(" %s %d%s", kind_name[i], done_kind[i],
-		    i < 13 ? "," : "\n");
+		    i + 1 < K_COUNT ? "," : "\n");
 	print_message("races: %d won, %d lost\n", race_wins, race_losses);
 	/* Refusals are part of a floor (a stale list, a spool just taken). */
-	for (i = 0; i < 14; i++)
+	for (i = 0; i < K_COUNT; i++)
 		if (refused[i] > 0)
 			print_message("%s refused %d times, first: %s\n",
 			    kind_name[i], refused[i], refusal[i]);
-	for (i = 0; i < 14; i++) {
+	for (i = 0; i < K_COUNT; i++) {
 		if (done_kind[i] == 0) {
 			print_error("no %s was ever accepted\n", kind_name[i]);
 			missing++;
