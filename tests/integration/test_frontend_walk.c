@@ -719,8 +719,8 @@ finalizar(const char *tag, const struct worker *w, const char *op,
 
 /* R6: the available unions' n_union and summed inches. */
 static size_t
-disponibles(const char *tag, const char *op, long *nums, double *dn,
-    size_t max)
+disponibles(const char *tag, const char *op, const char *allowed, long *nums,
+    double *dn, size_t max)
 {
 	char		path[256];
 	yajl_val	j, list, it, v;
@@ -728,7 +728,7 @@ disponibles(const char *tag, const char *op, long *nums, double *dn,
 
 	snprintf(path, sizeof(path), "/api/v4/uniones/%s/disponibles?"
 	    "operacion=%s", tag, op);
-	j = row("R6", "GET", path, NULL, "200", "uniones:a "
+	j = row("R6", "GET", path, NULL, allowed, "uniones:a "
 	    "uniones[].n_union:n uniones[].dn_union:n uniones[].tipo_union:s",
 	    NULL);
 	list = jpath(j, "uniones", NULL);
@@ -804,14 +804,14 @@ reparacion(const char *rn, const char *action, const char *tag,
 
 /* R5: total_uniones (the v3/v4 decision) and ARM unions done, or -1. */
 static double
-metricas(const char *tag, double *arm_done)
+metricas(const char *tag, const char *allowed, double *arm_done)
 {
 	char		path[256];
 	yajl_val	j, v;
 	double		total = -1;
 
 	snprintf(path, sizeof(path), "/api/v4/uniones/%s/metricas", tag);
-	j = row("R5", "GET", path, NULL, "200", "total_uniones:n", NULL);
+	j = row("R5", "GET", path, NULL, allowed, "total_uniones:n", NULL);
 	if ((v = jpath(j, "total_uniones", NULL)) != NULL && YAJL_IS_NUMBER(v))
 		total = YAJL_GET_DOUBLE(v);
 	*arm_done = -1;
@@ -886,7 +886,7 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 		if (!take_spool(arm, -1, t))
 			return;
 	}
-	total = metricas(t, &arm_done);
+	total = metricas(t, "200", &arm_done);
 	expect("R5", !ok2xx() || total > 0, "%s: total_uniones %.0f, but R2 "
 	    "badges it v4", t, total);
 	snprintf(path, sizeof(path), "/api/diagnostic/%s/version", t);
@@ -903,10 +903,12 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 		dashboard(t, arm_a.nombre_completo, NULL);
 		expect_holds("ARM", &arm_a, t);
 	}
-	n = disponibles(t, "ARM", nums, dn, 64);
+	n = disponibles(t, "ARM", "200", nums, dn, 64);
 	expect("R6", !ok2xx() || n > 0, "%s: no ARM union available on a "
 	    "spool of the ARM list", t);
 	half = n > 1 ? n / 2 : n;
+	print_message("v4 %s: %zu ARM unions available, %zu in the first "
+	    "FINALIZAR\n", t, n, half);
 	for (sum = 0, i = 0; i < half; i++)
 		sum += dn[i];
 	inches = finalizar(t, &arm_a, "ARM", nums, half, "200", NULL);
@@ -916,13 +918,13 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 		dashboard(NULL, NULL, t);
 	if (half < n) {
 		iniciar(t, &arm_b, "ARM", "200", NULL);
-		n = disponibles(t, "ARM", nums, dn, 64);
+		n = disponibles(t, "ARM", "200", nums, dn, 64);
 		finalizar(t, &arm_b, "ARM", nums, n, "200", NULL);
 	}
 
 	/* SOLD of the same spool, to metrología. */
 	if (iniciar(t, &sold_s, "SOLD", "200", NULL)) {
-		n = disponibles(t, "SOLD", nums, dn, 64);
+		n = disponibles(t, "SOLD", "200", nums, dn, 64);
 		finalizar(t, &sold_s, "SOLD", nums, n, "200", NULL);
 		if (ok2xx() && n > 0)
 			snprintf(metro_tag, TAG_LEN, "%s", t);
@@ -941,7 +943,7 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 			dashboard(NULL, NULL, t2);
 	}
 	for (i = 0; i < 8 && take_spool(arm, 1, t3); i++) {
-		if (metricas(t3, &arm_done) > 0 && arm_done == 0) {
+		if (metricas(t3, "200", &arm_done) > 0 && arm_done == 0) {
 			iniciar(t3, &sold_s, "SOLD", "403", NULL);
 			break;
 		}
@@ -967,7 +969,7 @@ walk_v3(const struct spools *arm, const struct spools *sold)
 		    "(total_uniones 0)");
 		return;
 	}
-	total = metricas(v1, &arm_done);
+	total = metricas(v1, "200", &arm_done);
 	expect("R5", !ok2xx() || total == 0, "%s: total_uniones %.0f on a "
 	    "spool R2 badges v3", v1, total);
 
@@ -990,6 +992,8 @@ walk_v3(const struct spools *arm, const struct spools *sold)
 	    "details[].tag_spool:s details[].message:s", NULL));
 	v3_action("R9", "/api/occupation/tomar", v2, &arm_b, "ARM", "409");
 	v3_action("R11", "/api/occupation/pausar", v2, &arm_b, "ARM", "403");
+	/* Not the holder, and no operacion to go by: refused, readably. */
+	completar(v2, &arm_b, "403 400");
 	v3_action("R11", "/api/occupation/pausar", v2, &arm_a, "ARM", "200");
 	completar(v3, &arm_a, "200");
 
@@ -1123,6 +1127,28 @@ walk_reparacion(const char *rejected)
 	free(l);
 }
 
+/* A tag no list offers: the documented 404s, each readable (E1). */
+static void
+walk_unknown(void)
+{
+	static const char	tag[] = "MK-0000-ZZ-00000-000";
+	long			nums[4];
+	double			dn[4], arm_done;
+
+	metricas(tag, "404", &arm_done);
+	disponibles(tag, "ARM", "404", nums, dn, 4);
+	iniciar(tag, &arm_a, "ARM", "404", NULL);
+	finalizar(tag, &arm_a, "ARM", NULL, 0, "404", NULL);
+	v3_action("R9", "/api/occupation/tomar", tag, &arm_a, "ARM", "404");
+	v3_action("R11", "/api/occupation/pausar", tag, &arm_a, "ARM", "404");
+	completar(tag, &arm_a, "404");
+	metrologia(tag, &metro_m, "APROBADO", "404");
+	reparacion("R14", "tomar", tag, &rep_a, "404");
+	reparacion("R15", "pausar", tag, &rep_a, "404");
+	reparacion("R16", "completar", tag, &rep_a, "404");
+	reparacion("R17", "cancelar", tag, &rep_a, "404");
+}
+
 /* R19: the stream the walk's changes went out on, as useSSE reads it. */
 static void
 walk_sse(struct sse_feed *f)
@@ -1237,6 +1263,7 @@ test_every_frontend_request_answers_as_documented(void **state)
 	walk_v3(arm, sold);
 	walk_metrologia(metro_tag, rejected);
 	walk_reparacion(rejected);
+	walk_unknown();
 	dashboard(NULL, NULL, NULL);
 	walk_sse(&feed);
 	sse_feed_close(&feed);
