@@ -620,7 +620,9 @@ take_spool(const struct spools *l, int want, char tag[TAG_LEN])
 
 	for (i = 0; i < l->n; i++) {
 		v4 = l->s[i].total_uniones > 0;
-		if (is_used(l->s[i].tag) || l->s[i].ocupado[0] != '\0' ||
+		/* Free as the INICIAR list filters it (§3 R2). */
+		if (is_used(l->s[i].tag) || (l->s[i].ocupado[0] != '\0' &&
+		    strcmp(l->s[i].ocupado, "DISPONIBLE") != 0) ||
 		    l->s[i].bloqueado || (want != -1 && v4 != want))
 			continue;
 		if (nused < TAGS_MAX)
