@@ -666,9 +666,13 @@ get_cancelar(const char *op, const struct worker *w, struct spools *out)
 	return (j);
 }
 
-/* R3: the spool is in the worker's FINALIZAR/PAUSAR list, as §3 filters. */
+/*
+ * R3 means "spools I hold now" (§7 #14): a held spool is in the worker's
+ * FINALIZAR/PAUSAR list as §3 filters it, a paused one is not.
+ */
 static void
-expect_holds(const char *op, const struct worker *w, const char *tag)
+expect_holds(const char *op, const struct worker *w, const char *tag,
+    int holds)
 {
 	struct spools		*l = calloc(1, sizeof(*l));
 	const struct spool	*sp;
@@ -678,8 +682,13 @@ expect_holds(const char *op, const struct worker *w, const char *tag)
 	if (ok2xx()) {
 		snprintf(needle, sizeof(needle), "(%lld)", w->id);
 		sp = find_spool(l, tag);
-		expect("R3", sp != NULL, "%s %s held by worker %lld is not in "
-		    "its list", op, tag, w->id);
+		if (!holds) {
+			expect("R3", sp == NULL, "%s %s, paused, is still in "
+			    "worker %lld's list", op, tag, w->id);
+			sp = NULL;
+		} else
+			expect("R3", sp != NULL, "%s %s held by worker %lld "
+			    "is not in its list", op, tag, w->id);
 		if (sp != NULL)
 			expect("R3", strstr(sp->ocupado, needle) != NULL,
 			    "%s: Ocupado_Por \"%s\" lacks %s (the FINALIZAR "
@@ -989,7 +998,7 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 	/* ARM by two workers: some unions, then the rest. */
 	if (iniciar(t, &arm_a, "ARM", "200", NULL)) {
 		dashboard(t, arm_a.nombre_completo, NULL);
-		expect_holds("ARM", &arm_a, t);
+		expect_holds("ARM", &arm_a, t, 1);
 	}
 	n = disponibles(t, "ARM", "200", nums, dn, 64);
 	expect("R6", !ok2xx() || n > 0, "%s: no ARM union available on a "
@@ -1002,8 +1011,10 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 	inches = finalizar(t, &arm_a, "ARM", nums, half, "200", NULL);
 	if (expect("R8", !ok2xx() || fabs(inches - sum) < 0.011, "%s: "
 	    "pulgadas_completadas %.2f, the unions sent sum %.2f", t, inches,
-	    sum) && ok2xx())
+	    sum) && ok2xx()) {
 		dashboard(NULL, NULL, t);
+		expect_holds("ARM", &arm_a, t, 0);
+	}
 	if (half < n) {
 		iniciar(t, &arm_b, "ARM", "200", NULL);
 		n = disponibles(t, "ARM", "200", nums, dn, 64);
@@ -1063,10 +1074,12 @@ walk_v3(const struct spools *arm, const struct spools *sold)
 
 	v3_action("R9", "/api/occupation/tomar", v1, &arm_a, "ARM", "200");
 	if (ok2xx()) {
-		expect_holds("ARM", &arm_a, v1);
+		expect_holds("ARM", &arm_a, v1, 1);
 		dashboard(v1, arm_a.nombre_completo, NULL);
 	}
 	v3_action("R11", "/api/occupation/pausar", v1, &arm_a, "ARM", "200");
+	if (ok2xx())
+		expect_holds("ARM", &arm_a, v1, 0);
 	v3_action("R9", "/api/occupation/tomar", v1, &arm_a, "ARM", "200");
 	completar(v1, &arm_a, "200");
 	if (ok2xx())
@@ -1091,7 +1104,7 @@ walk_v3(const struct spools *arm, const struct spools *sold)
 	}
 	v3_action("R9", "/api/occupation/tomar", w, &sold_s, "SOLD", "200");
 	if (ok2xx())
-		expect_holds("SOLD", &sold_s, w);
+		expect_holds("SOLD", &sold_s, w, 1);
 	/* COMPLETAR without operacion: SOLD is the one the worker holds. */
 	completar(w, &sold_s, "200");
 }
