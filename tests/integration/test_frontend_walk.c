@@ -972,7 +972,7 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 	char		path[256];
 	long		nums[64];
 	double		dn[64], total, arm_done, sum, inches;
-	size_t		n, half, i;
+	size_t		n, half, rest, i;
 	yajl_val	j;
 
 	metro_tag[0] = '\0';
@@ -1017,8 +1017,11 @@ walk_v4(const struct spools *arm, char metro_tag[TAG_LEN])
 	}
 	if (half < n) {
 		iniciar(t, &arm_b, "ARM", "200", NULL);
-		n = disponibles(t, "ARM", "200", nums, dn, 64);
-		finalizar(t, &arm_b, "ARM", nums, n, "200", NULL);
+		rest = disponibles(t, "ARM", "200", nums, dn, 64);
+		expect("R6", !ok2xx() || rest == n - half, "%s: %zu ARM "
+		    "unions available after %zu of %zu were finalized", t,
+		    rest, half, n);
+		finalizar(t, &arm_b, "ARM", nums, rest, "200", NULL);
 	}
 
 	/* SOLD of the same spool, to metrología. */
