@@ -1259,6 +1259,7 @@ walk_sse(struct sse_feed *f)
 {
 	static const char *const	types[] = { "TOMAR", "PAUSAR",
 					    "COMPLETAR", "STATE_CHANGE" };
+	struct sse_feed			 again;
 	char				 val[256], what[64];
 	int				 seen[4] = { 0 };
 	size_t				 i, k, n = 0;
@@ -1299,6 +1300,21 @@ walk_sse(struct sse_feed *f)
 		expect("R19", seen[k] > 0, "no event of type %s after the "
 		    "walk's changes (the dashboard ignores the rest)",
 		    types[k]);
+
+	/*
+	 * The page reconnects on every render without Last-Event-ID: a new
+	 * stream must not replay the walk (§7 #19: a replayed TOMAR would
+	 * take the worker's own rows off a list).
+	 */
+	if (sse_feed_open(&again, srv.port, "/api/sse/stream", ORIGIN) == 0) {
+		sse_feed_pump(&again, 1000);
+		for (i = 0, n = 0; i < again.nev; i++)
+			n += strcmp(again.ev[i].name, "spool_update") == 0;
+		expect("R19", again.status == 200 && n == 0, "a new stream "
+		    "answered %d and replayed %zu events", again.status, n);
+		sse_feed_close(&again);
+	} else
+		fail_row("R19", "a second stream could not connect");
 }
 
 /* --- the test --- */
