@@ -31,6 +31,7 @@
 #include "emulator_demo.h"
 #include "harness.h"
 #include "js_date.h"
+#include "json_shape.h"
 #include "server.h"
 #include "sse_feed.h"
 
@@ -148,140 +149,35 @@ static struct walk_date	*wdates;
 static size_t		 nwdates, wdcap;
 static unsigned		 nrows_dated;
 
-static const char *
-type_name(yajl_val v)
+/* A date found by the shape check: kept for the row's ISO check. */
+static void
+note_row_date(const char *value, const char *path, void *arg)
 {
-	if (v == NULL || YAJL_IS_NULL(v))
-		return ("null/absent");
-	if (YAJL_IS_STRING(v))
-		return ("string");
-	if (YAJL_IS_NUMBER(v))
-		return ("number");
-	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
-		return ("boolean");
-	if (YAJL_IS_ARRAY(v))
-		return ("array");
-	return ("object");
+	(void)arg;
+	if (ndates == sizeof(dates) / sizeof(dates[0]))
+		return;
+	dates[ndates] = value;
+	snprintf(date_where[ndates], sizeof(date_where[0]), "%s", path);
+	ndates++;
 }
 
 /*
- * Types: s string, n number, i integer, b boolean, a array, o object,
- * sn string or number, d a date-time string a browser's Date reads (ISO
- * 8601 with an offset, issue 12).
- */
-static int
-type_ok(yajl_val v, const char *type)
-{
-	if (v == NULL)
-		return (0);
-	if (strcmp(type, "s") == 0 || strcmp(type, "d") == 0)
-		return (YAJL_IS_STRING(v));
-	if (strcmp(type, "n") == 0)
-		return (YAJL_IS_NUMBER(v));
-	if (strcmp(type, "i") == 0)
-		return (YAJL_IS_INTEGER(v));
-	if (strcmp(type, "b") == 0)
-		return (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v));
-	if (strcmp(type, "a") == 0)
-		return (YAJL_IS_ARRAY(v));
-	if (strcmp(type, "o") == 0)
-		return (YAJL_IS_OBJECT(v));
-	if (strcmp(type, "sn") == 0)
-		return (YAJL_IS_STRING(v) || YAJL_IS_NUMBER(v));
-	fail_msg("unknown type %s", type);
-	return (0);
-}
-
-/* Checks path ("a[].b", "[].c") below v; the first failure in why. */
-static int
-check_path(yajl_val v, const char *full, const char *path, const char *type,
-    int optional, char *why, size_t len)
-{
-	char		 seg[64];
-	const char	*dot = strchr(path, '.'), *rest;
-	size_t		 n, i;
-	int		 arr;
-	yajl_val	 m = v;
-
-	if (*path == '\0') {
-		if (optional && (v == NULL || YAJL_IS_NULL(v)))
-			return (1);
-		if (!type_ok(v, type)) {
-			snprintf(why, len, "%s is %s, not %s", full,
-			    type_name(v), type);
-			return (0);
-		}
-		if (strcmp(type, "d") == 0 && ndates < 512) {
-			dates[ndates] = YAJL_GET_STRING(v);
-			snprintf(date_where[ndates], sizeof(date_where[0]),
-			    "%s", full);
-			ndates++;
-		}
-		return (1);
-	}
-	n = dot != NULL ? (size_t)(dot - path) : strlen(path);
-	rest = dot != NULL ? dot + 1 : path + n;
-	snprintf(seg, sizeof(seg), "%.*s", (int)n, path);
-	arr = n >= 2 && strcmp(seg + n - 2, "[]") == 0;
-	if (arr)
-		seg[n - 2] = '\0';
-	if (seg[0] != '\0') {
-		if (v == NULL || !YAJL_IS_OBJECT(v)) {
-			snprintf(why, len, "%s: parent of '%s' is %s", full,
-			    seg, type_name(v));
-			return (0);
-		}
-		m = json_member(v, seg);
-		if (m == NULL && optional && !arr && *rest == '\0')
-			return (1);
-	}
-	if (!arr)
-		return (check_path(m, full, rest, type, optional, why, len));
-	if (m == NULL || !YAJL_IS_ARRAY(m)) {
-		snprintf(why, len, "%s: '%s' is %s, not array", full,
-		    seg[0] != '\0' ? seg : "the body", type_name(m));
-		return (0);
-	}
-	for (i = 0; i < m->u.array.len; i++)
-		if (!check_path(m->u.array.values[i], full, rest, type,
-		    optional, why, len))
-			return (0);
-	return (1);
-}
-
-/*
- * spec: space-separated "path:type" items ("$" is the body itself), "?"
- * after the type: optional.  Dates failing count once per row.
+ * The keys the frontend reads (json_shape.h's spec); the row's dates
+ * must be ISO 8601 with an offset, and go to the one node run at the end.
  */
 static void
 check_keys(const char *rn, const char *what, yajl_val j, const char *spec)
 {
-	char		 item[160], why[512], *colon, *type;
-	const char	*p = spec;
-	size_t		 n, i, bad, first = 0;
-	int		 optional;
+	char	 why[4096], *line;
+	size_t	 i, bad, first = 0;
 
 	ndates = 0;
-	while (*p != '\0') {
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		snprintf(item, sizeof(item), "%.*s", (int)n, p);
-		p += n;
-		if ((colon = strrchr(item, ':')) == NULL)
-			fail_msg("bad key spec %s", item);
-		*colon = '\0';
-		type = colon + 1;
-		optional = type[strlen(type) - 1] == '?';
-		if (optional)
-			type[strlen(type) - 1] = '\0';
-		if (!check_path(j, item, strcmp(item, "$") == 0 ? "" : item,
-		    type, optional, why, sizeof(why)))
-			fail_row(rn, "%s: %s", what, why);
+	if (json_shape_check(j, spec, note_row_date, NULL, why,
+	    sizeof(why)) > 0) {
+		for (line = strtok(why, "\n"); line != NULL;
+		    line = strtok(NULL, "\n"))
+			fail_row(rn, "%s: %s", what, line);
 	}
-	if (ndates == 0)
-		return;
 	for (i = 0, bad = 0; i < ndates; i++)
 		if (!js_date_is_iso_offset(dates[i]) && bad++ == 0)
 			first = i;
