@@ -630,8 +630,6 @@ note_act(const char *tag, double t0, double t1)
 }
 
 static int	race_wins, race_losses;
-static int	refused[K_COUNT];	/* non-200 answers per kind */
-static char	refusal[K_COUNT][200];	/* the first one's status and body */
 
 /* A batch's second spool, paused by its worker the next minute. */
 static struct {
@@ -639,6 +637,45 @@ static struct {
 	char		 tag[TAG_LEN];
 }			 aside[JOBS_MAX];
 static size_t		 naside;
+static int	refused[K_COUNT];	/* non-200 answers per kind */
+static char	refusal[K_COUNT][200];	/* the first one's status and body */
+
+/*
+ * A batch TOMAR answers 200 whatever became of each spool: the worker
+ * holds the first one taken (n->tag after this), pauses the other next
+ * minute, and what was not taken goes back to the list.  -1 when none
+ * was taken.
+ */
+static int
+batch_outcome(struct job_note *n, const struct http_reply *r, double t0,
+    double t1)
+{
+	yajl_val	 j = http_reply_json(r), details, d;
+	const char	*tags[2] = { n->tag, n->tag2 };
+	char		 took[2][TAG_LEN];
+	size_t		 i, ntook = 0;
+
+	details = jpath(j, "details", NULL);
+	for (i = 0; i < 2; i++) {
+		d = details != NULL && YAJL_IS_ARRAY(details) &&
+		    i < details->u.array.len ? details->u.array.values[i] :
+		    NULL;
+		if (d != NULL && YAJL_IS_TRUE(jpath(d, "success", NULL)))
+			snprintf(took[ntook++], TAG_LEN, "%s", tags[i]);
+		else
+			pool_put(&v3_arm, tags[i]);
+	}
+	yajl_tree_free(j);
+	if (ntook == 0)
+		return (-1);
+	snprintf(n->tag, TAG_LEN, "%s", took[0]);
+	if (ntook == 2 && naside < JOBS_MAX) {
+		note_act(took[1], t0, t1);
+		aside[naside].a = n->a;
+		snprintf(aside[naside++].tag, TAG_LEN, "%s", took[1]);
+	}
+	return (0);
+}
 
 /* Runs the minute's requests at once; the actors learn the outcome. */
 static void
@@ -649,7 +686,6 @@ run_minute(void)
 	double		 t0, t1;
 	size_t		 i, count = njobs;
 	long		 st;
-	yajl_val	 j;
 
 	if (njobs == 0)
 		return;
@@ -686,19 +722,11 @@ run_minute(void)
 			}
 			continue;
 		}
+		if (n->kind == K_BATCH && batch_outcome(n, &jobs[i].reply,
+		    t0, t1) == -1)
+			continue;
 		done_kind[n->kind]++;
 		note_act(n->tag, t0, t1);
-		if (n->kind == K_BATCH) {
-			j = http_reply_json(&jobs[i].reply);
-			note_act(n->tag2, t0, t1);
-			if (jpath_int(j, 0, "succeeded", NULL) == 2 &&
-			    naside < JOBS_MAX) {
-				aside[naside].a = a;
-				snprintf(aside[naside++].tag, TAG_LEN, "%s",
-				    n->tag2);
-			}
-			yajl_tree_free(j);
-		}
 		if (n->aside) {
 			pool_put(&v3_arm, n->tag);
 		} else if (n->takes != H_NONE) {
@@ -714,8 +742,8 @@ run_minute(void)
 	http_parallel_free(jobs, count);
 	njobs = 0;
 	for (i = 0; i < naside; i++) {
-		add_job(aside[i].a, K_PAUSAR, "/api/occupation/pausar", aside[i].tag,
-		    H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
+		add_job(aside[i].a, K_PAUSAR, "/api/occupation/pausar",
+		    aside[i].tag, H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
 		    "\"worker_nombre\":\"%s\",\"operacion\":\"ARM\"}",
 		    aside[i].tag, aside[i].a->id, aside[i].a->nombre);
 		notes[njobs - 1].aside = 1;
