@@ -466,9 +466,16 @@ tablet_date(char *buf, size_t len, int finalizar)
 	}
 }
 
+/*
+ * What a worker does next cycles through the choices (INICIAR, batch,
+ * TOMAR...; all, some, none of the unions; pausar, completar, cancelar),
+ * so every kind of change happens several times in the hour.
+ */
+static unsigned	start_turn, v4_turn, repair_turn;
+
 /* FINALIZAR of all, half or none of the available unions. */
 static void
-plan_finalizar(struct actor *a, unsigned roll)
+plan_finalizar(struct actor *a)
 {
 	char		 path[256], sel[256] = "", date[16];
 	yajl_val	 j, list, v;
@@ -480,7 +487,17 @@ plan_finalizar(struct actor *a, unsigned roll)
 	j = get_json(path);
 	list = jpath(j, "uniones", NULL);
 	n = list != NULL && YAJL_IS_ARRAY(list) ? list->u.array.len : 0;
-	take = roll % 3 == 0 ? n : roll % 3 == 1 ? n / 2 : 0;
+	switch (v4_turn++ % 3) {
+	case 0:
+		take = n / 2;
+		break;
+	case 1:
+		take = n;
+		break;
+	default:
+		take = 0;
+		break;
+	}
 	kind = take == 0 ? K_FIN_NONE : take == n ? K_FIN_ALL : K_FIN_SOME;
 	for (i = 0; i < take && used + 16 < sizeof(sel); i++) {
 		v = jpath(list->u.array.values[i], "n_union", NULL);
@@ -492,10 +509,10 @@ plan_finalizar(struct actor *a, unsigned roll)
 	yajl_tree_free(j);
 	tablet_date(date, sizeof(date), 1);
 	add_job(a, kind, "/api/v4/occupation/finalizar", a->tag, H_NONE,
-	    kind == K_FIN_ALL ? NULL : &v4_arm, "{\"tag_spool\":\"%s\",\"worker_id\":"
-	    "%lld,\"worker_nombre\":\"%s\",\"operacion\":\"ARM\","
-	    "\"selected_unions\":[%s],\"fecha_operacion\":\"%s\"}", a->tag,
-	    a->id, a->nombre, sel, date);
+	    kind == K_FIN_ALL ? NULL : &v4_arm, "{\"tag_spool\":\"%s\","
+	    "\"worker_id\":%lld,\"worker_nombre\":\"%s\",\"operacion\":"
+	    "\"ARM\",\"selected_unions\":[%s],\"fecha_operacion\":\"%s\"}",
+	    a->tag, a->id, a->nombre, sel, date);
 }
 
 static void
@@ -508,6 +525,7 @@ plan_release(struct actor *a, unsigned roll)
 	struct pool			*back = a->hold == H_V3_SOLD ?
 					    &v3_sold : &v3_arm;
 	char				 date[16], path[64];
+	unsigned			 turn;
 
 	switch (a->hold) {
 	case H_V3_ARM:
@@ -515,24 +533,26 @@ plan_release(struct actor *a, unsigned roll)
 		/* The confirm page's COMPLETAR; PAUSAR after a refusal. */
 		if (roll % 10 < 3 && a->fails == 0) {
 			tablet_date(date, sizeof(date), 0);
-			add_job(a, K_COMPLETAR, "/api/occupation/completar", a->tag,
-			    H_NONE, NULL, "{\"tag_spool\":\"%s\",\"worker_id\":"
-			    "%lld,\"worker_nombre\":\"%s\",\"fecha_operacion\":"
-			    "\"%s\"}", a->tag, a->id, a->nombre, date);
+			add_job(a, K_COMPLETAR, "/api/occupation/completar",
+			    a->tag, H_NONE, NULL, "{\"tag_spool\":\"%s\","
+			    "\"worker_id\":%lld,\"worker_nombre\":\"%s\","
+			    "\"fecha_operacion\":\"%s\"}", a->tag, a->id,
+			    a->nombre, date);
 		} else
-			add_job(a, K_PAUSAR, "/api/occupation/pausar", a->tag, H_NONE,
-			    back, "{\"tag_spool\":\"%s\",\"worker_id\":%lld,"
-			    "\"worker_nombre\":\"%s\",\"operacion\":\"%s\"}",
-			    a->tag, a->id, a->nombre, op);
+			add_job(a, K_PAUSAR, "/api/occupation/pausar", a->tag,
+			    H_NONE, back, "{\"tag_spool\":\"%s\",\"worker_id\":"
+			    "%lld,\"worker_nombre\":\"%s\",\"operacion\":"
+			    "\"%s\"}", a->tag, a->id, a->nombre, op);
 		break;
 	case H_V4_ARM:
-		plan_finalizar(a, roll);
+		plan_finalizar(a);
 		break;
 	case H_REPAR:
+		turn = repair_turn++ % 3;
 		snprintf(path, sizeof(path), "/api/%s-reparacion",
-		    repair[roll % 3]);
-		add_job(a, K_REP_PAUSAR + (int)(roll % 3), path, a->tag, H_NONE,
-		    roll % 3 == 1 ? NULL : &repar, "{\"tag_spool\":\"%s\","
+		    repair[turn]);
+		add_job(a, K_REP_PAUSAR + (int)turn, path, a->tag, H_NONE,
+		    turn == 1 ? NULL : &repar, "{\"tag_spool\":\"%s\","
 		    "\"worker_id\":%lld}", a->tag, a->id);
 		break;
 	default:
@@ -543,16 +563,18 @@ plan_release(struct actor *a, unsigned roll)
 static void
 plan_start(struct actor *a, unsigned roll)
 {
-	char	tag[TAG_LEN], tag2[TAG_LEN];
+	char		tag[TAG_LEN], tag2[TAG_LEN];
+	unsigned	turn;
 
 	switch (a->kind) {
 	case 'A':
-		if (roll % 4 == 0 && pool_take(&v4_arm, tag)) {
+		turn = start_turn++ % 4;
+		if (turn == 0 && pool_take(&v4_arm, tag)) {
 			add_job(a, K_INICIAR, "/api/v4/occupation/iniciar", tag,
 			    H_V4_ARM, &v4_arm, "{\"tag_spool\":\"%s\","
 			    "\"worker_id\":%lld,\"worker_nombre\":\"%s\","
 			    "\"operacion\":\"ARM\"}", tag, a->id, a->initials);
-		} else if (roll % 4 == 1 && pool_take(&v3_arm, tag) &&
+		} else if (turn == 1 && pool_take(&v3_arm, tag) &&
 		    pool_take(&v3_arm, tag2)) {
 			add_job(a, K_BATCH, "/api/occupation/batch-tomar", tag,
 			    H_V3_ARM, &v3_arm, "{\"tag_spools\":[\"%s\","
