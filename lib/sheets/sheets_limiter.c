@@ -22,14 +22,22 @@
 
 /*
  * KEYS[1] the log; ARGV[1] the limit, ARGV[2] the window in ms, ARGV[3] a
- * member no other grant uses.  Returns 0 when granted, otherwise the ms
- * until the oldest grant leaves the window.
+ * member no other grant uses, ARGV[4] the least ms between two grants (0:
+ * any).  Returns 0 when granted, otherwise the ms until the newest grant
+ * is spacing old or the oldest leaves the window.
  */
 static const char	script_text[] =
     "local now = redis.call('TIME')\n"
     "local t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)\n"
     "local window = tonumber(ARGV[2])\n"
     "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t - window)\n"
+    "local spacing = tonumber(ARGV[4])\n"
+    "if spacing > 0 then\n"
+    "  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')\n"
+    "  if last[2] and tonumber(last[2]) + spacing > t then\n"
+    "    return tonumber(last[2]) + spacing - t\n"
+    "  end\n"
+    "end\n"
     "if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then\n"
     "  redis.call('ZADD', KEYS[1], t, ARGV[3])\n"
     "  redis.call('PEXPIRE', KEYS[1], window)\n"
@@ -77,6 +85,7 @@ struct sheets_limiter {
 	char				 key[SHEETS_QUOTA_KINDS][KEY_MAX];
 	char				 limit[SHEETS_QUOTA_KINDS][16];
 	char				 window[24];
+	char				 spacing[SHEETS_QUOTA_KINDS][24];
 	char				 instance[UUID4_STRLEN];
 	uint64_t			 seq;
 	struct grant_log		 log[SHEETS_QUOTA_KINDS];
@@ -135,6 +144,13 @@ local_decide(struct sheets_limiter *lim, enum sheets_quota_kind kind,
 	size_t			 skip, i;
 
 	log_trim(log, now, lim->cfg.window_ms);
+	/* Alone, this process keeps the spacing among its own grants. */
+	if (log->n > 0 && log->at[(log->head + log->n - 1) % log->cap] +
+	    lim->cfg.spacing_ms[kind] > now) {
+		*wait = log->at[(log->head + log->n - 1) % log->cap] +
+		    lim->cfg.spacing_ms[kind] - now;
+		return (0);
+	}
 	if (log->n < lim->share[kind]) {
 		*wait = 0;
 		return (1);
@@ -240,7 +256,7 @@ op_ask(struct sheets_limit_op *op, int may_call)
 {
 	struct sheets_limiter	*lim = op->lim;
 	enum redis_pool_status	 why;
-	const char		*argv[7];
+	const char		*argv[8];
 	char			 member[MEMBER_MAX];
 	uint64_t		 now = now_ms(lim), deadline;
 
@@ -260,7 +276,8 @@ op_ask(struct sheets_limit_op *op, int may_call)
 	argv[4] = lim->limit[op->kind];
 	argv[5] = lim->window;
 	argv[6] = member;
-	op->cmd = redis_pool_submit(lim->pool, op_reply, op, deadline, 7, argv,
+	argv[7] = lim->spacing[op->kind];
+	op->cmd = redis_pool_submit(lim->pool, op_reply, op, deadline, 8, argv,
 	    NULL, &why);
 	if (op->cmd == NULL) {
 		lim->stats.redis_failures++;
@@ -304,6 +321,8 @@ sheets_limiter_new(const struct sheets_limiter_config *cfg,
 			goto fail;
 		snprintf(lim->limit[k], sizeof(lim->limit[k]), "%u",
 		    cfg->per_window[k]);
+		snprintf(lim->spacing[k], sizeof(lim->spacing[k]), "%llu",
+		    (unsigned long long)cfg->spacing_ms[k]);
 		lim->share[k] = cfg->per_window[k] / workers;
 		if (lim->share[k] == 0)
 			lim->share[k] = 1;

@@ -16,6 +16,13 @@
  * (data.md).  Several instances in that state can exceed N between them;
  * Google answers the excess with 429, which the client retries.
  *
+ * A kind may also have a spacing: the least time between two of its grants
+ * for the whole deployment (the same script checks the newest grant of the
+ * log).  With the write quota spaced at window / limit, the deployment's
+ * writes are one per slot: whichever process asks first takes the next
+ * free slot, and an idle deployment grants at once.  A process that dies
+ * holding a grant has only spent that slot's time.
+ *
  * A call is charged once, when it is granted; the client's own retries of
  * that call (sheets_client.h) are not charged again.
  *
@@ -46,6 +53,8 @@ struct sheets_limiter_config {
 	const char	*account;
 	unsigned int	 per_window[SHEETS_QUOTA_KINDS];
 	uint64_t	 window_ms;
+	/* The least ms between two grants of a kind; 0: no spacing. */
+	uint64_t	 spacing_ms[SHEETS_QUOTA_KINDS];
 	/* Processes sharing this instance's budget when Redis is away. */
 	unsigned int	 workers;
 	/* How long one Redis round trip may take before deciding locally. */
@@ -54,7 +63,8 @@ struct sheets_limiter_config {
 
 /*
  * Defaults: 60 reads and 60 writes (SHEETS_READS_PER_MINUTE,
- * SHEETS_WRITES_PER_MINUTE) per 60 s window, 1 worker, 500 ms for Redis.
+ * SHEETS_WRITES_PER_MINUTE) per 60 s window, no spacing, 1 worker, 500 ms
+ * for Redis.
  */
 void	sheets_limiter_config_defaults(struct sheets_limiter_config *cfg);
 
