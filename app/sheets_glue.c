@@ -132,6 +132,10 @@ sheets_glue_start(char *err, size_t errlen)
 	lc.per_window[SHEETS_QUOTA_WRITE] =
 	    (unsigned int)zeues_sheets.writes_per_minute;
 	lc.workers = (unsigned int)zeues_cfg.workers;
+	/* Shared: one write per slot for the whole deployment. */
+	if (zeues_sheets.commit_shared)
+		lc.spacing_ms[SHEETS_QUOTA_WRITE] = 60000 /
+		    (uint64_t)zeues_sheets.writes_per_minute;
 	if ((zw.limiter = sheets_limiter_new(&lc, zw.pool, zw.loop)) == NULL) {
 		snprintf(err, errlen, "cannot create the Sheets rate limiter");
 		return (-1);
@@ -159,11 +163,14 @@ sheets_glue_start(char *err, size_t errlen)
 	gc.metadata_sheet = zeues_sheets.metadata;
 	gc.window_ms = (uint64_t)zeues_sheets.batch_window_ms;
 	/*
-	 * Each worker batches at its share of the write quota's pace, with a
-	 * quarter to spare for the read cache and the other instances' slack.
+	 * Slices: each worker batches at its share of the write quota's
+	 * pace, with a quarter to spare for the read cache and the other
+	 * instances' slack.  Shared: the limiter's write spacing paces the
+	 * deployment, and a worker's batch takes the next free slot.
 	 */
-	gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 * 5 / 4 /
-	    (uint64_t)zeues_sheets.writes_per_minute;
+	if (!zeues_sheets.commit_shared)
+		gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 *
+		    5 / 4 / (uint64_t)zeues_sheets.writes_per_minute;
 	gc.applied = sheets_cache_note_write;
 	gc.applied_arg = zw.cache;
 	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,
