@@ -106,6 +106,18 @@ floor_start(char *err, size_t errlen)
 	return (override_start(err, errlen));
 }
 
+/* A 429 pauses that kind of call for the whole deployment. */
+static void
+sheets_rate_limited(void *arg, int call)
+{
+	(void)arg;
+	if (zw.limiter == NULL)
+		return;
+	sheets_limiter_pause(zw.limiter, call == SHEETS_CALL_BATCH_GET ||
+	    call == SHEETS_CALL_GET_SPREADSHEET ? SHEETS_QUOTA_READ :
+	    SHEETS_QUOTA_WRITE);
+}
+
 int
 sheets_glue_start(char *err, size_t errlen)
 {
@@ -120,6 +132,7 @@ sheets_glue_start(char *err, size_t errlen)
 	cfg.base_url = zeues_sheets.base_url;
 	cfg.spreadsheet_id = zeues_sheets.spreadsheet_id;
 	cfg.attempt_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	cfg.rate_limited = sheets_rate_limited;
 	zw.sheets = sheets_client_new(zw.loop, zeues_sheets.account, &cfg,
 	    err, errlen);
 	if (zw.sheets == NULL)

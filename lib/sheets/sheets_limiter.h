@@ -23,6 +23,14 @@
  * free slot, and an idle deployment grants at once.  A process that dies
  * holding a grant has only spent that slot's time.
  *
+ * A 429 from Sheets (another client of the same account, or a quota lower
+ * than configured) is reported with sheets_limiter_pause(): the kind is
+ * paused for the whole deployment through a key in Redis that the script
+ * checks first.  The pause starts at the spacing (at least 1 s) and
+ * doubles while 429s keep coming right after it, up to 8 s; acquires
+ * whose deadline lies beyond it just wait, so the changes waiting in a
+ * batch are not failed for it.
+ *
  * A call is charged once, when it is granted; the client's own retries of
  * that call (sheets_client.h) are not charged again.
  *
@@ -41,6 +49,8 @@
 #include "redis_pool.h"
 
 #define SHEETS_LIMITER_ACCOUNT_MAX	256
+#define SHEETS_LIMITER_PAUSE_MIN_MS	1000
+#define SHEETS_LIMITER_PAUSE_MAX_MS	8000
 
 enum sheets_quota_kind {
 	SHEETS_QUOTA_READ,
@@ -87,6 +97,7 @@ struct sheets_limiter_stats {
 	uint64_t	refused[SHEETS_QUOTA_KINDS];	/* WAIT replies */
 	uint64_t	redis_failures;
 	uint64_t	waiting;	/* acquires waiting for a slot now */
+	uint64_t	pauses[SHEETS_QUOTA_KINDS];	/* set after a 429 */
 };
 
 struct sheets_limiter;
@@ -116,6 +127,10 @@ struct sheets_limit_op	*sheets_limiter_acquire(struct sheets_limiter *lim,
 			    sheets_limit_fn *cb, void *arg);
 /* cb of op will not run; op must not have completed yet. */
 void			 sheets_limiter_cancel(struct sheets_limit_op *op);
+
+/* Sheets answered a call of kind with 429: pause the kind everywhere. */
+void			 sheets_limiter_pause(struct sheets_limiter *lim,
+			    enum sheets_quota_kind kind);
 
 void			 sheets_limiter_stats(const struct sheets_limiter *,
 			    struct sheets_limiter_stats *out);

@@ -527,6 +527,59 @@ test_one_write_per_slot(void **state)
 		client_close(&c[k]);
 }
 
+/*
+ * Issue 13: a 429 seen by one process pauses that kind for every process
+ * sharing the Redis; a waiter whose deadline lies beyond the pause is
+ * granted after it, one with a nearer deadline is told how long; a 429
+ * right after the pause doubles it; the other kind is not paused.
+ */
+static void
+test_pause_after_429(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 a, b;
+	struct outcome	 o[3];
+	uint64_t	 t0;
+
+	client_open(&a, f->port, "pause@test", 1000, 60000, 4);
+	client_open(&b, f->port, "pause@test", 1000, 60000, 4);
+	wait_up(&a);
+	wait_up(&b);
+	memset(o, 0, sizeof(o));
+	sheets_limiter_pause(a.lim, SHEETS_QUOTA_WRITE);
+	pump(&a, 50);		/* the pause reaches Redis */
+	t0 = harness_now_ms();
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 5000, record, &o[0]));
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 300, record, &o[1]));
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_READ,
+	    t0 + 300, record, &o[2]));
+	assert_int_equal(pump_until(&b, o, 3, 3000), 0);
+	assert_int_equal(o[2].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_true(o[2].at_ms - t0 < 300);
+	assert_int_equal(o[1].reply.result, SHEETS_LIMIT_WAIT);
+	assert_true(o[1].reply.wait_ms > 500 &&
+	    o[1].reply.wait_ms <= SHEETS_LIMITER_PAUSE_MIN_MS);
+	assert_int_equal(o[0].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_int_equal(o[0].reply.local, 0);
+	assert_true(o[0].at_ms - t0 >= SHEETS_LIMITER_PAUSE_MIN_MS - 100);
+
+	/* Another 429 right after: twice as long, for b as well. */
+	sheets_limiter_pause(a.lim, SHEETS_QUOTA_WRITE);
+	pump(&a, 50);
+	memset(o, 0, sizeof(o));
+	t0 = harness_now_ms();
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 100, record, &o[0]));
+	assert_int_equal(pump_until(&b, o, 1, 3000), 0);
+	assert_int_equal(o[0].reply.result, SHEETS_LIMIT_WAIT);
+	assert_true(o[0].reply.wait_ms > SHEETS_LIMITER_PAUSE_MIN_MS);
+	assert_true(o[0].reply.wait_ms <= 2 * SHEETS_LIMITER_PAUSE_MIN_MS);
+	client_close(&a);
+	client_close(&b);
+}
+
 int
 main(void)
 {
@@ -544,6 +597,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test(test_without_redis_pool),
 		cmocka_unit_test_setup_teardown(test_one_write_per_slot,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_after_429,
 		    setup, teardown),
 	};
 
