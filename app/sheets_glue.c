@@ -145,9 +145,14 @@ sheets_glue_start(char *err, size_t errlen)
 	lc.per_window[SHEETS_QUOTA_WRITE] =
 	    (unsigned int)zeues_sheets.writes_per_minute;
 	lc.workers = (unsigned int)zeues_cfg.workers;
-	/* Shared: one write per slot for the whole deployment. */
+	/*
+	 * Shared: one write per slot for the whole deployment.  A slot is
+	 * the quota's pace with a quarter to spare, as the slices had: each
+	 * batch also spends a verification read, which shares the read
+	 * quota with the read cache.
+	 */
 	if (zeues_sheets.commit_shared)
-		lc.spacing_ms[SHEETS_QUOTA_WRITE] = 60000 /
+		lc.spacing_ms[SHEETS_QUOTA_WRITE] = 60000 * 5 / 4 /
 		    (uint64_t)zeues_sheets.writes_per_minute;
 	if ((zw.limiter = sheets_limiter_new(&lc, zw.pool, zw.loop)) == NULL) {
 		snprintf(err, errlen, "cannot create the Sheets rate limiter");
@@ -181,6 +186,7 @@ sheets_glue_start(char *err, size_t errlen)
 	 * instances' slack.  Shared: the limiter's write spacing paces the
 	 * deployment, and a worker's batch takes the next free slot.
 	 */
+	gc.slot_first = zeues_sheets.commit_shared;
 	if (!zeues_sheets.commit_shared)
 		gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 *
 		    5 / 4 / (uint64_t)zeues_sheets.writes_per_minute;

@@ -168,9 +168,11 @@ load_account(struct sheets_config *sc, config_getenv_fn *get, char *err,
 }
 
 /*
- * SHEETS_COMMIT_MODE: "shared" (the default) paces the deployment's writes
- * to one per quota slot, taken by whichever worker has changes; "slices"
- * is the former design, each worker paced to its own fixed slice.
+ * SHEETS_COMMIT_MODE: "shared" paces the deployment's writes to one per
+ * quota slot, taken by whichever worker has changes; "slices" (the
+ * default until reads are shared too: with many small batches the
+ * verification reads can exhaust the read quota) paces each worker to
+ * its own fixed slice.
  */
 static int
 load_commit_mode(struct sheets_config *sc, config_getenv_fn *get, char *err,
@@ -179,10 +181,10 @@ load_commit_mode(struct sheets_config *sc, config_getenv_fn *get, char *err,
 	const char	*v = get("SHEETS_COMMIT_MODE");
 	char		 q[CONFIG_QUOTE_MAX];
 
-	if (v == NULL || *v == '\0' || strcmp(v, "shared") == 0)
-		sc->commit_shared = 1;
-	else if (strcmp(v, "slices") == 0)
+	if (v == NULL || *v == '\0' || strcmp(v, "slices") == 0)
 		sc->commit_shared = 0;
+	else if (strcmp(v, "shared") == 0)
+		sc->commit_shared = 1;
 	else {
 		snprintf(err, errlen, "SHEETS_COMMIT_MODE: '%s' is neither "
 		    "shared nor slices", config_quote(v, q, sizeof(q)));

@@ -40,7 +40,7 @@ static const char *const	quota_flags[] = { "--quota-reads", "60",
 static int
 start(int instances, const char *workers)
 {
-	char	*env[10], w[32];
+	char	*env[12], w[32];
 	size_t	 i;
 	int	 k;
 
@@ -53,6 +53,7 @@ start(int instances, const char *workers)
 			env[i] = emu.te.env[i];
 		env[i++] = w;
 		env[i++] = "REQUEST_DEADLINE_MS=20000";
+		env[i++] = "SHEETS_COMMIT_MODE=shared";
 		if (k > 0) {
 			env[i++] = "INSTANCE_NAME=second";
 			srv[k].redis_port = srv[0].redis_port;

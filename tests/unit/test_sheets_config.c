@@ -77,7 +77,7 @@ test_defaults_without_sheet_id(void **state)
 	assert_string_equal(sc.uniones, "Uniones");
 	assert_int_equal(sc.reads_per_minute, 60);
 	assert_int_equal(sc.writes_per_minute, 60);
-	assert_int_equal(sc.commit_shared, 1);
+	assert_int_equal(sc.commit_shared, 0);
 	assert_int_equal(sc.batch_window_ms, 200);
 	assert_int_equal(sc.health_interval_ms, 30000);
 }
