@@ -106,6 +106,18 @@ floor_start(char *err, size_t errlen)
 	return (override_start(err, errlen));
 }
 
+/* A 429 pauses that kind of call for the whole deployment. */
+static void
+sheets_rate_limited(void *arg, int call)
+{
+	(void)arg;
+	if (zw.limiter == NULL)
+		return;
+	sheets_limiter_pause(zw.limiter, call == SHEETS_CALL_BATCH_GET ||
+	    call == SHEETS_CALL_GET_SPREADSHEET ? SHEETS_QUOTA_READ :
+	    SHEETS_QUOTA_WRITE);
+}
+
 int
 sheets_glue_start(char *err, size_t errlen)
 {
@@ -120,6 +132,7 @@ sheets_glue_start(char *err, size_t errlen)
 	cfg.base_url = zeues_sheets.base_url;
 	cfg.spreadsheet_id = zeues_sheets.spreadsheet_id;
 	cfg.attempt_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	cfg.rate_limited = sheets_rate_limited;
 	zw.sheets = sheets_client_new(zw.loop, zeues_sheets.account, &cfg,
 	    err, errlen);
 	if (zw.sheets == NULL)
@@ -132,6 +145,15 @@ sheets_glue_start(char *err, size_t errlen)
 	lc.per_window[SHEETS_QUOTA_WRITE] =
 	    (unsigned int)zeues_sheets.writes_per_minute;
 	lc.workers = (unsigned int)zeues_cfg.workers;
+	/*
+	 * Shared: one write per slot for the whole deployment.  A slot is
+	 * the quota's pace with a quarter to spare, as the slices had: each
+	 * batch also spends a verification read, which shares the read
+	 * quota with the read cache.
+	 */
+	if (zeues_sheets.commit_shared)
+		lc.spacing_ms[SHEETS_QUOTA_WRITE] = 60000 * 5 / 4 /
+		    (uint64_t)zeues_sheets.writes_per_minute;
 	if ((zw.limiter = sheets_limiter_new(&lc, zw.pool, zw.loop)) == NULL) {
 		snprintf(err, errlen, "cannot create the Sheets rate limiter");
 		return (-1);
@@ -159,11 +181,15 @@ sheets_glue_start(char *err, size_t errlen)
 	gc.metadata_sheet = zeues_sheets.metadata;
 	gc.window_ms = (uint64_t)zeues_sheets.batch_window_ms;
 	/*
-	 * Each worker batches at its share of the write quota's pace, with a
-	 * quarter to spare for the read cache and the other instances' slack.
+	 * Slices: each worker batches at its share of the write quota's
+	 * pace, with a quarter to spare for the read cache and the other
+	 * instances' slack.  Shared: the limiter's write spacing paces the
+	 * deployment, and a worker's batch takes the next free slot.
 	 */
-	gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 * 5 / 4 /
-	    (uint64_t)zeues_sheets.writes_per_minute;
+	gc.slot_first = zeues_sheets.commit_shared;
+	if (!zeues_sheets.commit_shared)
+		gc.min_interval_ms = (uint64_t)zeues_cfg.workers * 60000 *
+		    5 / 4 / (uint64_t)zeues_sheets.writes_per_minute;
 	gc.applied = sheets_cache_note_write;
 	gc.applied_arg = zw.cache;
 	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,

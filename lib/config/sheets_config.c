@@ -167,6 +167,32 @@ load_account(struct sheets_config *sc, config_getenv_fn *get, char *err,
 	return (0);
 }
 
+/*
+ * SHEETS_COMMIT_MODE: "shared" paces the deployment's writes to one per
+ * quota slot, taken by whichever worker has changes; "slices" (the
+ * default until reads are shared too: with many small batches the
+ * verification reads can exhaust the read quota) paces each worker to
+ * its own fixed slice.
+ */
+static int
+load_commit_mode(struct sheets_config *sc, config_getenv_fn *get, char *err,
+    size_t errlen)
+{
+	const char	*v = get("SHEETS_COMMIT_MODE");
+	char		 q[CONFIG_QUOTE_MAX];
+
+	if (v == NULL || *v == '\0' || strcmp(v, "slices") == 0)
+		sc->commit_shared = 0;
+	else if (strcmp(v, "shared") == 0)
+		sc->commit_shared = 1;
+	else {
+		snprintf(err, errlen, "SHEETS_COMMIT_MODE: '%s' is neither "
+		    "shared nor slices", config_quote(v, q, sizeof(q)));
+		return (-1);
+	}
+	return (0);
+}
+
 int
 sheets_config_load(struct sheets_config *sc, config_getenv_fn *get,
     char *err, size_t errlen)
@@ -200,6 +226,8 @@ sheets_config_load(struct sheets_config *sc, config_getenv_fn *get,
 	    &sc->call_timeout_ms, err, errlen) == -1)
 		return (-1);
 	sc->health_interval_ms *= 1000;
+	if (load_commit_mode(sc, get, err, errlen) == -1)
+		return (-1);
 
 	if (id == NULL || *id == '\0')
 		return (0);

@@ -32,6 +32,11 @@ struct sheets_config {
 	int			 cache_ttl_ms;
 	int			 health_interval_ms;
 	int			 call_timeout_ms;
+	/*
+	 * SHEETS_COMMIT_MODE: 1 "shared" (one write slot at a time for the
+	 * deployment), 0 "slices" (a fixed slice per worker).
+	 */
+	int			 commit_shared;
 	struct service_account	*account;	/* NULL unless configured */
 };
 

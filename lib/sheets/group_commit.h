@@ -174,6 +174,12 @@ struct group_commit_config {
 	uint64_t	 window_ms;		/* SHEETS_BATCH_WINDOW_MS */
 	/* Between batch starts: pace writes to the quota (0: no pacing). */
 	uint64_t	 min_interval_ms;
+	/*
+	 * Take the write's quota slot before the verification read: with
+	 * the limiter's write spacing, one batch per slot for the whole
+	 * deployment, and one verification read per write.
+	 */
+	int		 slot_first;
 	size_t		 max_batch;		/* changes per write call */
 	size_t		 max_ranges;		/* per Sheets call */
 	uint64_t	 call_timeout_ms;	/* one Sheets call, retries in */

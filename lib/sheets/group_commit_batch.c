@@ -639,9 +639,14 @@ on_limit(void *arg, const struct sheets_limit_reply *r)
 	if (r->result == SHEETS_LIMIT_WAIT) {
 		batch_fail(b, GC_TIMEOUT, r->wait_ms, "Sheets %s budget "
 		    "exhausted; a request frees in %llu ms",
-		    b->act == GC_ACT_GROW || b->act == GC_ACT_WRITE ?
-		    "write" : "read",
+		    b->act == GC_ACT_GROW || b->act == GC_ACT_WRITE ||
+		    b->act == GC_ACT_SLOT ? "write" : "read",
 		    (unsigned long long)r->wait_ms);
+		gc_batch_advance(b);
+		return;
+	}
+	if (b->act == GC_ACT_SLOT) {
+		b->slot_held = 1;
 		gc_batch_advance(b);
 		return;
 	}
@@ -866,6 +871,15 @@ gc_batch_advance(struct gc_batch *b)
 		gc_batch_free(b);
 		return;
 	}
+	/*
+	 * Slot first: the batch takes its write's quota slot before it
+	 * spends a verification read, so the deployment verifies once per
+	 * slot, and changes keep gathering in the open batch meanwhile.
+	 */
+	if (!b->verified && gc->cfg.slot_first && !b->slot_held) {
+		batch_call(b, GC_ACT_SLOT, SHEETS_QUOTA_WRITE);
+		return;
+	}
 	if (!b->verified) {
 		batch_call(b, GC_ACT_VERIFY, SHEETS_QUOTA_READ);
 		return;
@@ -902,6 +916,13 @@ gc_batch_advance(struct gc_batch *b)
 			b->grow_by = (unsigned int)(top +
 			    gc->cfg.grid_margin_rows - gc->meta_rows);
 		batch_call(b, GC_ACT_GROW, SHEETS_QUOTA_WRITE);
+		return;
+	}
+	if (b->slot_held) {
+		/* Charged when the slot was granted. */
+		b->slot_held = 0;
+		b->act = GC_ACT_WRITE;
+		start_sheets(b);
 		return;
 	}
 	batch_call(b, GC_ACT_WRITE, SHEETS_QUOTA_WRITE);

@@ -37,6 +37,7 @@ enum gc_batch_act {
 	GC_ACT_GRID,		/* read: spreadsheets.get */
 	GC_ACT_GROW,		/* write: appendDimension on Metadata */
 	GC_ACT_WRITE,		/* write: the batchUpdate */
+	GC_ACT_SLOT,		/* the write's quota slot, taken first */
 };
 
 struct gc_batch {
@@ -55,6 +56,7 @@ struct gc_batch {
 	uint64_t		 retry_at;
 	unsigned int		 attempts;
 	int			 verified;
+	int			 slot_held;	/* GC_ACT_SLOT granted */
 	int			 grid_fresh;	/* grid size read by this batch */
 	int			 evaled;	/* reserve script sent whole */
 	unsigned int		 grow_by;

@@ -429,8 +429,12 @@ op_response(void *arg, const struct http_client_result *hr)
 	op->res.response_bytes = hr->body_len;
 	op->res.too_big = hr->error == HTTP_CLIENT_ERR_TOO_LARGE;
 	class = sheets_classify(hr->error, hr->status);
-	if (hr->status == 429)
+	if (hr->status == 429) {
 		sc->stats.rate_limited++;
+		if (sc->cfg.rate_limited != NULL)
+			sc->cfg.rate_limited(sc->cfg.rate_limited_arg,
+			    (int)op->call);
+	}
 
 	switch (class) {
 	case SHEETS_OK:

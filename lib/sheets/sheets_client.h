@@ -61,6 +61,9 @@ struct sheets_client_config {
 	backoff_rand_fn	*rand;			/* NULL: backoff_rand_default */
 	void		*rand_arg;
 	int64_t		(*wall_clock_s)(void);	/* NULL: time(3); JWT iat */
+	/* Told of every 429 with the call (an enum sheets_call), NULL: no one. */
+	void		(*rate_limited)(void *arg, int call);
+	void		*rate_limited_arg;
 };
 
 /*

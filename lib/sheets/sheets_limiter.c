@@ -21,15 +21,25 @@
 #define MEMBER_MAX	(UUID4_STRLEN + 24)
 
 /*
- * KEYS[1] the log; ARGV[1] the limit, ARGV[2] the window in ms, ARGV[3] a
- * member no other grant uses.  Returns 0 when granted, otherwise the ms
- * until the oldest grant leaves the window.
+ * KEYS[1] the log, KEYS[2] the pause a 429 set; ARGV[1] the limit, ARGV[2] the window in ms, ARGV[3] a
+ * member no other grant uses, ARGV[4] the least ms between two grants (0:
+ * any).  Returns 0 when granted, otherwise the ms until the pause ends,
+ * the newest grant is spacing old or the oldest leaves the window.
  */
 static const char	script_text[] =
     "local now = redis.call('TIME')\n"
     "local t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)\n"
     "local window = tonumber(ARGV[2])\n"
+    "local pause = redis.call('PTTL', KEYS[2])\n"
+    "if pause > 0 then return pause end\n"
     "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t - window)\n"
+    "local spacing = tonumber(ARGV[4])\n"
+    "if spacing > 0 then\n"
+    "  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')\n"
+    "  if last[2] and tonumber(last[2]) + spacing > t then\n"
+    "    return tonumber(last[2]) + spacing - t\n"
+    "  end\n"
+    "end\n"
     "if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then\n"
     "  redis.call('ZADD', KEYS[1], t, ARGV[3])\n"
     "  redis.call('PEXPIRE', KEYS[1], window)\n"
@@ -77,6 +87,11 @@ struct sheets_limiter {
 	char				 key[SHEETS_QUOTA_KINDS][KEY_MAX];
 	char				 limit[SHEETS_QUOTA_KINDS][16];
 	char				 window[24];
+	char				 spacing[SHEETS_QUOTA_KINDS][24];
+	char				 pause_key[SHEETS_QUOTA_KINDS][KEY_MAX + 8];
+	/* The pause this process last set, and until when (loop clock). */
+	uint64_t			 pause_ms[SHEETS_QUOTA_KINDS];
+	uint64_t			 paused_until[SHEETS_QUOTA_KINDS];
 	char				 instance[UUID4_STRLEN];
 	uint64_t			 seq;
 	struct grant_log		 log[SHEETS_QUOTA_KINDS];
@@ -135,6 +150,17 @@ local_decide(struct sheets_limiter *lim, enum sheets_quota_kind kind,
 	size_t			 skip, i;
 
 	log_trim(log, now, lim->cfg.window_ms);
+	if (lim->paused_until[kind] > now) {
+		*wait = lim->paused_until[kind] - now;
+		return (0);
+	}
+	/* Alone, this process keeps the spacing among its own grants. */
+	if (log->n > 0 && log->at[(log->head + log->n - 1) % log->cap] +
+	    lim->cfg.spacing_ms[kind] > now) {
+		*wait = log->at[(log->head + log->n - 1) % log->cap] +
+		    lim->cfg.spacing_ms[kind] - now;
+		return (0);
+	}
 	if (log->n < lim->share[kind]) {
 		*wait = 0;
 		return (1);
@@ -240,7 +266,7 @@ op_ask(struct sheets_limit_op *op, int may_call)
 {
 	struct sheets_limiter	*lim = op->lim;
 	enum redis_pool_status	 why;
-	const char		*argv[7];
+	const char		*argv[9];
 	char			 member[MEMBER_MAX];
 	uint64_t		 now = now_ms(lim), deadline;
 
@@ -255,12 +281,14 @@ op_ask(struct sheets_limit_op *op, int may_call)
 	snprintf(member, sizeof(member), "%s:%llu", lim->instance,
 	    (unsigned long long)++lim->seq);
 	redis_script_head(script_text, script_sha, op->evaled, argv);
-	argv[2] = "1";
+	argv[2] = "2";
 	argv[3] = lim->key[op->kind];
-	argv[4] = lim->limit[op->kind];
-	argv[5] = lim->window;
-	argv[6] = member;
-	op->cmd = redis_pool_submit(lim->pool, op_reply, op, deadline, 7, argv,
+	argv[4] = lim->pause_key[op->kind];
+	argv[5] = lim->limit[op->kind];
+	argv[6] = lim->window;
+	argv[7] = member;
+	argv[8] = lim->spacing[op->kind];
+	op->cmd = redis_pool_submit(lim->pool, op_reply, op, deadline, 9, argv,
 	    NULL, &why);
 	if (op->cmd == NULL) {
 		lim->stats.redis_failures++;
@@ -304,6 +332,10 @@ sheets_limiter_new(const struct sheets_limiter_config *cfg,
 			goto fail;
 		snprintf(lim->limit[k], sizeof(lim->limit[k]), "%u",
 		    cfg->per_window[k]);
+		snprintf(lim->pause_key[k], sizeof(lim->pause_key[k]),
+		    "%s:pause", lim->key[k]);
+		snprintf(lim->spacing[k], sizeof(lim->spacing[k]), "%llu",
+		    (unsigned long long)cfg->spacing_ms[k]);
 		lim->share[k] = cfg->per_window[k] / workers;
 		if (lim->share[k] == 0)
 			lim->share[k] = 1;
@@ -387,6 +419,49 @@ sheets_limiter_cancel(struct sheets_limit_op *op)
 	if (op->cmd != NULL)
 		redis_pool_cancel(op->cmd);
 	op_free(op);
+}
+
+static void
+pause_set(void *arg, enum redis_pool_status st, const redisReply *reply)
+{
+	(void)arg;
+	(void)st;
+	(void)reply;
+}
+
+void
+sheets_limiter_pause(struct sheets_limiter *lim, enum sheets_quota_kind kind)
+{
+	enum redis_pool_status	 why;
+	uint64_t		 now = now_ms(lim), base, ms;
+	char			 px[24];
+
+	base = lim->cfg.spacing_ms[kind];
+	if (base < SHEETS_LIMITER_PAUSE_MIN_MS)
+		base = SHEETS_LIMITER_PAUSE_MIN_MS;
+	/*
+	 * A 429 soon after the last pause ended doubles it; one after a
+	 * quiet spell starts again from the least.
+	 */
+	if (lim->pause_ms[kind] != 0 && now < lim->paused_until[kind] +
+	    2 * lim->pause_ms[kind])
+		ms = lim->pause_ms[kind] * 2;
+	else
+		ms = base;
+	if (ms > SHEETS_LIMITER_PAUSE_MAX_MS)
+		ms = SHEETS_LIMITER_PAUSE_MAX_MS;
+	/* 429s of calls already in flight during the pause change nothing. */
+	if (lim->paused_until[kind] > now)
+		return;
+	lim->pause_ms[kind] = ms;
+	lim->paused_until[kind] = now + ms;
+	lim->stats.pauses[kind]++;
+	if (lim->pool == NULL)
+		return;
+	snprintf(px, sizeof(px), "%llu", (unsigned long long)ms);
+	(void)redis_pool_submitf(lim->pool, pause_set, NULL,
+	    now + lim->cfg.redis_timeout_ms, &why, "SET %s 1 PX %s",
+	    lim->pause_key[kind], px);
 }
 
 void

@@ -16,6 +16,21 @@
  * (data.md).  Several instances in that state can exceed N between them;
  * Google answers the excess with 429, which the client retries.
  *
+ * A kind may also have a spacing: the least time between two of its grants
+ * for the whole deployment (the same script checks the newest grant of the
+ * log).  With the write quota spaced at window / limit, the deployment's
+ * writes are one per slot: whichever process asks first takes the next
+ * free slot, and an idle deployment grants at once.  A process that dies
+ * holding a grant has only spent that slot's time.
+ *
+ * A 429 from Sheets (another client of the same account, or a quota lower
+ * than configured) is reported with sheets_limiter_pause(): the kind is
+ * paused for the whole deployment through a key in Redis that the script
+ * checks first.  The pause starts at the spacing (at least 1 s) and
+ * doubles while 429s keep coming right after it, up to 8 s; acquires
+ * whose deadline lies beyond it just wait, so the changes waiting in a
+ * batch are not failed for it.
+ *
  * A call is charged once, when it is granted; the client's own retries of
  * that call (sheets_client.h) are not charged again.
  *
@@ -34,6 +49,8 @@
 #include "redis_pool.h"
 
 #define SHEETS_LIMITER_ACCOUNT_MAX	256
+#define SHEETS_LIMITER_PAUSE_MIN_MS	1000
+#define SHEETS_LIMITER_PAUSE_MAX_MS	8000
 
 enum sheets_quota_kind {
 	SHEETS_QUOTA_READ,
@@ -46,6 +63,8 @@ struct sheets_limiter_config {
 	const char	*account;
 	unsigned int	 per_window[SHEETS_QUOTA_KINDS];
 	uint64_t	 window_ms;
+	/* The least ms between two grants of a kind; 0: no spacing. */
+	uint64_t	 spacing_ms[SHEETS_QUOTA_KINDS];
 	/* Processes sharing this instance's budget when Redis is away. */
 	unsigned int	 workers;
 	/* How long one Redis round trip may take before deciding locally. */
@@ -54,7 +73,8 @@ struct sheets_limiter_config {
 
 /*
  * Defaults: 60 reads and 60 writes (SHEETS_READS_PER_MINUTE,
- * SHEETS_WRITES_PER_MINUTE) per 60 s window, 1 worker, 500 ms for Redis.
+ * SHEETS_WRITES_PER_MINUTE) per 60 s window, no spacing, 1 worker, 500 ms
+ * for Redis.
  */
 void	sheets_limiter_config_defaults(struct sheets_limiter_config *cfg);
 
@@ -77,6 +97,7 @@ struct sheets_limiter_stats {
 	uint64_t	refused[SHEETS_QUOTA_KINDS];	/* WAIT replies */
 	uint64_t	redis_failures;
 	uint64_t	waiting;	/* acquires waiting for a slot now */
+	uint64_t	pauses[SHEETS_QUOTA_KINDS];	/* set after a 429 */
 };
 
 struct sheets_limiter;
@@ -106,6 +127,10 @@ struct sheets_limit_op	*sheets_limiter_acquire(struct sheets_limiter *lim,
 			    sheets_limit_fn *cb, void *arg);
 /* cb of op will not run; op must not have completed yet. */
 void			 sheets_limiter_cancel(struct sheets_limit_op *op);
+
+/* Sheets answered a call of kind with 429: pause the kind everywhere. */
+void			 sheets_limiter_pause(struct sheets_limiter *lim,
+			    enum sheets_quota_kind kind);
 
 void			 sheets_limiter_stats(const struct sheets_limiter *,
 			    struct sheets_limiter_stats *out);

@@ -32,6 +32,8 @@ struct row {
 	double		p50[2], p99[2];	/* take, release, ms */
 	long		errors;
 	double		writes_per_100;
+	long long	reads0;
+	double		reads_per_min;
 	int		peak_redis;
 };
 
@@ -44,7 +46,7 @@ cmp_double(const void *a, const void *b)
 }
 
 static long long
-emulator_writes(const struct test_emulator *e)
+emulator_count(const struct test_emulator *e, const char *what)
 {
 	struct http_reply	r;
 	yajl_val		j;
@@ -53,7 +55,7 @@ emulator_writes(const struct test_emulator *e)
 
 	snprintf(url, sizeof(url), "%s/admin/counters", e->base);
 	if (http_get(url, 5000, &r) == 0 && (j = http_reply_json(&r)) != NULL) {
-		n = jpath_int(j, -1, "writes", NULL);
+		n = jpath_int(j, -1, what, NULL);
 		yajl_tree_free(j);
 	}
 	http_reply_free(&r);
@@ -138,15 +140,17 @@ pick(const struct test_server *srv, int v4, char tags[][80], size_t want,
 #define UNIONS_MAX	32
 
 static void
-run(const struct test_server *srv, const struct test_emulator *emu, int v4,
-    int latency, int tablets, double secs, struct row *row)
+run_on(const struct test_server *srvs, int nsrv,
+    const struct test_emulator *emu, int v4, int latency, int tablets,
+    double secs, struct row *row)
 {
+	const struct test_server *srv = &srvs[0];
 	static char	 tags[TABLETS_MAX][80], bodies[TABLETS_MAX][200];
 	static char	 fin[TABLETS_MAX][240];
 	static int	 unions[TABLETS_MAX][UNIONS_MAX];
 	size_t		 nunions[TABLETS_MAX], used[TABLETS_MAX];
 	struct http_job	 jobs[TABLETS_MAX];
-	char		 url[2][160];
+	char		 url[2][2][160];
 	double		*lat[2];
 	size_t		 nlat[2] = { 0, 0 }, cap = 100000;
 	long long	 worker = -1, w0, w1;
@@ -165,11 +169,14 @@ run(const struct test_server *srv, const struct test_emulator *emu, int v4,
 	}
 	lat[0] = calloc(cap, sizeof(double));
 	lat[1] = calloc(cap, sizeof(double));
-	snprintf(url[0], sizeof(url[0]), v4 ? "%s/api/v4/occupation/iniciar" :
-	    "%s/api/occupation/tomar", srv->base);
-	snprintf(url[1], sizeof(url[1]), v4 ?
-	    "%s/api/v4/occupation/finalizar" : "%s/api/occupation/pausar",
-	    srv->base);
+	for (i = 0; i < nsrv; i++) {
+		snprintf(url[i][0], sizeof(url[i][0]), v4 ?
+		    "%s/api/v4/occupation/iniciar" : "%s/api/occupation/tomar",
+		    srvs[i].base);
+		snprintf(url[i][1], sizeof(url[i][1]), v4 ?
+		    "%s/api/v4/occupation/finalizar" :
+		    "%s/api/occupation/pausar", srvs[i].base);
+	}
 	for (i = 0; i < tablets; i++) {
 		snprintf(bodies[i], sizeof(bodies[i]), "{\"tag_spool\":"
 		    "\"%.79s\",\"worker_id\":%lld,\"operacion\":\"ARM\"}",
@@ -178,13 +185,14 @@ run(const struct test_server *srv, const struct test_emulator *emu, int v4,
 		    UNIONS_MAX) : 0;
 		used[i] = 0;
 	}
-	w0 = emulator_writes(emu);
+	w0 = emulator_count(emu, "writes");
+	row->reads0 = emulator_count(emu, "reads");
 	t0 = harness_now_ms();
 	while (harness_now_ms() - t0 < (uint64_t)(secs * 1000)) {
 		for (a = 0; a < 2; a++) {
 			memset(jobs, 0, sizeof(jobs));
 			for (i = 0; i < tablets; i++) {
-				jobs[i].url = url[a];
+				jobs[i].url = url[i % nsrv][a];
 				jobs[i].body = bodies[i];
 				if (v4 && a == 1) {
 					/* One union; keep the last one open. */
@@ -225,7 +233,9 @@ run(const struct test_server *srv, const struct test_emulator *emu, int v4,
 	}
 	row->cycles_per_s = (double)cycles * 1000.0 /
 	    (double)(harness_now_ms() - t0);
-	w1 = emulator_writes(emu);
+	w1 = emulator_count(emu, "writes");
+	row->reads_per_min = (double)(emulator_count(emu, "reads") -
+	    row->reads0) * 60000.0 / (double)(harness_now_ms() - t0);
 	row->writes_per_100 = mutations > 0 ? (double)(w1 - w0) * 100.0 /
 	    (double)mutations : 0;
 	row->peak_redis = peak;
@@ -237,6 +247,209 @@ run(const struct test_server *srv, const struct test_emulator *emu, int v4,
 		}
 		free(lat[a]);
 	}
+}
+
+static void
+run(const struct test_server *srv, const struct test_emulator *emu, int v4,
+    int latency, int tablets, double secs, struct row *row)
+{
+	run_on(srv, 1, emu, v4, latency, tablets, secs, row);
+}
+
+/*
+ * Issue 13's figures, for one SHEETS_COMMIT_MODE: every run against an
+ * emulator enforcing the production quota (60 reads and 60 writes a
+ * minute), so a 429 shows in its counters.
+ */
+struct figures {
+	double		quiet_p50;	/* one TOMAR after 5 s of quiet */
+	struct row	lat0, lat250, w4, w4x2;
+	long long	rate_limited;
+};
+
+static int
+quota_reset(const struct test_emulator *e)
+{
+	struct http_reply	 r;
+	const char		*h[] = { "Content-Type: application/json", NULL };
+	const char		*body = "{\"reads_per_minute\":60,"
+				    "\"writes_per_minute\":60}";
+	char			 url[128];
+	int			 ok;
+
+	snprintf(url, sizeof(url), "%s/admin/quota", e->base);
+	if (http_request("POST", url, h, body, strlen(body), 5000, &r) != 0)
+		return (-1);
+	ok = r.status == 200 ? 0 : -1;
+	http_reply_free(&r);
+	return (ok);
+}
+
+static int
+servers_start(struct test_server *srvs, int nsrv, struct test_emulator *emu,
+    const char *mode, const char *workers)
+{
+	char	*env[13], m[64], w[32];
+	size_t	 i;
+	int	 k;
+
+	snprintf(m, sizeof(m), "SHEETS_COMMIT_MODE=%s", mode);
+	snprintf(w, sizeof(w), "WORKERS=%s", workers);
+	for (i = 0; emu->env[i] != NULL; i++)
+		env[i] = emu->env[i];
+	env[i++] = w;
+	env[i++] = m;
+	env[i++] = "REQUEST_DEADLINE_MS=30000";
+	env[i] = NULL;
+	memset(srvs, 0, sizeof(*srvs) * (size_t)nsrv);
+	/*
+	 * Each server starts with a fresh Redis, so fresh quota logs: the
+	 * emulator opens fresh quota windows too, or what the previous run
+	 * spent would come back as 429s.
+	 */
+	if (quota_reset(emu) == -1)
+		return (-1);
+	for (k = 0; k < nsrv; k++) {
+		/* The second instance shares the first one's Redis. */
+		if (k > 0) {
+			srvs[k].redis_port = srvs[0].redis_port;
+			env[i] = "INSTANCE_NAME=second";
+			env[i + 1] = NULL;
+		}
+		if (test_server_start(&srvs[k], env) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+static void
+servers_stop(struct test_server *srvs, int nsrv)
+{
+	int	k;
+
+	for (k = nsrv - 1; k >= 0; k--)
+		test_server_stop(&srvs[k]);
+}
+
+static long long
+rate_limited(const struct test_emulator *e)
+{
+	struct http_reply	r;
+	yajl_val		j;
+	char			url[128];
+	long long		n = 0;
+
+	snprintf(url, sizeof(url), "%s/admin/counters", e->base);
+	if (http_get(url, 5000, &r) == 0 && (j = http_reply_json(&r)) != NULL) {
+		n = jpath_int(j, 0, "outcomes", "429", NULL);
+		yajl_tree_free(j);
+	}
+	http_reply_free(&r);
+	return (n);
+}
+
+/* The p50 of a lone TOMAR (then its PAUSAR) after 5 s of quiet. */
+static double
+quiet_p50(const struct test_server *srv, const struct test_emulator *emu)
+{
+	struct row	r;
+	double		v[3];
+	int		i;
+
+	for (i = 0; i < 3; i++) {
+		harness_sleep_ms(5000);
+		run(srv, emu, 0, 0, 1, 0.001, &r);
+		v[i] = r.p50[0];
+	}
+	qsort(v, 3, sizeof(double), cmp_double);
+	return (v[1]);
+}
+
+static int
+figures_run(const char *mode, double secs, struct figures *f)
+{
+	struct test_emulator	 emu;
+	struct test_server	 srvs[2];
+	const char		*flags[7] = { "--latency-ms", NULL,
+				    "--quota-reads", "60", "--quota-writes",
+				    "60", NULL };
+	int			 l;
+
+	memset(f, 0, sizeof(*f));
+	for (l = 0; l < 2; l++) {
+		flags[1] = l == 0 ? "0" : "250";
+		if (test_emulator_start(&emu, 2000, 50, flags) == -1)
+			return (-1);
+		if (servers_start(srvs, 1, &emu, mode, "2") == -1)
+			return (-1);
+		if (l == 0) {
+			f->quiet_p50 = quiet_p50(&srvs[0], &emu);
+			run(&srvs[0], &emu, 0, 0, 50, secs, &f->lat0);
+		} else
+			run(&srvs[0], &emu, 0, 250, 50, secs, &f->lat250);
+		servers_stop(srvs, 1);
+		if (l == 0) {
+			if (servers_start(srvs, 1, &emu, mode, "4") == -1)
+				return (-1);
+			run(&srvs[0], &emu, 0, 0, 50, secs, &f->w4);
+			servers_stop(srvs, 1);
+			if (servers_start(srvs, 2, &emu, mode, "4") == -1)
+				return (-1);
+			run_on(srvs, 2, &emu, 0, 0, 50, secs, &f->w4x2);
+			servers_stop(srvs, 2);
+		}
+		f->rate_limited += rate_limited(&emu);
+		test_emulator_stop(&emu);
+	}
+	return (0);
+}
+
+static double
+p99(const struct row *r)
+{
+	return (r->p99[0] > r->p99[1] ? r->p99[0] : r->p99[1]);
+}
+
+static void
+figures_print(double secs)
+{
+	struct figures	f[2];
+	const char	*mode[2] = { "slices", "shared" };
+	int		k;
+
+	for (k = 0; k < 2; k++) {
+		if (figures_run(mode[k], secs, &f[k]) == -1) {
+			fprintf(stderr, "figures: %s did not start\n",
+			    mode[k]);
+			exit(1);
+		}
+	}
+	printf("\nIssue 13: the write quota as one floor.  TOMAR/PAUSAR on "
+	    "distinct spools, %.0f s per run,\nemulator quota 60 reads and "
+	    "60 writes/min, window 200 ms; p99 is the worse of\nTOMAR's and "
+	    "PAUSAR's.  slices: SHEETS_COMMIT_MODE=slices (the former "
+	    "pacing, the default), shared: SHEETS_COMMIT_MODE=shared\n\n", secs);
+	printf("| figure | slices | shared |\n|---|---:|---:|\n");
+	printf("| one change after 5 s of quiet, latency 0, p50 ms | %.0f | "
+	    "%.0f |\n", f[0].quiet_p50, f[1].quiet_p50);
+	printf("| 50 tablets, 2 workers, latency 0, p99 ms | %.0f | %.0f |\n",
+	    p99(&f[0].lat0), p99(&f[1].lat0));
+	printf("| 50 tablets, 2 workers, latency 250 ms, p99 ms | %.0f | "
+	    "%.0f |\n", p99(&f[0].lat250), p99(&f[1].lat250));
+	printf("| 50 tablets, 4 workers, p99 ms | %.0f | %.0f |\n",
+	    p99(&f[0].w4), p99(&f[1].w4));
+	printf("| 50 tablets, 4 workers x 2 instances, p99 ms | %.0f | "
+	    "%.0f |\n", p99(&f[0].w4x2), p99(&f[1].w4x2));
+	printf("| Sheets writes /100 changes, 50 tablets, 2 workers | %.1f | "
+	    "%.1f |\n", f[0].lat0.writes_per_100, f[1].lat0.writes_per_100);
+	printf("| Sheets reads /min, 4 workers x 2 instances | %.0f | %.0f |\n",
+	    f[0].w4x2.reads_per_min, f[1].w4x2.reads_per_min);
+	printf("| errors (non-200), all runs | %ld | %ld |\n",
+	    f[0].lat0.errors + f[0].lat250.errors + f[0].w4.errors +
+	    f[0].w4x2.errors, f[1].lat0.errors + f[1].lat250.errors +
+	    f[1].w4.errors + f[1].w4x2.errors);
+	printf("| 429s from the emulator, all runs | %lld | %lld |\n",
+	    f[0].rate_limited, f[1].rate_limited);
 }
 
 int
@@ -297,5 +510,6 @@ main(int argc, char **argv)
 		    rows[k].cycles_per_s, rows[k].p50[0], rows[k].p99[0],
 		    rows[k].p50[1], rows[k].p99[1], rows[k].errors,
 		    rows[k].writes_per_100, rows[k].peak_redis);
+	figures_print(secs);
 	return (0);
 }

@@ -42,6 +42,14 @@ struct outcome {
 	uint64_t			at_ms;
 };
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
 static void
 record(void *arg, const struct sheets_limit_reply *r)
 {
@@ -54,8 +62,9 @@ record(void *arg, const struct sheets_limit_reply *r)
 }
 
 static void
-client_open(struct client *c, int redis_port, const char *account,
-    unsigned int n, uint64_t window_ms, unsigned int workers)
+client_open_spaced(struct client *c, int redis_port, const char *account,
+    unsigned int n, uint64_t window_ms, unsigned int workers,
+    uint64_t write_spacing_ms)
 {
 	struct redis_pool_config	pcfg;
 	struct sheets_limiter_config	lcfg;
@@ -84,8 +93,16 @@ client_open(struct client *c, int redis_port, const char *account,
 	lcfg.per_window[SHEETS_QUOTA_WRITE] = n;
 	lcfg.window_ms = window_ms;
 	lcfg.workers = workers;
+	lcfg.spacing_ms[SHEETS_QUOTA_WRITE] = write_spacing_ms;
 	c->lim = sheets_limiter_new(&lcfg, c->pool, poll_loop_io(c->pl));
 	assert_non_null(c->lim);
+}
+
+static void
+client_open(struct client *c, int redis_port, const char *account,
+    unsigned int n, uint64_t window_ms, unsigned int workers)
+{
+	client_open_spaced(c, redis_port, account, n, window_ms, workers, 0);
 }
 
 static void
@@ -450,6 +467,119 @@ test_without_redis_pool(void **state)
 	poll_loop_free(pl);
 }
 
+/*
+ * Issue 13: eight limiters (two instances of four workers) sharing one
+ * Redis, each always wanting a write, with a write spacing of 150 ms: the
+ * deployment gets one write per slot, whoever asks, and an idle
+ * deployment's first write is granted at once.
+ */
+#define SLOT_MS		150
+#define SLOT_CLIENTS	8
+#define SLOT_RUN_MS	1500
+#define SLOT_GRANTS_MAX	64
+
+static void
+test_one_write_per_slot(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 c[SLOT_CLIENTS];
+	struct outcome	 o[SLOT_CLIENTS];
+	uint64_t	 at[SLOT_GRANTS_MAX], t0, end;
+	size_t		 n = 0, i, k;
+
+	for (k = 0; k < SLOT_CLIENTS; k++) {
+		client_open_spaced(&c[k], f->port, "slots@test", 1000, 60000,
+		    4, SLOT_MS);
+		wait_up(&c[k]);
+	}
+	memset(o, 0, sizeof(o));
+	t0 = harness_now_ms();
+	for (k = 0; k < SLOT_CLIENTS; k++)
+		assert_non_null(sheets_limiter_acquire(c[k].lim,
+		    SHEETS_QUOTA_WRITE, t0 + 5000, record, &o[k]));
+	end = t0 + SLOT_RUN_MS;
+	while (harness_now_ms() < end) {
+		for (k = 0; k < SLOT_CLIENTS; k++) {
+			poll_loop_run_once(c[k].pl, 1);
+			redis_pool_tick(c[k].pool, harness_now_ms());
+			sheets_limiter_tick(c[k].lim, harness_now_ms());
+			if (!o[k].done)
+				continue;
+			assert_int_equal(o[k].reply.result,
+			    SHEETS_LIMIT_GRANTED);
+			assert_int_equal(o[k].reply.local, 0);
+			assert_true(n < SLOT_GRANTS_MAX);
+			at[n++] = o[k].at_ms;
+			memset(&o[k], 0, sizeof(o[k]));
+			assert_non_null(sheets_limiter_acquire(c[k].lim,
+			    SHEETS_QUOTA_WRITE, harness_now_ms() + 5000,
+			    record, &o[k]));
+		}
+	}
+	qsort(at, n, sizeof(at[0]), cmp_u64);
+	/* The first at once; then one a slot, and the slots all used. */
+	assert_true(n > 0 && at[0] - t0 < SLOT_MS / 2);
+	assert_true(n <= SLOT_RUN_MS / SLOT_MS + 1);
+	assert_true(n >= SLOT_RUN_MS / SLOT_MS - 2);
+	for (i = 1; i < n; i++)
+		assert_true(at[i] - at[i - 1] >= SLOT_MS - 40);
+	for (k = 0; k < SLOT_CLIENTS; k++)
+		client_close(&c[k]);
+}
+
+/*
+ * Issue 13: a 429 seen by one process pauses that kind for every process
+ * sharing the Redis; a waiter whose deadline lies beyond the pause is
+ * granted after it, one with a nearer deadline is told how long; a 429
+ * right after the pause doubles it; the other kind is not paused.
+ */
+static void
+test_pause_after_429(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 a, b;
+	struct outcome	 o[3];
+	uint64_t	 t0;
+
+	client_open(&a, f->port, "pause@test", 1000, 60000, 4);
+	client_open(&b, f->port, "pause@test", 1000, 60000, 4);
+	wait_up(&a);
+	wait_up(&b);
+	memset(o, 0, sizeof(o));
+	sheets_limiter_pause(a.lim, SHEETS_QUOTA_WRITE);
+	pump(&a, 50);		/* the pause reaches Redis */
+	t0 = harness_now_ms();
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 5000, record, &o[0]));
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 300, record, &o[1]));
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_READ,
+	    t0 + 300, record, &o[2]));
+	assert_int_equal(pump_until(&b, o, 3, 3000), 0);
+	assert_int_equal(o[2].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_true(o[2].at_ms - t0 < 300);
+	assert_int_equal(o[1].reply.result, SHEETS_LIMIT_WAIT);
+	assert_true(o[1].reply.wait_ms > 500 &&
+	    o[1].reply.wait_ms <= SHEETS_LIMITER_PAUSE_MIN_MS);
+	assert_int_equal(o[0].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_int_equal(o[0].reply.local, 0);
+	assert_true(o[0].at_ms - t0 >= SHEETS_LIMITER_PAUSE_MIN_MS - 100);
+
+	/* Another 429 right after: twice as long, for b as well. */
+	sheets_limiter_pause(a.lim, SHEETS_QUOTA_WRITE);
+	pump(&a, 50);
+	memset(o, 0, sizeof(o));
+	t0 = harness_now_ms();
+	assert_non_null(sheets_limiter_acquire(b.lim, SHEETS_QUOTA_WRITE,
+	    t0 + 100, record, &o[0]));
+	assert_int_equal(pump_until(&b, o, 1, 3000), 0);
+	assert_int_equal(o[0].reply.result, SHEETS_LIMIT_WAIT);
+	assert_true(o[0].reply.wait_ms > SHEETS_LIMITER_PAUSE_MIN_MS);
+	assert_true(o[0].reply.wait_ms <= 2 * SHEETS_LIMITER_PAUSE_MIN_MS);
+	client_close(&a);
+	client_close(&b);
+}
+
 int
 main(void)
 {
@@ -466,6 +596,10 @@ main(void)
 		    test_local_fallback_when_redis_is_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test(test_without_redis_pool),
+		cmocka_unit_test_setup_teardown(test_one_write_per_slot,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_after_429,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -77,6 +77,7 @@ test_defaults_without_sheet_id(void **state)
 	assert_string_equal(sc.uniones, "Uniones");
 	assert_int_equal(sc.reads_per_minute, 60);
 	assert_int_equal(sc.writes_per_minute, 60);
+	assert_int_equal(sc.commit_shared, 0);
 	assert_int_equal(sc.batch_window_ms, 200);
 	assert_int_equal(sc.health_interval_ms, 30000);
 }
@@ -166,6 +167,9 @@ test_bad_values_one_line_no_secret(void **state)
 		    "HOJA_ROLES_NOMBRE" },
 		{ { "HOJA_UNIONES_NOMBRE", NULL }, { "", NULL },
 		    "HOJA_UNIONES_NOMBRE" },
+		{ { "SHEETS_COMMIT_MODE", NULL }, { "Shared", NULL },
+		    "SHEETS_COMMIT_MODE: 'Shared' is neither shared nor "
+		    "slices" },
 	};
 	struct sheets_config	sc;
 	char			err[256];
