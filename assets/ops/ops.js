@@ -128,6 +128,19 @@ import { drawChart, niceMax } from '/ops/chart.js';
 			hour12: false });
 	}
 
+	/*
+	 * An ISO 8601 instant (what the server sends) as the operator's
+	 * local day and time; anything else as it came.
+	 */
+	function stamp(iso) {
+		const t = Date.parse(iso || '');
+		if (isNaN(t))
+			return iso || '';
+		return new Date(t).toLocaleString('es-CL', { day: '2-digit',
+		    month: '2-digit', hour: '2-digit', minute: '2-digit',
+		    second: '2-digit', hour12: false });
+	}
+
 	function ago(ms) {
 		const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
 		if (s < 60)
@@ -597,7 +610,7 @@ import { drawChart, niceMax } from '/ops/chart.js';
 					    worker: r.worker_nombre ||
 					    r.Ocupado_Por || '',
 					    op: opOf(r.estado_detalle),
-					    since: r.fecha_ocupacion || '',
+					    since: stamp(r.fecha_ocupacion),
 					    t: 0 });
 				floorLoaded = true;
 				for (const d of again)
@@ -632,7 +645,8 @@ import { drawChart, niceMax } from '/ops/chart.js';
 			occupied.delete(d.tag_spool);
 			occupied.set(d.tag_spool, { worker: worker,
 			    op: d.operacion || opOf(d.estado_detalle),
-			    since: d.timestamp || clock(now), t: now });
+			    since: d.timestamp ? stamp(d.timestamp) :
+			    clock(now), t: now });
 		} else if (/PAUSAR|COMPLETAR|CANCELAR|FINALIZAR/.test(type)) {
 			occupied.delete(d.tag_spool);
 		}
