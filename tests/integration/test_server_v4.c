@@ -675,6 +675,50 @@ ops_cell(const char *tag, const char *header, char *out, size_t len)
 
 /* --- the cycle --- */
 
+/*
+ * Session back (0: the newest) of the spool's history, once the history
+ * has caught up with the last FINALIZAR (it reads Metadata through the
+ * read cache): an INICIAR session of op by nombre, ended by accion, with
+ * n unions finished in it.
+ */
+static void
+check_union_session(const char *tag, size_t back, const char *nombre,
+    const char *op, const char *accion, size_t n)
+{
+	struct http_reply	 r;
+	yajl_val		 h = NULL, list, s = NULL;
+	uint64_t		 until = harness_now_ms() + 15000;
+	char			 url[200];
+	size_t			 len;
+
+	snprintf(url, sizeof(url), "%s/api/history/%s", srv.base, tag);
+	for (;;) {
+		assert_int_equal(http_get(url, 10000, &r), 0);
+		assert_int_equal(r.status, 200);
+		h = http_reply_json(&r);
+		http_reply_free(&r);
+		list = jpath(h, "sessions", NULL);
+		len = list != NULL && YAJL_IS_ARRAY(list) ? list->u.array.len : 0;
+		if (len >= 3 && jpath_str(list->u.array.values[len - 1],
+		    "accion_final", NULL) != NULL &&
+		    strcmp(jpath_str(list->u.array.values[len - 1],
+		    "operacion", NULL), "SOLD") == 0) {
+			s = list->u.array.values[len - 1 - back];
+			break;
+		}
+		yajl_tree_free(h);
+		assert_true(harness_now_ms() < until);
+		harness_sleep_ms(200);
+	}
+	assert_string_equal(jpath_str(s, "tipo", NULL), "INICIAR");
+	assert_string_equal(jpath_str(s, "worker_nombre", NULL), nombre);
+	assert_string_equal(jpath_str(s, "operacion", NULL), op);
+	assert_string_equal(jpath_str(s, "accion_final", NULL), accion);
+	assert_int_equal(jpath_int(s, -1, "n_unions", NULL), (long long)n);
+	assert_non_null(jpath_str(s, "end_time", NULL));
+	yajl_tree_free(h);
+}
+
 static void
 test_full_v4_cycle(void **state)
 {
@@ -781,6 +825,11 @@ test_full_v4_cycle(void **state)
 	assert_true(strlen(cell) >= 8);
 	ops_cell(x->tag, "Uniones_SOLD_Completadas", cell, sizeof(cell));
 	assert_int_equal(atoi(cell), (int)sold.n);
+
+	/* The history shows the three union sessions and what each did. */
+	check_union_session(x->tag, 2, a, "ARM", "PAUSAR", half);
+	check_union_session(x->tag, 1, b, "ARM", "COMPLETAR", arm.n - half);
+	check_union_session(x->tag, 0, c, "SOLD", "COMPLETAR", sold.n);
 	free(x);
 }
 
