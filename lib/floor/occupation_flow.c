@@ -237,17 +237,20 @@ holder_name(struct occ_job *job, long long id, char *buf, size_t len)
 }
 
 /*
- * 1 when the caller's own lock is newer than the cached row: a release
- * by the holder whose row does not (yet) name them as occupant.
+ * 1 when a refusal may come from a cached row older than Redis: the
+ * caller's own lock with a row that does not name them (a TOMAR through
+ * another worker or instance), or "occupied" by a row while no lock
+ * exists (a release through another worker).  A fresh read decides.
  */
 static int
-lock_ahead_of_row(const struct occ_job *job, const struct spool_row *row,
+cache_may_be_behind(const struct occ_job *job, const struct spool_row *row,
     const struct occ_lock *lock)
 {
 	struct spool_state	st;
 
-	if (job->action == OCC_TOMAR || !lock->held ||
-	    lock->worker_id != job->worker_id)
+	if (!lock->held)
+		return (job->out.fail.error == OCC_ERR_SPOOL_OCCUPIED);
+	if (job->action == OCC_TOMAR || lock->worker_id != job->worker_id)
 		return (0);
 	spool_state_derive(row, &st);
 	return (!st.occupied || st.occupant_id != job->worker_id);
@@ -319,12 +322,12 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		    "tomado por otra persona.");
 	}
 	if (!job->out.ok && !job->retried && !job->lost_race &&
-	    lock_ahead_of_row(job, &row, &lock)) {
+	    cache_may_be_behind(job, &row, &lock)) {
 		/*
-		 * Redis says the caller holds the spool, the cached row
-		 * does not know yet: the TOMAR went through another worker
-		 * or instance, whose write this cache has not read.  Decide
-		 * once more on a fresh read rather than refuse the holder.
+		 * Redis and the cached row disagree: the change went through
+		 * another worker or instance, whose write this cache has not
+		 * read.  Decide once more on a fresh read rather than refuse
+		 * on a row that may be stale.
 		 */
 		sheets_cache_invalidate(job->flow->deps.cache);
 		job->retried = 1;

@@ -655,6 +655,65 @@ test_release_through_instance_with_stale_row(void **state)
 	assert_int_equal(test_server_stop(&s2), 0);
 }
 
+/*
+ * The reverse: a spool released through one instance and taken through
+ * another whose cache still has it occupied is free (Redis has no lock),
+ * not 409 on the stale row.
+ */
+static void
+test_take_through_instance_with_stale_occupied_row(void **state)
+{
+	struct test_server	 s2;
+	struct http_reply	 r;
+	char			 tag[1][80], *env[8], url[200], body[256];
+	const char		*h[] = { "Content-Type: application/json", NULL };
+	size_t			 i;
+
+	(void)state;
+	memset(&s2, 0, sizeof(s2));
+	s2.redis_port = srv.redis_port;
+	s2.redis = srv.redis;
+	for (i = 0; emu.te.env[i] != NULL; i++)
+		env[i] = emu.te.env[i];
+	env[i++] = "INSTANCE_NAME=second";
+	env[i] = NULL;
+	assert_int_equal(test_server_start(&s2, env), 0);
+	assert_int_equal(pick_arm_spools(tag, 1), 1);
+
+	/* Taken through the first, read occupied by the second... */
+	assert_int_equal(act("tomar", tag[0], arm_a, "ARM", &r), 200);
+	http_reply_free(&r);
+	snprintf(url, sizeof(url), "%s/api/occupation/status/%s", s2.base,
+	    tag[0]);
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(http_request("GET", url, NULL, NULL, 0, 15000,
+		    &r), 0);
+		if (strstr(r.body, "\"occupied\":true") != NULL)
+			break;
+		http_reply_free(&r);
+		harness_sleep_ms(100);
+	}
+	assert_true(i < 100);
+	http_reply_free(&r);
+	/* ...paused through the first, taken by another through the second. */
+	assert_int_equal(act("pausar", tag[0], arm_a, "ARM", &r), 200);
+	http_reply_free(&r);
+	snprintf(url, sizeof(url), "%s/api/occupation/tomar", s2.base);
+	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
+	    "%lld,\"operacion\":\"ARM\"}", tag[0], arm_b);
+	assert_int_equal(http_request("POST", url, h, body, strlen(body),
+	    15000, &r), 0);
+	if (r.status != 200)
+		print_message("tomar: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	assert_int_equal(act("pausar", tag[0], arm_b, "ARM", &r), 200);
+	http_reply_free(&r);
+
+	s2.redis = 0;
+	assert_int_equal(test_server_stop(&s2), 0);
+}
+
 static void
 test_fifty_spools_few_sheets_writes(void **state)
 {
@@ -936,6 +995,7 @@ main(void)
 		cmocka_unit_test(test_ten_concurrent_tomar_one_winner),
 		cmocka_unit_test(test_race_across_two_instances),
 		cmocka_unit_test(test_release_through_instance_with_stale_row),
+		cmocka_unit_test(test_take_through_instance_with_stale_occupied_row),
 		cmocka_unit_test(test_fifty_spools_few_sheets_writes),
 		cmocka_unit_test(test_rules_refusals),
 		cmocka_unit_test(test_sheets_down_changes_nothing),
