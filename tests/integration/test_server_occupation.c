@@ -530,6 +530,31 @@ test_full_floor_cycle(void **state)
 }
 
 /* N TOMARs of one spool by different workers: one 200, N-1 409. */
+/* A second instance on the same Redis and emulator. */
+static void
+second_start(struct test_server *s2)
+{
+	char	*env[8];
+	size_t	 i;
+
+	memset(s2, 0, sizeof(*s2));
+	s2->redis_port = srv.redis_port;
+	s2->redis = srv.redis;
+	for (i = 0; emu.te.env[i] != NULL; i++)
+		env[i] = emu.te.env[i];
+	env[i++] = "INSTANCE_NAME=second";
+	env[i] = NULL;
+	assert_int_equal(test_server_start(s2, env), 0);
+}
+
+/* Stops it, leaving the shared Redis running. */
+static void
+second_stop(struct test_server *s2)
+{
+	s2->redis = 0;
+	assert_int_equal(test_server_stop(s2), 0);
+}
+
 static void
 race(struct test_server *s2, const char *tag)
 {
@@ -583,22 +608,13 @@ static void
 test_race_across_two_instances(void **state)
 {
 	struct test_server	 s2;
-	char			 tag[1][80], *env[8];
-	size_t			 i;
+	char			 tag[1][80];
 
 	(void)state;
-	memset(&s2, 0, sizeof(s2));
-	s2.redis_port = srv.redis_port;
-	s2.redis = srv.redis;
-	for (i = 0; emu.te.env[i] != NULL; i++)
-		env[i] = emu.te.env[i];
-	env[i++] = "INSTANCE_NAME=second";
-	env[i] = NULL;
-	assert_int_equal(test_server_start(&s2, env), 0);
+	second_start(&s2);
 	assert_int_equal(pick_arm_spools(tag, 1), 1);
 	race(&s2, tag[0]);
-	s2.redis = 0;
-	assert_int_equal(test_server_stop(&s2), 0);
+	second_stop(&s2);
 }
 
 /*
@@ -612,20 +628,12 @@ test_release_through_instance_with_stale_row(void **state)
 {
 	struct test_server	 s2;
 	struct http_reply	 r;
-	char			 tag[1][80], *env[8], url[200], body[256];
+	char			 tag[1][80], url[200], body[256];
 	const char		*h[] = { "Content-Type: application/json", NULL };
-	size_t			 i;
 	char			*lock;
 
 	(void)state;
-	memset(&s2, 0, sizeof(s2));
-	s2.redis_port = srv.redis_port;
-	s2.redis = srv.redis;
-	for (i = 0; emu.te.env[i] != NULL; i++)
-		env[i] = emu.te.env[i];
-	env[i++] = "INSTANCE_NAME=second";
-	env[i] = NULL;
-	assert_int_equal(test_server_start(&s2, env), 0);
+	second_start(&s2);
 	assert_int_equal(pick_arm_spools(tag, 1), 1);
 
 	/* The second instance reads the free row into its cache... */
@@ -651,8 +659,7 @@ test_release_through_instance_with_stale_row(void **state)
 	assert_string_equal(lock, "");
 	free(lock);
 
-	s2.redis = 0;
-	assert_int_equal(test_server_stop(&s2), 0);
+	second_stop(&s2);
 }
 
 /*
@@ -665,19 +672,12 @@ test_take_through_instance_with_stale_occupied_row(void **state)
 {
 	struct test_server	 s2;
 	struct http_reply	 r;
-	char			 tag[1][80], *env[8], url[200], body[256];
+	char			 tag[1][80], url[200], body[256];
 	const char		*h[] = { "Content-Type: application/json", NULL };
 	size_t			 i;
 
 	(void)state;
-	memset(&s2, 0, sizeof(s2));
-	s2.redis_port = srv.redis_port;
-	s2.redis = srv.redis;
-	for (i = 0; emu.te.env[i] != NULL; i++)
-		env[i] = emu.te.env[i];
-	env[i++] = "INSTANCE_NAME=second";
-	env[i] = NULL;
-	assert_int_equal(test_server_start(&s2, env), 0);
+	second_start(&s2);
 	assert_int_equal(pick_arm_spools(tag, 1), 1);
 
 	/* Taken through the first, read occupied by the second... */
@@ -710,8 +710,7 @@ test_take_through_instance_with_stale_occupied_row(void **state)
 	assert_int_equal(act("pausar", tag[0], arm_b, "ARM", &r), 200);
 	http_reply_free(&r);
 
-	s2.redis = 0;
-	assert_int_equal(test_server_stop(&s2), 0);
+	second_stop(&s2);
 }
 
 static void
