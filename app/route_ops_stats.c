@@ -82,6 +82,34 @@ kind_pair(yajl_gen g, const char *key, size_t read_off, size_t write_off)
 	yajl_gen_map_close(g);
 }
 
+#define RS(f)	(offsetof(struct worker_stats, read_share) + \
+		    offsetof(struct read_share_stats, f))
+
+/* The read cache: shared or not, and where its tables came from. */
+static void
+read_share_json(yajl_gen g)
+{
+	uint64_t	age, oldest = 0;
+	size_t		i;
+
+	for (i = 0; i < zeues_stats->nslots; i++) {
+		if (stat_get(&zeues_stats->slot[i].pid) == 0)
+			continue;
+		age = stat_get(&zeues_stats->slot[i].read_share.age_ms);
+		if (age > oldest)
+			oldest = age;
+	}
+	json_key(g, "read_cache");
+	yajl_gen_map_open(g);
+	json_kbool(g, "shared", zeues_sheets.cache_shared);
+	json_kint(g, "refreshes_read_total", (long long)sum(RS(read)));
+	json_kint(g, "refreshes_adopted_total", (long long)sum(RS(adopted)));
+	json_kint(g, "snapshots_stored_total", (long long)sum(RS(stored)));
+	json_kint(g, "share_failures_total", (long long)sum(RS(failures)));
+	json_kint(g, "oldest_age_ms", (long long)oldest);
+	yajl_gen_map_close(g);
+}
+
 static void
 sheets_json(yajl_gen g)
 {
@@ -97,6 +125,7 @@ sheets_json(yajl_gen g)
 	json_kint(g, "rate_limited_total", (long long)sum(
 	    offsetof(struct worker_stats, sheets) +
 	    offsetof(struct sheets_stats, rate_limited)));
+	read_share_json(g);
 	json_key(g, "group_commit");
 	yajl_gen_map_open(g);
 	json_kint(g, "batches_total", (long long)sum(CQ(gc_batches)));

@@ -171,6 +171,15 @@ sheets_glue_start(char *err, size_t errlen)
 		return (-1);
 	}
 	metadata_log_rider(zw.metadata, &cc.rider);
+	if (zeues_sheets.cache_shared) {
+		cc.share_pool = zw.pool;
+		cc.share_id = zeues_sheets.spreadsheet_id;
+		cc.share_redis_timeout_ms =
+		    (uint64_t)zeues_cfg.redis_socket_timeout_ms;
+		/* A refresh is one Sheets call unless read in pieces. */
+		cc.share_lease_ms = 2 * (uint64_t)zeues_sheets.call_timeout_ms;
+		cc.log.fn = zlog_sink;
+	}
 	zw.cache = sheets_cache_new(&cc, zw.sheets, zw.limiter, zw.loop, err,
 	    errlen);
 	if (zw.cache == NULL)
@@ -287,6 +296,12 @@ publish_cache_health(uint64_t now)
 	struct sheets_cache_health	h;
 
 	sheets_cache_health(zw.cache, &h);
+	stat_set(&zw.stats->read_share.shared, (uint64_t)h.shared);
+	stat_set(&zw.stats->read_share.read, h.read);
+	stat_set(&zw.stats->read_share.adopted, h.adopted);
+	stat_set(&zw.stats->read_share.stored, h.stored);
+	stat_set(&zw.stats->read_share.failures, h.share_failures);
+	stat_set(&zw.stats->read_share.age_ms, h.age_ms);
 	if (h.generation + h.failures == cache_refreshes_seen)
 		return;
 	cache_refreshes_seen = h.generation + h.failures;

@@ -226,7 +226,9 @@ sheets_config_load(struct sheets_config *sc, config_getenv_fn *get,
 	    &sc->call_timeout_ms, err, errlen) == -1)
 		return (-1);
 	sc->health_interval_ms *= 1000;
-	if (load_commit_mode(sc, get, err, errlen) == -1)
+	if (load_commit_mode(sc, get, err, errlen) == -1 ||
+	    load_number("SHEETS_CACHE_SHARED", 0, 0, 1, get,
+	    &sc->cache_shared, err, errlen) == -1)
 		return (-1);
 
 	if (id == NULL || *id == '\0')

@@ -37,6 +37,8 @@ struct sheets_config {
 	 * deployment), 0 "slices" (a fixed slice per worker).
 	 */
 	int			 commit_shared;
+	/* SHEETS_CACHE_SHARED: one read cache refresh for the deployment. */
+	int			 cache_shared;
 	struct service_account	*account;	/* NULL unless configured */
 };
 

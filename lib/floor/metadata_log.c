@@ -335,11 +335,40 @@ rider_take(void *arg, const struct sheets_value_range *vr, size_t n,
 		(void)metadata_log_ingest(arg, &vr[0], &vr[1], now_ms);
 }
 
+/*
+ * Another worker's read (shared read cache): usable when its header is
+ * ours and its tail starts at or before ours; the rows before ours are
+ * left out, and rows read again are known by their numbers anyway.
+ */
+static int
+rider_adopt(void *arg, const char *const *ranges,
+    const struct sheets_value_range *vr, size_t n, uint64_t now_ms)
+{
+	struct metadata_log		*ml = arg;
+	struct sheets_value_range	 tail;
+	struct a1_range			 theirs;
+	const char			*header, *mine;
+	size_t				 skip;
+
+	if (n != 2 || metadata_log_ranges(ml, &header, &mine) == -1 ||
+	    strcmp(ranges[0], header) != 0 ||
+	    a1_parse_range(ranges[1], &theirs) == -1 || !theirs.has_area ||
+	    strcmp(theirs.sheet, ml->sheet) != 0 ||
+	    theirs.area.first_row == 0 || theirs.area.first_row > ml->next)
+		return (-1);
+	skip = ml->next - theirs.area.first_row;
+	tail = vr[1];
+	tail.rows = skip < vr[1].nrows ? vr[1].rows + skip : NULL;
+	tail.nrows = skip < vr[1].nrows ? vr[1].nrows - skip : 0;
+	return (metadata_log_ingest(ml, &vr[0], &tail, now_ms) == -1 ? -1 : 0);
+}
+
 void
 metadata_log_rider(struct metadata_log *ml, struct sheets_cache_rider *out)
 {
 	out->ranges = rider_ranges;
 	out->take = rider_take;
+	out->adopt = rider_adopt;
 	out->arg = ml;
 }
 

@@ -55,6 +55,16 @@ struct commit_quota_stats {
 	uint64_t	quota_waits[2];		/* asked to wait for a slot */
 };
 
+/* The read cache shared through Redis (sheets_cache.h); 0s unshared. */
+struct read_share_stats {
+	uint64_t	shared;			/* 0 or 1 */
+	uint64_t	read;			/* refreshes read from Sheets */
+	uint64_t	adopted;		/* taken from another's snapshot */
+	uint64_t	stored;			/* snapshots given to the others */
+	uint64_t	failures;		/* Redis or snapshot trouble */
+	uint64_t	age_ms;			/* of the tables served */
+};
+
 struct worker_stats {
 	uint64_t			pid;		/* 0: slot unused */
 	uint64_t			worker_id;
@@ -69,6 +79,7 @@ struct worker_stats {
 	/* The read cache's last refresh: ok, or why not (sheets_cache.h). */
 	struct sheets_probe		read_cache;
 	struct commit_quota_stats	commit_quota;
+	struct read_share_stats		read_share;
 };
 
 struct stats_region {

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "a1.h"
+#include "cache_share.h"
+#include "cache_snapshot.h"
 #include "sheet_chunks.h"
 #include "sheets_cache.h"
 
@@ -27,6 +29,19 @@
  * costs one refused read a minute.
  */
 #define UNIONES_RETRY_MS	60000
+/*
+ * Shared mode: while another worker holds the refresh lease, Redis is
+ * asked again this often (a small script, no Sheets quota).
+ */
+#define SHARE_POLL_MS		100
+/*
+ * An adopted snapshot's read time comes from the Redis clock, converted
+ * to ours through its age: writes noted up to this long before it are
+ * applied again too (again is harmless, missing one is not).
+ */
+#define SHARE_SLACK_MS		1000
+/* Noted writes kept for adopted snapshots; older ones drop first. */
+#define JOURNAL_MAX		4096
 
 /*
  * A cached sheet.  sheet_table_new() takes the value range's rows over as
@@ -58,6 +73,7 @@ enum refresh_step {
 
 /* A write noted while a refresh was in flight, to apply to its tables. */
 struct noted_write {
+	uint64_t noted_ms;
 	int	 table;
 	char	*tag;
 	char	*header;
@@ -118,6 +134,27 @@ struct sheets_cache {
 	struct noted_write		*journal;
 	size_t				 njournal;
 	size_t				 capjournal;
+	uint64_t			 refresh_started_ms;
+
+	/* Shared mode (cache_share.h); share NULL when unshared. */
+	struct cache_share		*share;
+	int				 share_sleeping;
+	uint64_t			 share_due_ms;
+	uint64_t			 share_give_up_ms;
+	int				 leased;	/* this refresh */
+	uint64_t			 lease_redis_ms;
+	uint64_t			 share_gen;	/* the tables' */
+	uint64_t			 invalidated_ms;
+	int				 share_down;	/* for one log line */
+	int				 rider_owes;	/* own read due */
+	uint64_t			 rider_own_ms;	/* not before */
+	char				*rider_asked[SHEETS_CACHE_RIDER_MAX];
+	struct sheets_value_range	 rider_got[SHEETS_CACHE_RIDER_MAX];
+	size_t				 nrider_got;
+	uint64_t			 adopted;
+	uint64_t			 read;
+	uint64_t			 stored;
+	uint64_t			 share_failures;
 
 	TAILQ_HEAD(, sheets_cache_wait)	 waits;
 	uint64_t			 serial;
@@ -172,6 +209,60 @@ journal_clear(struct sheets_cache *c)
 		free(c->journal[i].value);
 	}
 	c->njournal = 0;
+}
+
+/*
+ * Shared mode keeps the writes of the last TTL for adopted snapshots,
+ * which another worker may have read before them.
+ */
+static void
+journal_prune(struct sheets_cache *c, uint64_t before_ms)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < c->njournal; i++) {
+		if (c->journal[i].noted_ms < before_ms ||
+		    c->njournal - i >= JOURNAL_MAX) {
+			free(c->journal[i].tag);
+			free(c->journal[i].header);
+			free(c->journal[i].value);
+			continue;
+		}
+		c->journal[k++] = c->journal[i];
+	}
+	c->njournal = k;
+}
+
+/* The writes noted since from_ms go into the tables again. */
+static void	table_apply(struct sheets_cache *, int, const char *,
+		    const char *, const char *);
+
+static void
+journal_apply(struct sheets_cache *c, uint64_t from_ms)
+{
+	struct noted_write	*n;
+	size_t			 k;
+
+	for (k = 0; k < c->njournal; k++) {
+		n = &c->journal[k];
+		if (n->noted_ms >= from_ms)
+			table_apply(c, n->table, n->tag, n->header, n->value);
+	}
+	if (c->share == NULL)
+		journal_clear(c);
+}
+
+static void
+rider_got_clear(struct sheets_cache *c)
+{
+	size_t	k;
+
+	for (k = 0; k < SHEETS_CACHE_RIDER_MAX; k++) {
+		sheets_value_range_clear(&c->rider_got[k]);
+		free(c->rider_asked[k]);
+		c->rider_asked[k] = NULL;
+	}
+	c->nrider_got = 0;
 }
 
 static enum sheets_cache_status
@@ -324,7 +415,13 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 	c->attempt_end_ms = now_ms(c);
 	c->next_refresh_ms = c->attempt_end_ms + c->cfg.retry_ms;
 	/* The writes are in the tables we keep already. */
-	journal_clear(c);
+	if (c->share == NULL)
+		journal_clear(c);
+	/* The deployment's next try comes after the same pause as ours. */
+	if (c->leased)
+		cache_share_release(c->share, c->cfg.retry_ms);
+	c->leased = 0;
+	c->share_sleeping = 0;
 	deliver_waiting(c);
 }
 
@@ -410,43 +507,60 @@ rider_pause(struct sheets_cache *c)
 static int	next_request(struct sheets_cache *, enum refresh_step);
 static void	next_or_fail(struct sheets_cache *, enum refresh_step);
 
-/* Every piece is in: the tables replace the ones served. */
-static void
-refresh_done(struct sheets_cache *c)
+/*
+ * The tables built from c->got replace the ones served, dated loaded_ms;
+ * the writes noted since journal_from_ms go in again, since they may
+ * have landed after the sheet was read.  -1 with err set.
+ */
+static int
+tables_install(struct sheets_cache *c, uint64_t loaded_ms,
+    uint64_t journal_from_ms, char *err, size_t errsz)
 {
 	struct cache_table	 fresh[SHEETS_CACHE_TABLES];
-	struct noted_write	*n;
-	char			 err[SHEETS_CACHE_ERROR_MAX];
-	size_t			 k;
 
-	/* Data up to the grid's last row: rows may have been added past it. */
-	if (sheet_chunks_at_grid_end(&c->chunks))
-		c->regrid = 1;
-	sheet_chunks_finish(&c->chunks, &c->got[SHEETS_CACHE_OPERACIONES]);
 	memset(fresh, 0, sizeof(fresh));
-	if (tables_build(c, fresh, err, sizeof(err)) == -1) {
+	if (tables_build(c, fresh, err, errsz) == -1) {
 		tables_clear(fresh);
-		refresh_failed(c, "%s", err);
-		return;
+		return (-1);
 	}
 	got_clear(c);
 	tables_clear(c->tab);
 	memcpy(c->tab, fresh, sizeof(c->tab));
 	c->have = 1;
 	c->expired = 0;
-	c->loaded_ms = c->call_sent_ms;
+	c->loaded_ms = loaded_ms;
 	c->generation++;
 	c->refreshing = 0;
+	c->share_sleeping = 0;
 	c->last_ok = 1;
 	c->attempted = 1;
 	c->attempt_end_ms = now_ms(c);
 	c->error[0] = '\0';
-	/* Writes that may have landed after the sheet was read. */
-	for (k = 0; k < c->njournal; k++) {
-		n = &c->journal[k];
-		table_apply(c, n->table, n->tag, n->header, n->value);
+	journal_apply(c, journal_from_ms);
+	return (0);
+}
+
+static void	share_store(struct sheets_cache *);
+
+/* Every piece is in: the tables replace the ones served. */
+static void
+refresh_done(struct sheets_cache *c)
+{
+	char	err[SHEETS_CACHE_ERROR_MAX];
+
+	/* Data up to the grid's last row: rows may have been added past it. */
+	if (sheet_chunks_at_grid_end(&c->chunks))
+		c->regrid = 1;
+	sheet_chunks_finish(&c->chunks, &c->got[SHEETS_CACHE_OPERACIONES]);
+	if (tables_install(c, c->call_sent_ms, c->refresh_started_ms, err,
+	    sizeof(err)) == -1) {
+		refresh_failed(c, "%s", err);
+		return;
 	}
-	journal_clear(c);
+	c->read++;
+	if (c->leased)
+		share_store(c);
+	c->leased = 0;
 	deliver_waiting(c);
 }
 
@@ -512,6 +626,26 @@ batch_failed(struct sheets_cache *c, struct sheets_result *res)
 	}
 }
 
+/* What the rider's ranges brought, for the snapshot we may store. */
+static void
+rider_keep(struct sheets_cache *c, struct sheets_value_range *vr, size_t n)
+{
+	size_t	k;
+
+	for (k = 0; k < SHEETS_CACHE_RIDER_MAX; k++)
+		sheets_value_range_clear(&c->rider_got[k]);
+	c->nrider_got = 0;
+	if (c->share == NULL)
+		return;
+	for (k = 0; k < n && k < SHEETS_CACHE_RIDER_MAX; k++) {
+		if (c->rider_asked[k] == NULL)
+			break;
+		c->rider_got[k] = vr[k];
+		memset(&vr[k], 0, sizeof(vr[k]));
+		c->nrider_got = k + 1;
+	}
+}
+
 static void
 on_batch(void *arg, struct sheets_result *res)
 {
@@ -552,6 +686,7 @@ on_batch(void *arg, struct sheets_result *res)
 		if (c->nranges > c->ntables)
 			c->cfg.rider.take(c->cfg.rider.arg, &vr[c->ntables],
 			    c->nranges - c->ntables, now_ms(c));
+		rider_keep(c, &vr[c->ntables], c->nranges - c->ntables);
 	}
 	if (sheet_chunks_take(&c->chunks, &vr[0], res->response_bytes) ==
 	    -1) {
@@ -594,6 +729,21 @@ on_grid(void *arg, struct sheets_result *res)
 	next_or_fail(c, STEP_MAIN);
 }
 
+/* The rider's ranges of this request, named in the snapshot. */
+static void
+rider_asked(struct sheets_cache *c, const char **ranges, size_t n)
+{
+	size_t	k;
+
+	rider_got_clear(c);
+	if (c->share == NULL)
+		return;
+	for (k = 0; k < n && k < SHEETS_CACHE_RIDER_MAX; k++) {
+		if ((c->rider_asked[k] = strdup(ranges[k])) == NULL)
+			break;
+	}
+}
+
 /* Sends the request of c->step, its read already granted. */
 static void
 send_step(struct sheets_cache *c)
@@ -625,6 +775,7 @@ send_step(struct sheets_cache *c)
 		    &ranges[c->ntables])) > 0 &&
 		    n <= SHEETS_CACHE_RIDER_MAX)
 			c->nranges += (size_t)n;
+		rider_asked(c, &ranges[c->ntables], c->nranges - c->ntables);
 		c->call_sent_ms = now;
 		c->call_id = sheets_batch_get(c->sc, ranges, c->nranges,
 		    SHEETS_RENDER_FORMATTED, left, on_batch, c, err,
@@ -686,6 +837,255 @@ next_or_fail(struct sheets_cache *c, enum refresh_step step)
 		refresh_failed(c, "out of memory");
 }
 
+/* The first request of a read of Sheets by this worker. */
+static int
+read_begin(struct sheets_cache *c)
+{
+	c->replanned = 0;
+	c->refresh_started_ms = now_ms(c);
+	sheet_chunks_begin(&c->chunks);
+	return (next_request(c, c->regrid ? STEP_GRID : STEP_MAIN));
+}
+
+/* From a callback: the worker reads Sheets itself. */
+static void
+read_or_fail(struct sheets_cache *c)
+{
+	c->share_sleeping = 0;
+	if (read_begin(c) == -1)
+		refresh_failed(c, "out of memory");
+}
+
+/* Redis could not help: one line when it starts, one when it ends. */
+static void
+share_trouble(struct sheets_cache *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+share_trouble(struct sheets_cache *c, const char *fmt, ...)
+{
+	char	msg[SHEETS_CACHE_ERROR_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->share_failures++;
+	if (!c->share_down)
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_WARNING, "shared read "
+		    "cache: %s; this worker reads Sheets itself", msg);
+	c->share_down = 1;
+}
+
+static void
+share_fine(struct sheets_cache *c)
+{
+	if (c->share_down)
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_INFO, "shared read "
+		    "cache: Redis answers again");
+	c->share_down = 0;
+}
+
+/* The rider's share of a snapshot, or an own read of Sheets owed. */
+static void
+rider_adopt(struct sheets_cache *c, struct sheets_value_range *vr,
+    size_t n)
+{
+	const char	*ranges[SHEETS_CACHE_RIDER_MAX];
+	size_t		 k;
+
+	if (c->cfg.rider.ranges == NULL)
+		return;
+	for (k = 0; k < n && k < SHEETS_CACHE_RIDER_MAX; k++)
+		ranges[k] = vr[k].range != NULL ? vr[k].range : "";
+	if (c->cfg.rider.adopt == NULL || n == 0 ||
+	    n > SHEETS_CACHE_RIDER_MAX ||
+	    c->cfg.rider.adopt(c->cfg.rider.arg, ranges, vr, n,
+	    now_ms(c)) == -1)
+		c->rider_owes = 1;
+}
+
+/* A snapshot of another worker's replaces ours; -1 when unreadable. */
+static int
+share_adopt(struct sheets_cache *c, const struct cache_share_reply *r)
+{
+	struct sheets_value_ranges	 vrs;
+	struct sheets_value_range	*vr;
+	char				 err[SHEETS_CACHE_ERROR_MAX];
+	uint64_t			 now = now_ms(c), loaded;
+	size_t				 k = 0;
+	int				 i;
+
+	if (cache_snapshot_decode(r->data, r->len, sheets_client_limits(
+	    c->sc), &vrs, err, sizeof(err)) == -1) {
+		c->share_failures++;
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
+		    "cache: snapshot %llu of %zu bytes unreadable (%s); "
+		    "reading Sheets", (unsigned long long)r->generation,
+		    r->len, err);
+		return (-1);
+	}
+	vr = vrs.ranges;
+	for (i = 0; i < SHEETS_CACHE_UNIONES; i++) {
+		if (k >= vrs.nranges || vr[k].range == NULL ||
+		    strcmp(vr[k].range, c->range[i]) != 0)
+			break;
+		k++;
+	}
+	if (i < SHEETS_CACHE_UNIONES) {
+		c->share_failures++;
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
+		    "cache: snapshot %llu lacks sheet '%s' or holds other "
+		    "sheets; reading Sheets", (unsigned long long)r->generation,
+		    c->sheet[i]);
+		sheets_value_ranges_free(&vrs);
+		return (-1);
+	}
+	got_clear(c);
+	for (i = 0; i < SHEETS_CACHE_UNIONES; i++) {
+		c->got[i] = vr[i];
+		memset(&vr[i], 0, sizeof(vr[i]));
+	}
+	c->got_unions = k < vrs.nranges && vr[k].range != NULL &&
+	    strcmp(vr[k].range, c->range[SHEETS_CACHE_UNIONES]) == 0;
+	if (c->got_unions) {
+		c->got[SHEETS_CACHE_UNIONES] = vr[k];
+		memset(&vr[k], 0, sizeof(vr[k]));
+		k++;
+	}
+	loaded = now > r->age_ms ? now - r->age_ms : 0;
+	if (tables_install(c, loaded, loaded > SHARE_SLACK_MS ?
+	    loaded - SHARE_SLACK_MS : 0, err, sizeof(err)) == -1) {
+		got_clear(c);
+		c->share_failures++;
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
+		    "cache: snapshot %llu: %s; reading Sheets",
+		    (unsigned long long)r->generation, err);
+		sheets_value_ranges_free(&vrs);
+		return (-1);
+	}
+	c->adopted++;
+	c->share_gen = r->generation;
+	rider_adopt(c, &vr[k], vrs.nranges - k);
+	sheets_value_ranges_free(&vrs);
+	deliver_waiting(c);
+	return (0);
+}
+
+static void	share_ask(struct sheets_cache *);
+
+static void
+on_share(void *arg, const struct cache_share_reply *r)
+{
+	struct sheets_cache	*c = arg;
+	uint64_t		 now = now_ms(c);
+
+	switch (r->answer) {
+	case CACHE_SHARE_ADOPT:
+		share_fine(c);
+		if (share_adopt(c, r) == -1)
+			read_or_fail(c);
+		break;
+	case CACHE_SHARE_LEASED:
+		share_fine(c);
+		c->leased = 1;
+		c->lease_redis_ms = r->redis_ms;
+		read_or_fail(c);
+		break;
+	case CACHE_SHARE_BUSY:
+		share_fine(c);
+		/* A lease that never ends is not waited for. */
+		if (now >= c->share_give_up_ms) {
+			read_or_fail(c);
+			break;
+		}
+		c->share_sleeping = 1;
+		c->share_due_ms = now + SHARE_POLL_MS;
+		break;
+	case CACHE_SHARE_FAILED:
+		share_trouble(c, "Redis: %s", r->error);
+		read_or_fail(c);
+		break;
+	}
+}
+
+/* The tables young enough to adopt: any within the TTL, unless expired. */
+static void
+share_ask(struct sheets_cache *c)
+{
+	uint64_t	now = now_ms(c), max_age = c->cfg.ttl_ms;
+
+	c->share_sleeping = 0;
+	if (c->expired)
+		max_age = now > c->invalidated_ms ? now - c->invalidated_ms : 0;
+	if (cache_share_ask(c->share, max_age, c->share_gen, on_share, c) ==
+	    -1) {
+		share_trouble(c, "Redis refused the question");
+		/* From the tick or a read: fail without answering anyone. */
+		if (read_begin(c) == -1) {
+			c->refreshing = 0;
+			c->failures++;
+			snprintf(c->error, sizeof(c->error), "out of memory");
+		}
+	}
+}
+
+static void
+on_stored(void *arg, uint64_t generation, const char *error)
+{
+	struct sheets_cache	*c = arg;
+
+	if (generation == 0) {
+		log_sink_printf(&c->cfg.log, LOG_LEVEL_DEBUG, "shared read "
+		    "cache: snapshot not stored: %s", error);
+		return;
+	}
+	c->stored++;
+	/* Unless the tables moved on meanwhile, they are this snapshot. */
+	if (!c->refreshing)
+		c->share_gen = generation;
+}
+
+/* What this worker read goes to Redis for the others. */
+static void
+share_store(struct sheets_cache *c)
+{
+	struct cache_snapshot_part	 parts[SHEETS_CACHE_TABLES +
+					     SHEETS_CACHE_RIDER_MAX];
+	size_t				 n = 0, k, len;
+	char				*data;
+	int				 i;
+
+	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
+		if (c->tab[i].t == NULL)
+			continue;
+		parts[n].range = c->range[i];
+		parts[n].rows = c->tab[i].rows;
+		parts[n++].nrows = c->tab[i].nrows;
+	}
+	for (k = 0; k < c->nrider_got; k++) {
+		parts[n].range = c->rider_asked[k];
+		parts[n].rows = c->rider_got[k].rows;
+		parts[n++].nrows = c->rider_got[k].nrows;
+	}
+	data = cache_snapshot_encode(parts, n, c->cfg.share_max_bytes, &len);
+	if (data == NULL) {
+		c->share_failures++;
+		if (len > c->cfg.share_max_bytes)
+			log_sink_printf(&c->cfg.log, LOG_LEVEL_WARNING,
+			    "shared read cache: the tables take more than "
+			    "%zu bytes (SHEETS_CACHE_SHARED cap): not shared, "
+			    "every worker reads Sheets itself",
+			    c->cfg.share_max_bytes);
+		cache_share_release(c->share, 0);
+		return;
+	}
+	if (cache_share_store(c->share, c->lease_redis_ms, data, len,
+	    2 * (c->cfg.ttl_ms + c->cfg.refresh_timeout_ms)) == -1)
+		cache_share_release(c->share, 0);
+	free(data);
+}
+
 /* Starts a refresh unless one runs or a failed one is too recent. */
 static void
 refresh_start(struct sheets_cache *c)
@@ -696,14 +1096,49 @@ refresh_start(struct sheets_cache *c)
 		return;
 	c->refreshing = 1;
 	c->refreshes++;
-	c->replanned = 0;
-	sheet_chunks_begin(&c->chunks);
+	c->leased = 0;
+	if (c->share != NULL) {
+		journal_prune(c, now > c->cfg.ttl_ms + SHARE_SLACK_MS ?
+		    now - c->cfg.ttl_ms - SHARE_SLACK_MS : 0);
+		/* A rider that snapshots do not cover reads for itself. */
+		if (!c->rider_owes || now < c->rider_own_ms) {
+			c->share_give_up_ms = now + c->cfg.share_lease_ms +
+			    c->cfg.share_redis_timeout_ms;
+			share_ask(c);
+			return;
+		}
+		c->rider_owes = 0;
+		c->rider_own_ms = now + RIDER_PAUSE_MS;
+	}
 	/* Not refresh_failed(): no reader may be answered from here. */
-	if (next_request(c, c->regrid ? STEP_GRID : STEP_MAIN) == -1) {
+	if (read_begin(c) == -1) {
 		c->refreshing = 0;
 		c->failures++;
 		snprintf(c->error, sizeof(c->error), "out of memory");
 	}
+}
+
+static int
+share_init(struct sheets_cache *c)
+{
+	struct cache_share_config	sc;
+
+	if (c->cfg.share_lease_ms == 0)
+		c->cfg.share_lease_ms = c->cfg.refresh_timeout_ms;
+	if (c->cfg.share_redis_timeout_ms == 0)
+		c->cfg.share_redis_timeout_ms = 1000;
+	if (c->cfg.share_max_bytes == 0)
+		c->cfg.share_max_bytes = SHEETS_CACHE_SHARE_MAX_BYTES;
+	memset(&sc, 0, sizeof(sc));
+	sc.pool = c->cfg.share_pool;
+	sc.loop = c->loop;
+	sc.spreadsheet_id = c->cfg.share_id != NULL ? c->cfg.share_id : "";
+	sc.redis_timeout_ms = c->cfg.share_redis_timeout_ms;
+	sc.lease_ms = c->cfg.share_lease_ms;
+	sc.stored = on_stored;
+	sc.arg = c;
+	c->cfg.share_id = NULL;
+	return ((c->share = cache_share_new(&sc)) != NULL ? 0 : -1);
 }
 
 struct sheets_cache *
@@ -757,6 +1192,12 @@ sheets_cache_new(const struct sheets_cache_config *cfg,
 	c->lim = lim;
 	c->loop = loop;
 	TAILQ_INIT(&c->waits);
+	if (cfg->share_pool != NULL && share_init(c) == -1) {
+		snprintf(err, errsz, "sheets cache: cannot share through "
+		    "Redis (spreadsheet id too long, or out of memory)");
+		sheets_cache_free(c);
+		return (NULL);
+	}
 	return (c);
 }
 
@@ -771,6 +1212,9 @@ sheets_cache_free(struct sheets_cache *c)
 		sheets_limiter_cancel(c->lop);
 	if (c->call_id != 0)
 		(void)sheets_client_cancel(c->sc, c->call_id);
+	/* A lease held is left to expire, as if the worker had died. */
+	cache_share_free(c->share);
+	rider_got_clear(c);
 	while ((w = TAILQ_FIRST(&c->waits)) != NULL) {
 		TAILQ_REMOVE(&c->waits, w, entry);
 		free(w);
@@ -787,6 +1231,8 @@ sheets_cache_tick(struct sheets_cache *c, uint64_t now)
 {
 	struct sheets_cache_wait	*w;
 
+	if (c->share_sleeping && now >= c->share_due_ms)
+		share_ask(c);
 	for (;;) {
 		TAILQ_FOREACH(w, &c->waits, entry) {
 			if (w->ready || now >= w->deadline_ms)
@@ -840,6 +1286,7 @@ void
 sheets_cache_invalidate(struct sheets_cache *c)
 {
 	c->expired = 1;
+	c->invalidated_ms = now_ms(c);
 }
 
 void
@@ -854,8 +1301,10 @@ sheets_cache_note_write(void *arg, const char *sheet, const char *tag,
 	if ((i = table_of(c, sheet)) == -1)
 		return;
 	table_apply(c, i, tag, header, value);
-	if (!c->refreshing)
+	if (!c->refreshing && c->share == NULL)
 		return;
+	if (c->share != NULL && c->njournal >= JOURNAL_MAX)
+		journal_prune(c, 0);
 	if (c->njournal == c->capjournal) {
 		cap = c->capjournal > 0 ? c->capjournal * 2 : 16;
 		if ((n = reallocarray(c->journal, cap, sizeof(*n))) == NULL)
@@ -864,6 +1313,7 @@ sheets_cache_note_write(void *arg, const char *sheet, const char *tag,
 		c->capjournal = cap;
 	}
 	n = &c->journal[c->njournal];
+	n->noted_ms = now_ms(c);
 	n->table = i;
 	n->tag = strdup(tag);
 	n->header = strdup(header);
@@ -896,4 +1346,9 @@ sheets_cache_health(const struct sheets_cache *c,
 	out->have_unions = c->have && c->tab[SHEETS_CACHE_UNIONES].t != NULL;
 	snprintf(out->unions_error, sizeof(out->unions_error), "%s",
 	    c->unions_error);
+	out->shared = c->share != NULL;
+	out->adopted = c->adopted;
+	out->read = c->read;
+	out->stored = c->stored;
+	out->share_failures = c->share_failures;
 }

@@ -26,6 +26,18 @@
  * a spool's unions are found without a scan; both are built once per
  * refresh.
  *
+ * Shared (SHEETS_CACHE_SHARED, share_pool set): one refresh per TTL for
+ * the whole deployment.  A cache whose tables are too old asks Redis
+ * first (cache_share.h): a snapshot another worker stored within the TTL
+ * is adopted (parsed as a batchGet reply, our noted writes of the last
+ * TTL applied again, as to a refresh in flight); otherwise the worker
+ * that gets the refresh lease reads Sheets as above and stores what it
+ * read; the others ask again every SHARE_POLL_MS until its snapshot is
+ * there or its lease expires (a refresher that died), and their readers
+ * get the stale-while-error answer at their deadlines meanwhile.  Redis
+ * down, slow, or a snapshot unreadable or past share_max_bytes: the
+ * worker reads Sheets itself, as unshared.
+ *
  * Uniones is optional: a workbook not migrated (m003) has no such sheet,
  * and Sheets refuses a whole batchGet naming it (400).  The refresh is
  * then asked again without it, and the next ones leave it out for
@@ -44,6 +56,8 @@
 #include <stdint.h>
 
 #include "io_loop.h"
+#include "log_sink.h"
+#include "redis_pool.h"
 #include "sheet_table.h"
 #include "sheets_client.h"
 #include "sheets_limiter.h"
@@ -77,6 +91,15 @@ struct sheets_cache_rider {
 	/* What a refresh brought for them, n of them in the same order. */
 	void	(*take)(void *arg, const struct sheets_value_range *vr,
 		    size_t n, uint64_t now_ms);
+	/*
+	 * Shared mode: what another worker's refresh brought for its own
+	 * ranges (ranges[i] answered by vr[i]).  Returns 0 when taken, -1
+	 * when they do not cover ours: then this worker reads Sheets itself
+	 * at its next refresh, at most once per minute.  NULL: never.
+	 */
+	int	(*adopt)(void *arg, const char *const *ranges,
+		    const struct sheets_value_range *vr, size_t n,
+		    uint64_t now_ms);
 	void	*arg;
 };
 
@@ -92,7 +115,17 @@ struct sheets_cache_config {
 	uint64_t	 refresh_timeout_ms;	/* budget wait in */
 	uint64_t	 retry_ms;		/* after a failed refresh */
 	struct sheets_cache_rider rider;	/* optional */
+	/* Shared mode; share_pool NULL: this worker's cache alone. */
+	struct redis_pool	*share_pool;
+	const char		*share_id;		/* the spreadsheet */
+	uint64_t		 share_lease_ms;	/* 0: refresh_timeout */
+	uint64_t		 share_redis_timeout_ms;
+	size_t			 share_max_bytes;	/* a snapshot's cap */
+	struct log_sink		 log;			/* shared mode's */
 };
+
+/* The default cap of a shared snapshot's bytes. */
+#define SHEETS_CACHE_SHARE_MAX_BYTES	(64 * 1024 * 1024)
 
 /*
  * Defaults: Operaciones by TAG_SPOOL, Trabajadores by Id, Roles, Uniones
@@ -131,6 +164,12 @@ struct sheets_cache_health {
 	int		have_unions;		/* Uniones read */
 	/* Why Uniones is left out, or "" (not an error of the cache). */
 	char		unions_error[SHEETS_CACHE_ERROR_MAX];
+	/* Shared mode: tables taken from Redis, or read from Sheets. */
+	int		shared;
+	uint64_t	adopted;
+	uint64_t	read;
+	uint64_t	stored;
+	uint64_t	share_failures;		/* Redis or snapshot trouble */
 };
 
 struct sheets_cache;
