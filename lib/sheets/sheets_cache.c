@@ -842,7 +842,6 @@ static int
 read_begin(struct sheets_cache *c)
 {
 	c->replanned = 0;
-	c->refresh_started_ms = now_ms(c);
 	sheet_chunks_begin(&c->chunks);
 	return (next_request(c, c->regrid ? STEP_GRID : STEP_MAIN));
 }
@@ -1096,6 +1095,7 @@ refresh_start(struct sheets_cache *c)
 		return;
 	c->refreshing = 1;
 	c->refreshes++;
+	c->refresh_started_ms = now;
 	c->leased = 0;
 	if (c->share != NULL) {
 		journal_prune(c, now > c->cfg.ttl_ms + SHARE_SLACK_MS ?
