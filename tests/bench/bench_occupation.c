@@ -10,6 +10,9 @@
  * row per union in the same batch.
  *
  * Usage: bench_occupation [seconds-per-run]   (default 10)
+ *        bench_occupation reads [seconds-per-run]   (default 45): only
+ *        the Sheets reads per minute of 4 workers x 2 instances, each
+ *        worker's read cache against SHEETS_CACHE_SHARED=1
  */
 #include <sys/resource.h>
 
@@ -264,6 +267,7 @@ run(const struct test_server *srv, const struct test_emulator *emu, int v4,
 struct figures {
 	double		quiet_p50;	/* one TOMAR after 5 s of quiet */
 	struct row	lat0, lat250, w4, w4x2;
+	struct row	w4x2_shared_reads;	/* SHEETS_CACHE_SHARED=1 */
 	long long	rate_limited;
 };
 
@@ -285,6 +289,9 @@ quota_reset(const struct test_emulator *e)
 	return (ok);
 }
 
+/* SHEETS_CACHE_SHARED=1 for the servers started, or NULL. */
+static char	*cache_env;
+
 static int
 servers_start(struct test_server *srvs, int nsrv, struct test_emulator *emu,
     const char *mode, const char *workers)
@@ -300,6 +307,8 @@ servers_start(struct test_server *srvs, int nsrv, struct test_emulator *emu,
 	env[i++] = w;
 	env[i++] = m;
 	env[i++] = "REQUEST_DEADLINE_MS=30000";
+	if (cache_env != NULL)
+		env[i++] = cache_env;
 	env[i] = NULL;
 	memset(srvs, 0, sizeof(*srvs) * (size_t)nsrv);
 	/*
@@ -397,6 +406,13 @@ figures_run(const char *mode, double secs, struct figures *f)
 				return (-1);
 			run_on(srvs, 2, &emu, 0, 0, 50, secs, &f->w4x2);
 			servers_stop(srvs, 2);
+			cache_env = "SHEETS_CACHE_SHARED=1";
+			if (servers_start(srvs, 2, &emu, mode, "4") == -1)
+				return (-1);
+			cache_env = NULL;
+			run_on(srvs, 2, &emu, 0, 0, 50, secs,
+			    &f->w4x2_shared_reads);
+			servers_stop(srvs, 2);
 		}
 		f->rate_limited += rate_limited(&emu);
 		test_emulator_stop(&emu);
@@ -444,12 +460,54 @@ figures_print(double secs)
 	    "%.1f |\n", f[0].lat0.writes_per_100, f[1].lat0.writes_per_100);
 	printf("| Sheets reads /min, 4 workers x 2 instances | %.0f | %.0f |\n",
 	    f[0].w4x2.reads_per_min, f[1].w4x2.reads_per_min);
+	printf("| the same, SHEETS_CACHE_SHARED=1 | %.0f | %.0f |\n",
+	    f[0].w4x2_shared_reads.reads_per_min,
+	    f[1].w4x2_shared_reads.reads_per_min);
 	printf("| errors (non-200), all runs | %ld | %ld |\n",
 	    f[0].lat0.errors + f[0].lat250.errors + f[0].w4.errors +
 	    f[0].w4x2.errors, f[1].lat0.errors + f[1].lat250.errors +
 	    f[1].w4.errors + f[1].w4x2.errors);
 	printf("| 429s from the emulator, all runs | %lld | %lld |\n",
 	    f[0].rate_limited, f[1].rate_limited);
+}
+
+/*
+ * Issue 13's read figure alone: Sheets reads a minute with 4 workers x 2
+ * instances under 50 tablets, each worker's read cache (the baseline)
+ * and then SHEETS_CACHE_SHARED=1, in one run.
+ */
+static int
+reads_print(double secs)
+{
+	struct test_emulator	 emu;
+	struct test_server	 srvs[2];
+	struct row		 r[2];
+	const char		*flags[5] = { "--quota-reads", "60",
+				    "--quota-writes", "60", NULL };
+	int			 k;
+
+	if (test_emulator_start(&emu, 2000, 50, flags) == -1)
+		return (1);
+	for (k = 0; k < 2; k++) {
+		cache_env = k == 0 ? NULL : "SHEETS_CACHE_SHARED=1";
+		if (servers_start(srvs, 2, &emu, "shared", "4") == -1)
+			return (1);
+		run_on(srvs, 2, &emu, 0, 0, 50, secs, &r[k]);
+		servers_stop(srvs, 2);
+	}
+	cache_env = NULL;
+	printf("\nSheets reads per minute, 4 workers x 2 instances, 50 "
+	    "tablets TOMAR/PAUSAR,\nSHEETS_COMMIT_MODE=shared, "
+	    "SHEETS_CACHE_TTL_MS 15000, %.0f s per run\n\n", secs);
+	printf("| read cache | reads /min | errors | take p99 ms |\n"
+	    "|---|---:|---:|---:|\n");
+	for (k = 0; k < 2; k++)
+		printf("| %s | %.0f | %ld | %.0f |\n", k == 0 ?
+		    "per worker (today)" : "SHEETS_CACHE_SHARED=1",
+		    r[k].reads_per_min, r[k].errors, r[k].p99[0]);
+	printf("| 429s from the emulator | %lld | | |\n", rate_limited(&emu));
+	test_emulator_stop(&emu);
+	return (0);
 }
 
 int
@@ -466,6 +524,12 @@ main(int argc, char **argv)
 	int			 l, t, k = 0;
 	size_t			 i;
 
+	if (argc > 1 && strcmp(argv[1], "reads") == 0) {
+		secs = argc > 2 ? atof(argv[2]) : 45.0;
+		if (secs <= 0 || secs > 600)
+			return (2);
+		return (reads_print(secs));
+	}
 	if (secs <= 0 || secs > 600) {
 		fprintf(stderr, "usage: bench_occupation [seconds 1..600]\n");
 		return (2);
