@@ -471,6 +471,50 @@ test_metadata_log_rides_in_the_snapshot(void **state)
 	assert_int_equal(reads(f), 1);
 }
 
+/*
+ * The demo workbook (2,000 spools and their unions): the snapshot's
+ * bytes, and how long adopting it takes (the script's GET, the parse and
+ * the indexes), against reading Sheets.
+ */
+static void
+test_demo_workbook_snapshot(void **state)
+{
+	struct fixture			*f = *state;
+	struct sheets_cache_health	 h;
+	struct got			 g[2];
+	char				 cmd[256], *out;
+	uint64_t			 t0, t1, t2;
+
+	assert_int_equal(emu_stop(&f->emu), 0);
+	assert_int_equal(emu_start(&f->emu, 2000, 50, NULL), 0);
+	worker_open(f, 0, 1, 0, 15000, 5000);
+	worker_open(f, 1, 1, 0, 15000, 5000);
+	pump(f, 300);
+	memset(g, 0, sizeof(g));
+	t0 = harness_now_ms();
+	assert_non_null(sheets_cache_read(f->w[0].cache, t0 + 10000, on_view,
+	    &g[0]));
+	assert_int_equal(wait_got(f, &g[0], 11000), 0);
+	t1 = harness_now_ms();
+	pump(f, 500);
+	t2 = harness_now_ms();
+	assert_non_null(sheets_cache_read(f->w[1].cache, t2 + 10000, on_view,
+	    &g[1]));
+	assert_int_equal(wait_got(f, &g[1], 11000), 0);
+	sheets_cache_health(f->w[1].cache, &h);
+	assert_int_equal(h.adopted, 1);
+	assert_true(h.have_unions);
+	snprintf(cmd, sizeof(cmd), "HSTRLEN zeues:sheets_cache:%s:snapshot "
+	    "data", f->emu.spreadsheet_id);
+	assert_non_null(out = harness_redis_cli(f->port, cmd));
+	print_message("demo workbook: snapshot %s bytes; read from Sheets "
+	    "in %llu ms, adopted in %llu ms\n", strtok(out, "\n"),
+	    (unsigned long long)(t1 - t0),
+	    (unsigned long long)(harness_now_ms() - t2));
+	assert_true(atol(out) > 0 && atol(out) < SHEETS_CACHE_SHARE_MAX_BYTES);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -487,6 +531,8 @@ main(void)
 		    test_corrupt_snapshot_read_around, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_metadata_log_rides_in_the_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo_workbook_snapshot,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -78,6 +78,7 @@ test_defaults_without_sheet_id(void **state)
 	assert_int_equal(sc.reads_per_minute, 60);
 	assert_int_equal(sc.writes_per_minute, 60);
 	assert_int_equal(sc.commit_shared, 0);
+	assert_int_equal(sc.cache_shared, 0);
 	assert_int_equal(sc.batch_window_ms, 200);
 	assert_int_equal(sc.health_interval_ms, 30000);
 }
@@ -94,10 +95,12 @@ test_key_from_json(void **state)
 	env_set("HOJA_OPERACIONES_NOMBRE", "Operaciones 2026");
 	/* Plain http to the loopback: the emulator. */
 	env_set("SHEETS_API_BASE_URL", "http://localhost:8085");
+	env_set("SHEETS_CACHE_SHARED", "1");
 	assert_int_equal(sheets_config_load(&sc, fake_getenv, err,
 	    sizeof(err)), 0);
 	assert_string_equal(sc.base_url, "http://localhost:8085");
 	assert_int_equal(sc.configured, 1);
+	assert_int_equal(sc.cache_shared, 1);
 	assert_string_equal(sc.account->client_email,
 	    "svc@p.iam.gserviceaccount.com");
 	assert_string_equal(sc.operaciones, "Operaciones 2026");
@@ -170,6 +173,10 @@ test_bad_values_one_line_no_secret(void **state)
 		{ { "SHEETS_COMMIT_MODE", NULL }, { "Shared", NULL },
 		    "SHEETS_COMMIT_MODE: 'Shared' is neither shared nor "
 		    "slices" },
+		{ { "SHEETS_CACHE_SHARED", NULL }, { "yes", NULL },
+		    "SHEETS_CACHE_SHARED" },
+		{ { "SHEETS_CACHE_SHARED", NULL }, { "2", NULL },
+		    "SHEETS_CACHE_SHARED" },
 	};
 	struct sheets_config	sc;
 	char			err[256];
