@@ -36,10 +36,11 @@
 #define SHARE_POLL_MS		100
 /*
  * An adopted snapshot's read time comes from the Redis clock, converted
- * to ours through its age: writes noted up to this long before it are
- * applied again too (again is harmless, missing one is not).
+ * to ours through its age (off by the question's round trip at most):
+ * writes noted up to this long before it are applied again too.  The
+ * time is the lease's, before the read was sent, which errs the same way.
  */
-#define SHARE_SLACK_MS		1000
+#define SHARE_SLACK_MS		250
 /* Noted writes kept for adopted snapshots; older ones drop first. */
 #define JOURNAL_MAX		4096
 
@@ -143,6 +144,7 @@ struct sheets_cache {
 	uint64_t			 share_give_up_ms;
 	int				 leased;	/* this refresh */
 	uint64_t			 lease_redis_ms;
+	uint64_t			 lease_local_ms;	/* the same */
 	uint64_t			 share_gen;	/* the tables' */
 	uint64_t			 invalidated_ms;
 	int				 share_down;	/* for one log line */
@@ -989,12 +991,19 @@ on_share(void *arg, const struct cache_share_reply *r)
 		share_fine(c);
 		c->leased = 1;
 		c->lease_redis_ms = r->redis_ms;
+		c->lease_local_ms = now;
 		read_or_fail(c);
 		break;
 	case CACHE_SHARE_BUSY:
 		share_fine(c);
-		/* A lease that never ends is not waited for. */
-		if (now >= c->share_give_up_ms) {
+		/*
+		 * A lease that never ends is not waited for; nor is another
+		 * worker's read by a cache that knows its tables are behind
+		 * (a conflict): that read may have begun before what this
+		 * worker must see, and waiting for reads one after the other
+		 * would make every such change wait for them all.
+		 */
+		if (c->expired || now >= c->share_give_up_ms) {
 			read_or_fail(c);
 			break;
 		}
@@ -1079,7 +1088,10 @@ share_store(struct sheets_cache *c)
 		cache_share_release(c->share, 0);
 		return;
 	}
-	if (cache_share_store(c->share, c->lease_redis_ms, data, len,
+	/* Dated when the read was sent, on the Redis clock. */
+	if (cache_share_store(c->share, c->lease_redis_ms +
+	    (c->call_sent_ms > c->lease_local_ms ? c->call_sent_ms -
+	    c->lease_local_ms : 0), data, len,
 	    2 * (c->cfg.ttl_ms + c->cfg.refresh_timeout_ms)) == -1)
 		cache_share_release(c->share, 0);
 	free(data);
