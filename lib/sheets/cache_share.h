@@ -7,8 +7,8 @@
  * (ADOPT), or the lease to read Sheets itself (LEASED), or neither while
  * another worker holds the lease (BUSY; ask again soon).  The lease holder
  * stores what it read (cache_share_store(), dated on the Redis clock: the
- * lease's grant plus the time until the read was sent) and that releases the
- * lease; a failed read keeps the lease a little while instead
+ * lease's grant plus the time until the read was sent), which releases
+ * the lease; a failed read keeps the lease a little while instead
  * (cache_share_release()), so a Sheets outage costs the deployment one
  * read per retry, not one per worker.  A holder that dies leaves the lease
  * to expire after lease_ms.  Every date is Redis' (TIME): the workers'

@@ -34,9 +34,11 @@
  * that gets the refresh lease reads Sheets as above and stores what it
  * read; the others ask again every SHARE_POLL_MS until its snapshot is
  * there or its lease expires (a refresher that died), and their readers
- * get the stale-while-error answer at their deadlines meanwhile.  Redis
- * down, slow, or a snapshot unreadable or past share_max_bytes: the
- * worker reads Sheets itself, as unshared.
+ * get the stale-while-error answer at their deadlines meanwhile.  After
+ * sheets_cache_invalidate() only a snapshot read since is adopted, and a
+ * worker does not wait for another's read then: it reads Sheets itself.
+ * Redis down, slow, or a snapshot unreadable or past share_max_bytes:
+ * the worker reads Sheets itself, as unshared.
  *
  * Uniones is optional: a workbook not migrated (m003) has no such sheet,
  * and Sheets refuses a whole batchGet naming it (400).  The refresh is
