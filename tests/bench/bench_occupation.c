@@ -10,9 +10,10 @@
  * row per union in the same batch.
  *
  * Usage: bench_occupation [seconds-per-run]   (default 10)
- *        bench_occupation reads [seconds-per-run]   (default 45): only
- *        the Sheets reads per minute of 4 workers x 2 instances, each
- *        worker's read cache against SHEETS_CACHE_SHARED=1
+ *        bench_occupation reads [seconds-per-run [commit-mode]]
+ *        (default 45, shared): only the Sheets reads per minute of 4
+ *        workers x 2 instances, each worker's read cache against
+ *        SHEETS_CACHE_SHARED=1
  */
 #include <sys/resource.h>
 
@@ -523,7 +524,7 @@ read_cache_refreshes(const struct test_server *srv, long long *read,
 }
 
 static int
-reads_print(double secs)
+reads_print(double secs, const char *mode)
 {
 	struct test_emulator	 emu;
 	struct test_server	 srvs[2];
@@ -539,7 +540,7 @@ reads_print(double secs)
 	for (k = 0; k < 2; k++) {
 		cache_env = k == 0 ? "SHEETS_CACHE_SHARED=0" :
 		    "SHEETS_CACHE_SHARED=1";
-		if (servers_start(srvs, 2, &emu, "shared", "4") == -1)
+		if (servers_start(srvs, 2, &emu, mode, "4") == -1)
 			return (1);
 		own[k] = adopted[k] = 0;
 		read_cache_refreshes(&srvs[0], &own[k], &adopted[k]);
@@ -561,8 +562,8 @@ reads_print(double secs)
 	}
 	cache_env = NULL;
 	printf("\nSheets reads per minute, 4 workers x 2 instances, 50 "
-	    "tablets TOMAR/PAUSAR,\nSHEETS_COMMIT_MODE=shared, "
-	    "SHEETS_CACHE_TTL_MS 15000, %.0f s per run\n\n", secs);
+	    "tablets TOMAR/PAUSAR,\nSHEETS_COMMIT_MODE=%s, "
+	    "SHEETS_CACHE_TTL_MS 15000, %.0f s per run\n\n", mode, secs);
 	printf("| read cache | all reads /min | the caches' reads /min | "
 	    "snapshots adopted /min | batchGet | batchGetByDataFilter | 429s "
 	    "| errors | take p99 ms |\n"
@@ -598,7 +599,7 @@ main(int argc, char **argv)
 		secs = argc > 2 ? atof(argv[2]) : 45.0;
 		if (secs <= 0 || secs > 600)
 			return (2);
-		return (reads_print(secs));
+		return (reads_print(secs, argc > 3 ? argv[3] : "shared"));
 	}
 	if (secs <= 0 || secs > 600) {
 		fprintf(stderr, "usage: bench_occupation [seconds 1..600]\n");
