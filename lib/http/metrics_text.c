@@ -15,6 +15,8 @@
 			    offsetof(struct sse_hub_stats, f))
 #define OCC_FIELD(f)	(offsetof(struct worker_stats, occupation) + \
 			    offsetof(struct occupation_stats, f))
+#define READ_SHARE_FIELD(f) (offsetof(struct worker_stats, read_share) + \
+			    offsetof(struct read_share_stats, f))
 
 static uint64_t
 sum_field(const struct stats_region *r, size_t off)
@@ -232,6 +234,15 @@ render_sheets(struct strbuf *b, const struct stats_region *r)
 	scalar(b, "zeues_sheets_token_failures_total", "counter",
 	    "Token requests that failed.",
 	    sum_field(r, SHEETS_FIELD(token_failures)));
+	scalar(b, "zeues_sheets_cache_reads_total", "counter",
+	    "Read cache refreshes read from Sheets by this instance.",
+	    sum_field(r, READ_SHARE_FIELD(read)));
+	scalar(b, "zeues_sheets_cache_adopted_total", "counter",
+	    "Read cache refreshes taken from another worker's snapshot "
+	    "(SHEETS_CACHE_SHARED).", sum_field(r, READ_SHARE_FIELD(adopted)));
+	scalar(b, "zeues_sheets_cache_share_failures_total", "counter",
+	    "Times Redis or a snapshot could not serve the shared read cache.",
+	    sum_field(r, READ_SHARE_FIELD(failures)));
 	scalar(b, "zeues_sheets_probe_ok", "gauge",
 	    "1 if the last Sheets health probe succeeded.",
 	    stat_get(&p->ok));

@@ -129,6 +129,27 @@ ops_stat(const struct test_server *s, const char *field)
 	return (v);
 }
 
+/* A counter of /metrics, or -1. */
+static long long
+metric(const struct test_server *s, const char *name)
+{
+	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
+				    NULL };
+	struct http_reply	 r;
+	char			 url[160], line[128];
+	const char		*p;
+	long long		 v = -1;
+
+	snprintf(url, sizeof(url), "%s/metrics", s->base);
+	assert_int_equal(http_request("GET", url, h, NULL, 0, 10000, &r), 0);
+	assert_int_equal(r.status, 200);
+	snprintf(line, sizeof(line), "\n%s ", name);
+	if ((p = strstr(r.body, line)) != NULL)
+		v = atoll(p + strlen(line));
+	http_reply_free(&r);
+	return (v);
+}
+
 /* Four workers reading all the time: about one batchGet per TTL. */
 static void
 test_one_refresh_per_ttl_for_the_deployment(void **state)
@@ -147,6 +168,8 @@ test_one_refresh_per_ttl_for_the_deployment(void **state)
 	    "batchGets, %lld refreshes adopted in all, %ld errors\n", TTL_MS,
 	    batch_gets, adopted, errors);
 	assert_int_equal(errors, 0);
+	assert_true(metric(&srv, "zeues_sheets_cache_adopted_total") +
+	    metric(&s2, "zeues_sheets_cache_adopted_total") == adopted);
 	/* Unshared, each of the four would read 6 times: 24. */
 	assert_true(batch_gets >= 4 && batch_gets <= 10);
 	assert_true(adopted >= 4);
