@@ -176,8 +176,12 @@ sheets_glue_start(char *err, size_t errlen)
 		cc.share_id = zeues_sheets.spreadsheet_id;
 		cc.share_redis_timeout_ms =
 		    (uint64_t)zeues_cfg.redis_socket_timeout_ms;
-		/* A refresh is one Sheets call unless read in pieces. */
-		cc.share_lease_ms = 2 * (uint64_t)zeues_sheets.call_timeout_ms;
+		/*
+		 * The lease lasts one refresh request's budget (the default):
+		 * a refresher that dies costs the others that long at most,
+		 * and one outliving it costs one more read, no harm.
+		 */
+		cc.share_lease_ms = cc.refresh_timeout_ms;
 		cc.log.fn = zlog_sink;
 	}
 	zw.cache = sheets_cache_new(&cc, zw.sheets, zw.limiter, zw.loop, err,
