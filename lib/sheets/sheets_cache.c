@@ -1,27 +1,18 @@
 /*
- * The read cache of the workbook's tables; see sheets_cache.h.
+ * The read cache of the workbook's tables; see sheets_cache.h.  Here are
+ * the readers, the refreshes that read Sheets and the tables with the
+ * writes noted into them; the shared mode and the journal of noted
+ * writes are sheets_cache_shared.c, the state both use
+ * sheets_cache_private.h.
  */
-#include <sys/queue.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "a1.h"
 #include "cache_share.h"
-#include "cache_snapshot.h"
-#include "sheet_chunks.h"
-#include "sheets_cache.h"
+#include "sheets_cache_private.h"
 
-#define HEADER_MAX	128
-/*
- * After a refresh that carried the rider's ranges fails, the next ones
- * leave them out this long: whatever the rider's trouble (a sheet too
- * long to read at once, a missing column), the floor's tables must not
- * share it.
- */
-#define RIDER_PAUSE_MS	60000
 /*
  * Uniones left out (no such sheet, no key column, too big to share a
  * reply) is asked for again this long after: a workbook migrated while
@@ -29,57 +20,6 @@
  * costs one refused read a minute.
  */
 #define UNIONES_RETRY_MS	60000
-/*
- * Shared mode: while another worker holds the refresh lease, Redis is
- * asked again this often (a small script, no Sheets quota).
- */
-#define SHARE_POLL_MS		100
-/*
- * An adopted snapshot's read time comes from the Redis clock, converted
- * to ours through its age (off by the question's round trip at most):
- * writes noted up to this long before it are applied again too.  The
- * time is the lease's, before the read was sent, which errs the same way.
- */
-#define SHARE_SLACK_MS		250
-/* Noted writes kept for adopted snapshots; older ones drop first. */
-#define JOURNAL_MAX		4096
-
-/*
- * A cached sheet.  sheet_table_new() takes the value range's rows over as
- * its own storage, so rows is the table's storage too: a cell written
- * there is what sheet_table_cell() returns.  Only cells of data rows
- * outside the key and group columns are ever written, so the header, key
- * and group indexes stay right.
- */
-struct cache_table {
-	struct sheet_table	*t;
-	struct sheets_value_row	*rows;		/* rows[0] is the header */
-	size_t			 nrows;
-};
-
-/*
- * A refresh is one batchGet when the workbook fits one reply.  Past that,
- * Operaciones is read in pieces (sheet_chunks.h): the grid first when it
- * is not known, then the other tables with the first piece, then the
- * rest, each request charged to the read quota on its own.  Uniones that
- * does not fit the first request with the others is read after the
- * pieces in a request of its own, from then on (unions_alone).
- */
-enum refresh_step {
-	STEP_GRID,		/* spreadsheets.get: the grid's size */
-	STEP_MAIN,		/* every table, Operaciones' first piece */
-	STEP_PIECE,		/* one more piece of Operaciones */
-	STEP_UNIONES,		/* Uniones alone, when it does not fit MAIN */
-};
-
-/* A write noted while a refresh was in flight, to apply to its tables. */
-struct noted_write {
-	uint64_t noted_ms;
-	int	 table;
-	char	*tag;
-	char	*header;
-	char	*value;
-};
 
 struct sheets_cache_wait {
 	TAILQ_ENTRY(sheets_cache_wait)	 entry;
@@ -89,80 +29,6 @@ struct sheets_cache_wait {
 	int				 ready;		/* answer on the tick */
 	sheets_cache_fn			*cb;
 	void				*arg;
-};
-
-struct sheets_cache {
-	struct sheets_cache_config	 cfg;
-	char				 sheet[SHEETS_CACHE_TABLES]
-					     [A1_SHEET_NAME_SIZE];
-	char				 key[SHEETS_CACHE_TABLES][HEADER_MAX];
-	char				 group[SHEETS_CACHE_TABLES][HEADER_MAX];
-	char				 range[SHEETS_CACHE_TABLES]
-					     [A1_SHEET_NAME_SIZE + 2];
-	struct sheets_client		*sc;
-	struct sheets_limiter		*lim;
-	struct io_loop			*loop;
-
-	struct cache_table		 tab[SHEETS_CACHE_TABLES];
-	int				 have;
-	int				 expired;	/* invalidated */
-	uint64_t			 loaded_ms;	/* when they were asked for */
-
-	int				 refreshing;
-	enum refresh_step		 step;
-	struct sheets_limit_op		*lop;
-	uint64_t			 call_id;
-	size_t				 nranges;	/* of that call */
-	size_t				 ntables;	/* tables of them */
-	int				 got_unions;	/* this refresh */
-	int				 unions_alone;	/* STEP_UNIONES */
-	uint64_t			 unions_paused_until_ms;
-	char				 unions_error[SHEETS_CACHE_ERROR_MAX];
-	struct sheet_chunks		 chunks;	/* Operaciones */
-	/* The value ranges read so far by the refresh under way. */
-	struct sheets_value_range	 got[SHEETS_CACHE_TABLES];
-	int				 regrid;	/* learn it first */
-	int				 replanned;	/* this refresh */
-	uint64_t			 rider_paused_until_ms;
-	uint64_t			 step_started_ms;
-	uint64_t			 call_sent_ms;
-	uint64_t			 next_refresh_ms;
-	uint64_t			 attempt_end_ms;
-	int				 attempted;
-	int				 last_ok;
-	char				 error[SHEETS_CACHE_ERROR_MAX];
-
-	struct noted_write		*journal;
-	size_t				 njournal;
-	size_t				 capjournal;
-	uint64_t			 refresh_started_ms;
-
-	/* Shared mode (cache_share.h); share NULL when unshared. */
-	struct cache_share		*share;
-	int				 share_sleeping;
-	uint64_t			 share_due_ms;
-	uint64_t			 share_give_up_ms;
-	int				 leased;	/* this refresh */
-	uint64_t			 lease_redis_ms;
-	uint64_t			 lease_local_ms;	/* the same */
-	uint64_t			 share_gen;	/* the tables' */
-	uint64_t			 invalidated_ms;
-	int				 share_down;	/* for one log line */
-	int				 rider_owes;	/* own read due */
-	uint64_t			 rider_own_ms;	/* not before */
-	char				*rider_asked[SHEETS_CACHE_RIDER_MAX];
-	struct sheets_value_range	 rider_got[SHEETS_CACHE_RIDER_MAX];
-	size_t				 nrider_got;
-	uint64_t			 adopted;
-	uint64_t			 read;
-	uint64_t			 stored;
-	uint64_t			 share_failures;
-
-	TAILQ_HEAD(, sheets_cache_wait)	 waits;
-	uint64_t			 serial;
-	uint64_t			 generation;
-	uint64_t			 refreshes;
-	uint64_t			 failures;
 };
 
 void
@@ -198,60 +64,6 @@ tables_clear(struct cache_table *tab)
 		sheet_table_free(tab[i].t);
 		memset(&tab[i], 0, sizeof(tab[i]));
 	}
-}
-
-static void
-journal_clear(struct sheets_cache *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->njournal; i++) {
-		free(c->journal[i].tag);
-		free(c->journal[i].header);
-		free(c->journal[i].value);
-	}
-	c->njournal = 0;
-}
-
-/*
- * Shared mode keeps the writes of the last TTL for adopted snapshots,
- * which another worker may have read before them.
- */
-static void
-journal_prune(struct sheets_cache *c, uint64_t before_ms)
-{
-	size_t	i, k = 0;
-
-	for (i = 0; i < c->njournal; i++) {
-		if (c->journal[i].noted_ms < before_ms ||
-		    c->njournal - i >= JOURNAL_MAX) {
-			free(c->journal[i].tag);
-			free(c->journal[i].header);
-			free(c->journal[i].value);
-			continue;
-		}
-		c->journal[k++] = c->journal[i];
-	}
-	c->njournal = k;
-}
-
-/* The writes noted since from_ms go into the tables again. */
-static void	table_apply(struct sheets_cache *, int, const char *,
-		    const char *, const char *);
-
-static void
-journal_apply(struct sheets_cache *c, uint64_t from_ms)
-{
-	struct noted_write	*n;
-	size_t			 k;
-
-	for (k = 0; k < c->njournal; k++) {
-		n = &c->journal[k];
-		if (n->noted_ms >= from_ms)
-			table_apply(c, n->table, n->tag, n->header, n->value);
-	}
-	if (c->share == NULL)
-		journal_clear(c);
 }
 
 static void
@@ -318,9 +130,8 @@ wait_deliver(struct sheets_cache_wait *w)
 	cb(arg, &v);
 }
 
-/* Answers every reader that was waiting before this moment. */
-static void
-deliver_waiting(struct sheets_cache *c)
+void
+cache_deliver_waiting(struct sheets_cache *c)
 {
 	struct sheets_cache_wait	*w;
 	uint64_t			 upto = c->serial;
@@ -337,9 +148,8 @@ deliver_waiting(struct sheets_cache *c)
 	}
 }
 
-/* The row of table i whose key is tag gets value under header. */
-static void
-table_apply(struct sheets_cache *c, int i, const char *tag,
+void
+cache_table_apply(struct sheets_cache *c, int i, const char *tag,
     const char *header, const char *value)
 {
 	struct cache_table	*ct = &c->tab[i];
@@ -387,8 +197,8 @@ table_of(const struct sheets_cache *c, const char *sheet)
 	return (-1);
 }
 
-static void
-got_clear(struct sheets_cache *c)
+void
+cache_got_clear(struct sheets_cache *c)
 {
 	int	i;
 
@@ -410,7 +220,7 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 	vsnprintf(c->error, sizeof(c->error), fmt, ap);
 	va_end(ap);
 	c->refreshing = 0;
-	got_clear(c);
+	cache_got_clear(c);
 	c->failures++;
 	c->last_ok = 0;
 	c->attempted = 1;
@@ -424,7 +234,7 @@ refresh_failed(struct sheets_cache *c, const char *fmt, ...)
 		cache_share_release(c->share, c->cfg.retry_ms);
 	c->leased = 0;
 	c->share_sleeping = 0;
-	deliver_waiting(c);
+	cache_deliver_waiting(c);
 }
 
 static void
@@ -509,13 +319,8 @@ rider_pause(struct sheets_cache *c)
 static int	next_request(struct sheets_cache *, enum refresh_step);
 static void	next_or_fail(struct sheets_cache *, enum refresh_step);
 
-/*
- * The tables built from c->got replace the ones served, dated loaded_ms;
- * the writes noted since journal_from_ms go in again, since they may
- * have landed after the sheet was read.  -1 with err set.
- */
-static int
-tables_install(struct sheets_cache *c, uint64_t loaded_ms,
+int
+cache_tables_install(struct sheets_cache *c, uint64_t loaded_ms,
     uint64_t journal_from_ms, char *err, size_t errsz)
 {
 	struct cache_table	 fresh[SHEETS_CACHE_TABLES];
@@ -525,7 +330,7 @@ tables_install(struct sheets_cache *c, uint64_t loaded_ms,
 		tables_clear(fresh);
 		return (-1);
 	}
-	got_clear(c);
+	cache_got_clear(c);
 	tables_clear(c->tab);
 	memcpy(c->tab, fresh, sizeof(c->tab));
 	c->have = 1;
@@ -542,8 +347,6 @@ tables_install(struct sheets_cache *c, uint64_t loaded_ms,
 	return (0);
 }
 
-static void	share_store(struct sheets_cache *);
-
 /* Every piece is in: the tables replace the ones served. */
 static void
 refresh_done(struct sheets_cache *c)
@@ -554,8 +357,8 @@ refresh_done(struct sheets_cache *c)
 	if (sheet_chunks_at_grid_end(&c->chunks))
 		c->regrid = 1;
 	sheet_chunks_finish(&c->chunks, &c->got[SHEETS_CACHE_OPERACIONES]);
-	if (tables_install(c, c->call_sent_ms, c->refresh_started_ms, err,
-	    sizeof(err)) == -1) {
+	if (cache_tables_install(c, c->call_sent_ms, c->refresh_started_ms,
+	    err, sizeof(err)) == -1) {
 		refresh_failed(c, "%s", err);
 		return;
 	}
@@ -563,7 +366,7 @@ refresh_done(struct sheets_cache *c)
 	if (c->leased)
 		share_store(c);
 	c->leased = 0;
-	deliver_waiting(c);
+	cache_deliver_waiting(c);
 }
 
 /*
@@ -848,253 +651,23 @@ read_begin(struct sheets_cache *c)
 	return (next_request(c, c->regrid ? STEP_GRID : STEP_MAIN));
 }
 
-/* From a callback: the worker reads Sheets itself. */
-static void
-read_or_fail(struct sheets_cache *c)
+/* Not refresh_failed(): no reader may be answered from here. */
+void
+cache_read_start(struct sheets_cache *c)
+{
+	if (read_begin(c) == -1) {
+		c->refreshing = 0;
+		c->failures++;
+		snprintf(c->error, sizeof(c->error), "out of memory");
+	}
+}
+
+void
+cache_read_or_fail(struct sheets_cache *c)
 {
 	c->share_sleeping = 0;
 	if (read_begin(c) == -1)
 		refresh_failed(c, "out of memory");
-}
-
-/* Redis could not help: one line when it starts, one when it ends. */
-static void
-share_trouble(struct sheets_cache *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-share_trouble(struct sheets_cache *c, const char *fmt, ...)
-{
-	char	msg[SHEETS_CACHE_ERROR_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->share_failures++;
-	if (!c->share_down)
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_WARNING, "shared read "
-		    "cache: %s; this worker reads Sheets itself", msg);
-	c->share_down = 1;
-}
-
-static void
-share_fine(struct sheets_cache *c)
-{
-	if (c->share_down)
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_INFO, "shared read "
-		    "cache: Redis answers again");
-	c->share_down = 0;
-}
-
-/* The rider's share of a snapshot, or an own read of Sheets owed. */
-static void
-rider_adopt(struct sheets_cache *c, struct sheets_value_range *vr,
-    size_t n)
-{
-	const char	*ranges[SHEETS_CACHE_RIDER_MAX];
-	size_t		 k;
-
-	if (c->cfg.rider.ranges == NULL)
-		return;
-	for (k = 0; k < n && k < SHEETS_CACHE_RIDER_MAX; k++)
-		ranges[k] = vr[k].range != NULL ? vr[k].range : "";
-	if (c->cfg.rider.adopt == NULL || n == 0 ||
-	    n > SHEETS_CACHE_RIDER_MAX ||
-	    c->cfg.rider.adopt(c->cfg.rider.arg, ranges, vr, n,
-	    now_ms(c)) == -1)
-		c->rider_owes = 1;
-}
-
-/* A snapshot of another worker's replaces ours; -1 when unreadable. */
-static int
-share_adopt(struct sheets_cache *c, const struct cache_share_reply *r)
-{
-	struct sheets_value_ranges	 vrs;
-	struct sheets_value_range	*vr;
-	char				 err[SHEETS_CACHE_ERROR_MAX];
-	uint64_t			 now = now_ms(c), loaded;
-	size_t				 k = 0;
-	int				 i;
-
-	if (cache_snapshot_decode(r->data, r->len, sheets_client_limits(
-	    c->sc), &vrs, err, sizeof(err)) == -1) {
-		c->share_failures++;
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
-		    "cache: snapshot %llu of %zu bytes unreadable (%s); "
-		    "reading Sheets", (unsigned long long)r->generation,
-		    r->len, err);
-		return (-1);
-	}
-	vr = vrs.ranges;
-	for (i = 0; i < SHEETS_CACHE_UNIONES; i++) {
-		if (k >= vrs.nranges || vr[k].range == NULL ||
-		    strcmp(vr[k].range, c->range[i]) != 0)
-			break;
-		k++;
-	}
-	if (i < SHEETS_CACHE_UNIONES) {
-		c->share_failures++;
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
-		    "cache: snapshot %llu lacks sheet '%s' or holds other "
-		    "sheets; reading Sheets", (unsigned long long)r->generation,
-		    c->sheet[i]);
-		sheets_value_ranges_free(&vrs);
-		return (-1);
-	}
-	got_clear(c);
-	for (i = 0; i < SHEETS_CACHE_UNIONES; i++) {
-		c->got[i] = vr[i];
-		memset(&vr[i], 0, sizeof(vr[i]));
-	}
-	c->got_unions = k < vrs.nranges && vr[k].range != NULL &&
-	    strcmp(vr[k].range, c->range[SHEETS_CACHE_UNIONES]) == 0;
-	if (c->got_unions) {
-		c->got[SHEETS_CACHE_UNIONES] = vr[k];
-		memset(&vr[k], 0, sizeof(vr[k]));
-		k++;
-	}
-	loaded = now > r->age_ms ? now - r->age_ms : 0;
-	if (tables_install(c, loaded, loaded > SHARE_SLACK_MS ?
-	    loaded - SHARE_SLACK_MS : 0, err, sizeof(err)) == -1) {
-		got_clear(c);
-		c->share_failures++;
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_ERROR, "shared read "
-		    "cache: snapshot %llu: %s; reading Sheets",
-		    (unsigned long long)r->generation, err);
-		sheets_value_ranges_free(&vrs);
-		return (-1);
-	}
-	c->adopted++;
-	c->share_gen = r->generation;
-	rider_adopt(c, &vr[k], vrs.nranges - k);
-	sheets_value_ranges_free(&vrs);
-	deliver_waiting(c);
-	return (0);
-}
-
-static void	share_ask(struct sheets_cache *);
-
-static void
-on_share(void *arg, const struct cache_share_reply *r)
-{
-	struct sheets_cache	*c = arg;
-	uint64_t		 now = now_ms(c);
-
-	switch (r->answer) {
-	case CACHE_SHARE_ADOPT:
-		share_fine(c);
-		if (share_adopt(c, r) == -1)
-			read_or_fail(c);
-		break;
-	case CACHE_SHARE_LEASED:
-		share_fine(c);
-		c->leased = 1;
-		c->lease_redis_ms = r->redis_ms;
-		c->lease_local_ms = now;
-		read_or_fail(c);
-		break;
-	case CACHE_SHARE_BUSY:
-		share_fine(c);
-		/*
-		 * A lease that never ends is not waited for; nor is another
-		 * worker's read by a cache that knows its tables are behind
-		 * (a conflict): that read may have begun before what this
-		 * worker must see, and waiting for reads one after the other
-		 * would make every such change wait for them all.
-		 */
-		if (c->expired || now >= c->share_give_up_ms) {
-			read_or_fail(c);
-			break;
-		}
-		c->share_sleeping = 1;
-		c->share_due_ms = now + SHARE_POLL_MS;
-		break;
-	case CACHE_SHARE_FAILED:
-		share_trouble(c, "Redis: %s", r->error);
-		read_or_fail(c);
-		break;
-	}
-}
-
-/* The tables young enough to adopt: any within the TTL, unless expired. */
-static void
-share_ask(struct sheets_cache *c)
-{
-	uint64_t	now = now_ms(c), max_age = c->cfg.ttl_ms;
-
-	c->share_sleeping = 0;
-	if (c->expired)
-		max_age = now > c->invalidated_ms ? now - c->invalidated_ms : 0;
-	if (cache_share_ask(c->share, max_age, c->share_gen, on_share, c) ==
-	    -1) {
-		share_trouble(c, "Redis refused the question");
-		/* From the tick or a read: fail without answering anyone. */
-		if (read_begin(c) == -1) {
-			c->refreshing = 0;
-			c->failures++;
-			snprintf(c->error, sizeof(c->error), "out of memory");
-		}
-	}
-}
-
-static void
-on_stored(void *arg, uint64_t generation, const char *error)
-{
-	struct sheets_cache	*c = arg;
-
-	if (generation == 0) {
-		log_sink_printf(&c->cfg.log, LOG_LEVEL_DEBUG, "shared read "
-		    "cache: snapshot not stored: %s", error);
-		return;
-	}
-	c->stored++;
-	/* Unless the tables moved on meanwhile, they are this snapshot. */
-	if (!c->refreshing)
-		c->share_gen = generation;
-}
-
-/* What this worker read goes to Redis for the others. */
-static void
-share_store(struct sheets_cache *c)
-{
-	struct cache_snapshot_part	 parts[SHEETS_CACHE_TABLES +
-					     SHEETS_CACHE_RIDER_MAX];
-	size_t				 n = 0, k, len;
-	char				*data;
-	int				 i;
-
-	for (i = 0; i < SHEETS_CACHE_TABLES; i++) {
-		if (c->tab[i].t == NULL)
-			continue;
-		parts[n].range = c->range[i];
-		parts[n].rows = c->tab[i].rows;
-		parts[n++].nrows = c->tab[i].nrows;
-	}
-	for (k = 0; k < c->nrider_got; k++) {
-		parts[n].range = c->rider_asked[k];
-		parts[n].rows = c->rider_got[k].rows;
-		parts[n++].nrows = c->rider_got[k].nrows;
-	}
-	data = cache_snapshot_encode(parts, n, c->cfg.share_max_bytes, &len);
-	if (data == NULL) {
-		c->share_failures++;
-		if (len > c->cfg.share_max_bytes)
-			log_sink_printf(&c->cfg.log, LOG_LEVEL_WARNING,
-			    "shared read cache: the tables take more than "
-			    "%zu bytes (SHEETS_CACHE_SHARED cap): not shared, "
-			    "every worker reads Sheets itself",
-			    c->cfg.share_max_bytes);
-		cache_share_release(c->share, 0);
-		return;
-	}
-	/* Dated when the read was sent, on the Redis clock. */
-	if (cache_share_store(c->share, c->lease_redis_ms +
-	    (c->call_sent_ms > c->lease_local_ms ? c->call_sent_ms -
-	    c->lease_local_ms : 0), data, len,
-	    2 * (c->cfg.ttl_ms + c->cfg.refresh_timeout_ms)) == -1)
-		cache_share_release(c->share, 0);
-	free(data);
 }
 
 /* Starts a refresh unless one runs or a failed one is too recent. */
@@ -1109,48 +682,8 @@ refresh_start(struct sheets_cache *c)
 	c->refreshes++;
 	c->refresh_started_ms = now;
 	c->leased = 0;
-	if (c->share != NULL) {
-		journal_prune(c, now > c->cfg.ttl_ms + SHARE_SLACK_MS ?
-		    now - c->cfg.ttl_ms - SHARE_SLACK_MS : 0);
-		/* A rider that snapshots do not cover reads for itself. */
-		if (!c->rider_owes || now < c->rider_own_ms) {
-			c->share_give_up_ms = now + c->cfg.share_lease_ms +
-			    c->cfg.share_redis_timeout_ms;
-			share_ask(c);
-			return;
-		}
-		c->rider_owes = 0;
-		c->rider_own_ms = now + RIDER_PAUSE_MS;
-	}
-	/* Not refresh_failed(): no reader may be answered from here. */
-	if (read_begin(c) == -1) {
-		c->refreshing = 0;
-		c->failures++;
-		snprintf(c->error, sizeof(c->error), "out of memory");
-	}
-}
-
-static int
-share_init(struct sheets_cache *c)
-{
-	struct cache_share_config	sc;
-
-	if (c->cfg.share_lease_ms == 0)
-		c->cfg.share_lease_ms = c->cfg.refresh_timeout_ms;
-	if (c->cfg.share_redis_timeout_ms == 0)
-		c->cfg.share_redis_timeout_ms = 1000;
-	if (c->cfg.share_max_bytes == 0)
-		c->cfg.share_max_bytes = SHEETS_CACHE_SHARE_MAX_BYTES;
-	memset(&sc, 0, sizeof(sc));
-	sc.pool = c->cfg.share_pool;
-	sc.loop = c->loop;
-	sc.spreadsheet_id = c->cfg.share_id != NULL ? c->cfg.share_id : "";
-	sc.redis_timeout_ms = c->cfg.share_redis_timeout_ms;
-	sc.lease_ms = c->cfg.share_lease_ms;
-	sc.stored = on_stored;
-	sc.arg = c;
-	c->cfg.share_id = NULL;
-	return ((c->share = cache_share_new(&sc)) != NULL ? 0 : -1);
+	if (c->share == NULL || !share_refresh(c, now))
+		cache_read_start(c);
 }
 
 struct sheets_cache *
@@ -1232,7 +765,7 @@ sheets_cache_free(struct sheets_cache *c)
 		free(w);
 	}
 	tables_clear(c->tab);
-	got_clear(c);
+	cache_got_clear(c);
 	journal_clear(c);
 	free(c->journal);
 	free(c);
@@ -1306,37 +839,14 @@ sheets_cache_note_write(void *arg, const char *sheet, const char *tag,
     const char *header, const char *value)
 {
 	struct sheets_cache	*c = arg;
-	struct noted_write	*n;
-	size_t			 cap;
 	int			 i;
 
 	if ((i = table_of(c, sheet)) == -1)
 		return;
-	table_apply(c, i, tag, header, value);
+	cache_table_apply(c, i, tag, header, value);
 	if (!c->refreshing && c->share == NULL)
 		return;
-	if (c->share != NULL && c->njournal >= JOURNAL_MAX)
-		journal_prune(c, 0);
-	if (c->njournal == c->capjournal) {
-		cap = c->capjournal > 0 ? c->capjournal * 2 : 16;
-		if ((n = reallocarray(c->journal, cap, sizeof(*n))) == NULL)
-			return;
-		c->journal = n;
-		c->capjournal = cap;
-	}
-	n = &c->journal[c->njournal];
-	n->noted_ms = now_ms(c);
-	n->table = i;
-	n->tag = strdup(tag);
-	n->header = strdup(header);
-	n->value = strdup(value);
-	if (n->tag == NULL || n->header == NULL || n->value == NULL) {
-		free(n->tag);
-		free(n->header);
-		free(n->value);
-		return;
-	}
-	c->njournal++;
+	journal_note(c, i, tag, header, value);
 }
 
 void
