@@ -37,6 +37,11 @@ struct sheets_config {
 	 * deployment), 0 "slices" (a fixed slice per worker).
 	 */
 	int			 commit_shared;
+	/*
+	 * 1 "relay": shared, and one committer for the deployment writes
+	 * every worker's changes (commit_relay.h).
+	 */
+	int			 commit_relay;
 	struct service_account	*account;	/* NULL unless configured */
 };
 
