@@ -101,7 +101,7 @@ writes_ok(const struct gc_write *w, size_t n, const char *what, char *err,
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		if (!text_ok(w[i].header, GC_HEADER_MAX) ||
+		if (!text_ok(w[i].header, GC_HEADER_MAX - 1) ||
 		    !cell_ok(&w[i].value)) {
 			snprintf(err, errsz, "change: %swrite %zu: not UTF-8, "
 			    "too long or not a finite number", what, i);
@@ -134,7 +134,7 @@ change_ok(const struct gc_change *c, char *err, size_t errsz)
 		snprintf(err, errsz, "change: new_version is not a uuid4");
 		return (-1);
 	}
-	if (!text_ok(c->sheet, A1_SHEET_NAME_SIZE) ||
+	if (!text_ok(c->sheet, A1_SHEET_NAME_SIZE - 1) ||
 	    !text_ok(c->tag, WIRE_TEXT_MAX) ||
 	    (c->expected_version != NULL &&
 	    !text_ok(c->expected_version, WIRE_TEXT_MAX))) {
@@ -156,8 +156,8 @@ change_ok(const struct gc_change *c, char *err, size_t errsz)
 	}
 	for (i = 0; i < c->nrows; i++) {
 		snprintf(what, sizeof(what), "row %zu: ", i);
-		if (!text_ok(c->rows[i].sheet, A1_SHEET_NAME_SIZE) ||
-		    !text_ok(c->rows[i].key_header, GC_HEADER_MAX) ||
+		if (!text_ok(c->rows[i].sheet, A1_SHEET_NAME_SIZE - 1) ||
+		    !text_ok(c->rows[i].key_header, GC_HEADER_MAX - 1) ||
 		    !text_ok(c->rows[i].key, WIRE_TEXT_MAX)) {
 			snprintf(err, errsz, "change: %ssheet, key column or "
 			    "key not UTF-8", what);
@@ -576,7 +576,7 @@ decode_writes(yajl_val obj, const struct gc_write **out, size_t *n,
 {
 	struct gc_write	*w;
 	yajl_val	 a, e;
-	char		 where[64];
+	char		 where[96];
 	size_t		 i;
 
 	if ((a = get_array(obj, "writes", GC_WIRE_CHANGE_MAX, what, err,
@@ -599,7 +599,7 @@ decode_writes(yajl_val obj, const struct gc_write **out, size_t *n,
 			return (-1);
 		}
 		w[i].header = e->u.array.values[0]->u.string;
-		if (!text_ok(w[i].header, GC_HEADER_MAX)) {
+		if (!text_ok(w[i].header, GC_HEADER_MAX - 1)) {
 			snprintf(err, errsz, "%s: header not UTF-8 or too "
 			    "long", where);
 			return (-1);
@@ -617,7 +617,7 @@ decode_audits(yajl_val root, struct gc_change *c, char *err, size_t errsz)
 	struct sheets_row	*rows;
 	struct sheets_cell	*cells;
 	yajl_val		 a, e;
-	char			 where[64];
+	char			 where[96];
 	size_t			 i, k;
 
 	if ((a = get_array(root, "audits", GC_AUDITS_MAX, "change", err,
@@ -665,7 +665,7 @@ decode_rows(yajl_val root, struct gc_change *c, char *err, size_t errsz)
 	struct gc_row		*rows;
 	yajl_val		 a, e;
 	unsigned long long	 n;
-	char			 what[32];
+	char			 what[48];
 	size_t			 i;
 
 	if ((a = get_array(root, "rows", GC_ROWS_MAX, "change", err,
@@ -688,10 +688,10 @@ decode_rows(yajl_val root, struct gc_change *c, char *err, size_t errsz)
 		}
 		if (keys_exact(e, row_keys, NELEM(row_keys), what, err,
 		    errsz) == -1 ||
-		    (rows[i].sheet = get_str(e, "sheet", A1_SHEET_NAME_SIZE,
+		    (rows[i].sheet = get_str(e, "sheet", A1_SHEET_NAME_SIZE - 1,
 		    what, err, errsz)) == NULL ||
 		    (rows[i].key_header = get_str(e, "key_header",
-		    GC_HEADER_MAX, what, err, errsz)) == NULL ||
+		    GC_HEADER_MAX - 1, what, err, errsz)) == NULL ||
 		    (rows[i].key = get_str(e, "key", WIRE_TEXT_MAX, what, err,
 		    errsz)) == NULL ||
 		    get_uint(e, "row", A1_MAX_ROW, &n, what, err,
@@ -722,7 +722,7 @@ decode_change(yajl_val root, struct gc_wire_change *out, char *err,
 		    WIRE_VERSION);
 		return (-1);
 	}
-	if ((c->sheet = get_str(root, "sheet", A1_SHEET_NAME_SIZE, "change",
+	if ((c->sheet = get_str(root, "sheet", A1_SHEET_NAME_SIZE - 1, "change",
 	    err, errsz)) == NULL ||
 	    (c->tag = get_str(root, "tag", WIRE_TEXT_MAX, "change", err,
 	    errsz)) == NULL ||
