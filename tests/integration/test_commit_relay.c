@@ -277,12 +277,12 @@ audit_count(struct fixture *f, const char *id)
 	return (n);
 }
 
-/* A change of row (its tag is TAG-<row - 1> in the emulator's demo). */
+/* A change of row as the emulator has it; the audit row's texts in *ap. */
 static void
 change_of(struct fixture *f, struct done *d, unsigned int row,
     struct gc_change *c, struct gc_write *w, struct sheets_cell *cells,
-    struct sheets_row *arow, char *tag, size_t taglen, char *expected,
-    size_t explen)
+    struct sheets_row *arow, struct audit_record *ap, char *tag,
+    size_t taglen, char *expected, size_t explen)
 {
 	struct audit_record	a;
 	yajl_val		wb, op;
@@ -321,7 +321,8 @@ change_of(struct fixture *f, struct done *d, unsigned int row,
 	a.accion = "TOMAR";
 	snprintf(a.fecha_operacion, sizeof(a.fecha_operacion), "26-11-2025");
 	snprintf(a.metadata_json, sizeof(a.metadata_json), "{}");
-	audit_row(&a, cells);
+	*ap = a;
+	audit_row(ap, cells);
 	arow->cells = cells;
 	arow->ncells = AUDIT_COLUMNS;
 	c->audits = arow;
@@ -336,10 +337,11 @@ submit(struct fixture *f, int via, struct done *d, unsigned int row,
 	struct gc_write		 w;
 	struct sheets_cell	 cells[AUDIT_COLUMNS];
 	struct sheets_row	 arow;
+	struct audit_record	 a;
 	struct commit_ticket	*t;
 	char			 tag[64], expected[64], err[256];
 
-	change_of(f, d, row, &c, &w, cells, &arow, tag, sizeof(tag), expected,
+	change_of(f, d, row, &c, &w, cells, &arow, &a, tag, sizeof(tag), expected,
 	    sizeof(expected));
 	t = commit_relay_submit(f->cr[via], &c, deadline_ms, on_done, d, err,
 	    sizeof(err));
