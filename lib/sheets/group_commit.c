@@ -200,9 +200,9 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 	}
 }
 
-struct gc_ticket *
-group_commit_submit(struct group_commit *gc, const struct gc_change *c,
-    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+static struct gc_ticket *
+submit(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, int maybe, gc_done_fn *done, void *arg, char *err,
     size_t errsz)
 {
 	struct gc_ticket	*m;
@@ -211,12 +211,18 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		snprintf(err, errsz, "change: no callback");
 		return (NULL);
 	}
+	if (maybe && (c->new_version == NULL || c->new_version[0] == '\0')) {
+		snprintf(err, errsz, "change: a replay names its new version");
+		return (NULL);
+	}
 	if (gc_ticket_check(&gc->home, c, err, errsz) == -1)
 		return (NULL);
 	if ((m = gc_ticket_new(&gc->home, c, deadline_ms, done, arg)) == NULL) {
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
 	}
+	/* Its row holding the new version is then this change landed. */
+	m->maybe = maybe;
 	/*
 	 * A write carries whole changes and the Metadata range: a change
 	 * that would not fit the open batch's write goes to the next one.
@@ -244,6 +250,22 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		gc->open = NULL;
 	}
 	return (m);
+}
+
+struct gc_ticket *
+group_commit_submit(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+    size_t errsz)
+{
+	return (submit(gc, c, deadline_ms, 0, done, arg, err, errsz));
+}
+
+struct gc_ticket *
+group_commit_submit_replay(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+    size_t errsz)
+{
+	return (submit(gc, c, deadline_ms, 1, done, arg, err, errsz));
 }
 
 void
