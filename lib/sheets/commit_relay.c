@@ -83,7 +83,8 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	    cfg->holder != NULL ? cfg->holder : "");
 	if (n < 0 || (size_t)n >= sizeof(cr->holder) ||
 	    snprintf(cr->version_header, sizeof(cr->version_header), "%s",
-	    cfg->version_header) >= (int)sizeof(cr->version_header) ||
+	    cfg->version_header != NULL ? cfg->version_header : "version") >=
+	    (int)sizeof(cr->version_header) ||
 	    (cfg->enabled && (key(cr->stream, sizeof(cr->stream), sid,
 	    "changes") == -1 || key(cr->lease, sizeof(cr->lease), sid,
 	    "committer") == -1 || key(cr->outcome, sizeof(cr->outcome), sid,
@@ -113,8 +114,7 @@ ticket_free(struct commit_ticket *t)
 		group_commit_cancel(t->local);
 	if (t->cmd != NULL)
 		redis_pool_cancel(t->cmd);
-	if (cr->cfg.enabled)
-		TAILQ_REMOVE(&cr->tickets, t, entry);
+	TAILQ_REMOVE(&cr->tickets, t, entry);
 	strbuf_free(&t->json);
 	free(t);
 }
@@ -324,6 +324,8 @@ commit_relay_submit(struct commit_relay *cr, const struct gc_change *c,
 			free(t);
 			return (NULL);
 		}
+		/* Listed too, so that commit_relay_free() frees it. */
+		TAILQ_INSERT_TAIL(&cr->tickets, t, entry);
 		return (t);
 	}
 	if (relay_submit(cr, t, c, deadline_ms, err, errsz) == NULL) {

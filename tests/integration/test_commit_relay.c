@@ -606,6 +606,39 @@ test_cancel(void **state)
 	submit(f, 1, &d, 12, harness_now_ms() + 3000);
 }
 
+/*
+ * Relay off: straight to the worker's own group commit, no Redis stream;
+ * a change still waiting when the relay is freed is freed with it.
+ */
+static void
+test_pass_through(void **state)
+{
+	struct fixture			*f = *state;
+	struct commit_relay_config	 rcfg;
+	struct commit_relay		*local;
+	struct commit_relay		*saved = f->cr[0];
+	struct commit_relay_stats	 rs;
+	struct done			 d[2];
+	char				 err[256];
+
+	memset(d, 0, sizeof(d));
+	commit_relay_config_defaults(&rcfg);
+	local = commit_relay_new(&rcfg, f->gc[0], f->pool, poll_loop_io(f->pl),
+	    err, sizeof(err));
+	assert_non_null(local);
+	f->cr[0] = local;
+	submit(f, 0, &d[0], 13, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, d, 1, 6000), 0);
+	assert_applied(f, &d[0]);
+	commit_relay_stats(local, &rs);
+	assert_int_equal(rs.appended, 0);
+	submit(f, 0, &d[1], 14, harness_now_ms() + 5000);
+	commit_relay_free(local);
+	f->cr[0] = saved;
+	pump(f, 300);
+	assert_int_equal(d[1].calls, 0);
+}
+
 int
 main(void)
 {
@@ -621,6 +654,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_redis_down_answers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass_through, setup,
+		    teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
