@@ -206,6 +206,7 @@ submit(struct group_commit *gc, const struct gc_change *c,
     size_t errsz)
 {
 	struct gc_ticket	*m;
+	struct gc_batch		*b;
 
 	if (done == NULL) {
 		snprintf(err, errsz, "change: no callback");
@@ -223,6 +224,25 @@ submit(struct group_commit *gc, const struct gc_change *c,
 	}
 	/* Its row holding the new version is then this change landed. */
 	m->maybe = maybe;
+	/*
+	 * Slot first: a batch still waiting for its write's slot takes the
+	 * change in, so that whatever arrives before the slot leaves in it
+	 * rather than one slot later.  It shares the batch's wait: were the
+	 * limiter to refuse the slot before the batch's latest deadline
+	 * (a long 429 pause), it is answered with the batch.
+	 */
+	if ((b = gc->active) != NULL && gc->cfg.slot_first &&
+	    gc->open == NULL && b->step == GC_STEP_LIMIT &&
+	    b->act == GC_ACT_SLOT && b->n + 1 <= gc->cfg.max_batch &&
+	    b->ranges + m->ranges + 1 <= gc->cfg.max_ranges) {
+		if (gc_batch_add(b, m) == -1) {
+			gc_ticket_free(m);
+			snprintf(err, errsz, "change: out of memory");
+			return (NULL);
+		}
+		b->ranges += m->ranges;
+		return (m);
+	}
 	/*
 	 * A write carries whole changes and the Metadata range: a change
 	 * that would not fit the open batch's write goes to the next one.
