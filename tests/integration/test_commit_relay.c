@@ -414,6 +414,41 @@ test_both_workers_one_write(void **state)
 }
 
 /*
+ * Changes that reach the committer while its batch waits for the next
+ * write slot leave in that batch, not one slot later: five, then five
+ * more half a second afterwards, all in one write.
+ */
+static void
+test_late_changes_join_the_slot(void **state)
+{
+	struct fixture	*f = *state;
+	struct done	 first, d[10];
+	uint64_t	 deadline;
+	int		 i;
+
+	memset(&first, 0, sizeof(first));
+	memset(d, 0, sizeof(d));
+	wait_committer(f);
+	pump(f, 100);
+	/* A write now: the next slot is 1.25 s away. */
+	submit(f, 0, &first, 15, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &first, 1, 6000), 0);
+	assert_applied(f, &first);
+	emu_reset_counters(&f->emu);
+	deadline = harness_now_ms() + 8000;
+	for (i = 0; i < 5; i++)
+		submit(f, 0, &d[i], (unsigned int)i + 16, deadline);
+	pump(f, 500);
+	for (i = 5; i < 10; i++)
+		submit(f, 1, &d[i], (unsigned int)i + 16, deadline);
+	assert_int_equal(pump_until(f, d, 10, 9000), 0);
+	for (i = 0; i < 10; i++)
+		assert_applied(f, &d[i]);
+	assert_int_equal(emu_counter(&f->emu, "calls", "batchUpdate", NULL),
+	    1);
+}
+
+/*
  * A synchronous Redis client: the test plays a committer that reads an
  * entry and dies without answering.
  */
@@ -645,6 +680,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_both_workers_one_write,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_late_changes_join_the_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_committer_before_write,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_committer_after_write,
