@@ -271,10 +271,14 @@ gen_finish(yajl_gen g, size_t max, struct strbuf *out, const char *what,
 		    len, max);
 		return (-1);
 	}
-	if (!out->overflow)
-		strbuf_appendf(out, "%.*s", (int)len, (const char *)text);
-	if (out->overflow) {
+	/* Checked first, so that a refusal leaves out as it was. */
+	if (out->overflow || len + 1 > out->limit - out->len) {
 		snprintf(err, errsz, "%s: output buffer full", what);
+		return (-1);
+	}
+	strbuf_appendf(out, "%.*s", (int)len, (const char *)text);
+	if (out->overflow) {
+		snprintf(err, errsz, "%s: out of memory", what);
 		return (-1);
 	}
 	return (0);

@@ -6,8 +6,10 @@
  * The bytes come back from Redis, so decoding trusts nothing: every field
  * is checked for type, size and bounds (the limits of group_commit.h), and
  * a change that decodes is one group_commit_submit() accepts in shape.
- * Numbers of cells keep their kind (text, entered, number, boolean), so a
- * change written by the committer is the change its worker made.
+ * Cells keep their kind (skip, text, entered, number, boolean), so a
+ * change written by the committer is the change its worker made.  Every
+ * string is strict UTF-8 both ways; encoding refuses what decoding would.
+ * The format is described in gc_wire.c.
  */
 #ifndef ZEUES_GC_WIRE_H
 #define ZEUES_GC_WIRE_H
@@ -34,9 +36,11 @@ struct gc_wire_change {
 };
 
 /*
- * Appends the JSON of c to out.  c->new_version must be set (a uuid4
- * string).  Returns -1 with err set when c is out of the bounds above or
- * out grew past its limit.
+ * Appends the JSON of c to out (give it a limit of GC_WIRE_CHANGE_MAX + 1
+ * or more: a strbuf keeps room for a NUL).  c->new_version must be set (a
+ * uuid4 string).  Returns -1 with err set, out unchanged, when c is not a
+ * change group_commit_submit() takes, a string is not UTF-8, a number is
+ * not finite, or the text would be over GC_WIRE_CHANGE_MAX or out's limit.
  */
 int	gc_wire_encode_change(const struct gc_change *c,
 	    uint64_t deadline_unix_ms, struct strbuf *out, char *err,
@@ -49,7 +53,13 @@ int	gc_wire_decode_change(const char *json, size_t len,
 	    struct gc_wire_change *out, char *err, size_t errsz);
 void	gc_wire_change_clear(struct gc_wire_change *);
 
-/* An outcome as JSON, and back; the same rules. */
+/*
+ * An outcome as JSON, and back; the same rules, except that encoding cuts
+ * a string that is not strict UTF-8 within its array (an error snprintf
+ * cut mid-character) instead of refusing it: an outcome must reach its
+ * worker.  Its version is "" or a uuid4.  Decoding refuses a string too
+ * long for its array.
+ */
 int	gc_wire_encode_outcome(const struct gc_outcome *o, struct strbuf *out,
 	    char *err, size_t errsz);
 int	gc_wire_decode_outcome(const char *json, size_t len,

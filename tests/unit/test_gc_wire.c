@@ -712,6 +712,7 @@ reject_encode(const struct gc_change *c, uint64_t deadline, size_t limit,
 	if (strstr(err, want) == NULL)
 		fail_msg("error \"%s\", wanted \"%s\"", err, want);
 	assert_int_equal(b.len, 0);
+	assert_int_equal(b.overflow, 0);
 	strbuf_free(&b);
 }
 
@@ -730,6 +731,7 @@ test_encode_refuses(void **state)
 	struct gc_outcome	o;
 	struct strbuf		b;
 	char			err[256], *huge;
+	size_t			len;
 
 	(void)state;
 	w.value.number = NAN;
@@ -749,6 +751,27 @@ test_encode_refuses(void **state)
 	reject_encode(&c, (uint64_t)LLONG_MAX + 1, 4096,
 	    "deadline out of range");
 	reject_encode(&c, 0, 64, "output buffer full");
+	/* Appended after what out holds; exactly filling it is fine. */
+	strbuf_init(&b, 4096);
+	strbuf_appendf(&b, "c ");
+	assert_int_equal(gc_wire_encode_change(&c, 0, &b, err, sizeof(err)),
+	    0);
+	assert_memory_equal(b.data, "c {\"v\":1,", 9);
+	len = b.len;
+	strbuf_free(&b);
+	strbuf_init(&b, len + 1);
+	strbuf_appendf(&b, "c ");
+	assert_int_equal(gc_wire_encode_change(&c, 0, &b, err, sizeof(err)),
+	    0);
+	assert_int_equal(b.len, len);
+	strbuf_free(&b);
+	strbuf_init(&b, len);
+	strbuf_appendf(&b, "c ");
+	assert_int_equal(gc_wire_encode_change(&c, 0, &b, err, sizeof(err)),
+	    -1);
+	assert_int_equal(b.len, 2);
+	assert_int_equal(b.overflow, 0);
+	strbuf_free(&b);
 	/* Two cells of Google's maximum are more than a change may be. */
 	huge = malloc(SHEETS_MAX_CELL_BYTES + 1);
 	assert_non_null(huge);
