@@ -268,7 +268,7 @@ relay_submit(struct commit_relay *cr, struct commit_ticket *t,
 		copy.new_version = version;
 	}
 	wait = deadline_ms > now ? deadline_ms - now : 0;
-	strbuf_init(&t->json, GC_WIRE_CHANGE_MAX);
+	strbuf_init(&t->json, GC_WIRE_CHANGE_MAX + 1);
 	if (gc_wire_encode_change(&copy, cr_unix_ms() + wait, &t->json, err,
 	    errsz) == -1) {
 		strbuf_free(&t->json);
