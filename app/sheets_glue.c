@@ -6,7 +6,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "commit_relay.h"
 #include "group_commit.h"
 #include "metadata_log.h"
 #include "occupation_flow.h"
@@ -49,7 +51,7 @@ override_start(char *err, size_t errlen)
 	od.loop = zw.loop;
 	od.pool = zw.pool;
 	od.cache = zw.cache;
-	od.commit = zw.commit;
+	od.commit = zw.relay;
 	od.operaciones = zeues_sheets.operaciones;
 	snprintf(od.holder, sizeof(od.holder), "%sw%d", zw.client_prefix,
 	    zw.id);
@@ -74,7 +76,7 @@ floor_start(char *err, size_t errlen)
 	fd.loop = zw.loop;
 	fd.pool = zw.pool;
 	fd.cache = zw.cache;
-	fd.commit = zw.commit;
+	fd.commit = zw.relay;
 	event_log_config_default(&fd.events);
 	fd.operaciones = zeues_sheets.operaciones;
 	fd.uniones = zeues_sheets.uniones;
@@ -125,6 +127,8 @@ sheets_glue_start(char *err, size_t errlen)
 	struct sheets_limiter_config	lc;
 	struct sheets_cache_config	cc;
 	struct group_commit_config	gc;
+	struct commit_relay_config	rc;
+	char				holder[COMMIT_RELAY_HOLDER_MAX];
 
 	if (!zeues_sheets.configured)
 		return (0);
@@ -207,7 +211,26 @@ sheets_glue_start(char *err, size_t errlen)
 	gc.applied_arg = zw.cache;
 	zw.commit = group_commit_new(&gc, zw.sheets, zw.pool, zw.limiter,
 	    zw.loop, err, errlen);
-	if (zw.commit == NULL || floor_start(err, errlen) == -1)
+	if (zw.commit == NULL)
+		return (-1);
+
+	/*
+	 * Relay: this worker's changes go to the deployment's committer,
+	 * which may be this worker; the lease names it, pid included.
+	 */
+	commit_relay_config_defaults(&rc);
+	rc.enabled = zeues_sheets.commit_relay;
+	rc.spreadsheet_id = zeues_sheets.spreadsheet_id;
+	snprintf(holder, sizeof(holder), "%sw%d:%d", zw.client_prefix, zw.id,
+	    (int)getpid());
+	rc.holder = holder;
+	rc.call_timeout_ms = (uint64_t)zeues_sheets.call_timeout_ms;
+	rc.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
+	rc.applied = sheets_cache_note_write;
+	rc.applied_arg = zw.cache;
+	zw.relay = commit_relay_new(&rc, zw.commit, zw.pool, zw.loop, err,
+	    errlen);
+	if (zw.relay == NULL || floor_start(err, errlen) == -1)
 		return (-1);
 	probe_next_ms = kore_io_loop_now();
 	return (0);
@@ -220,6 +243,7 @@ sheets_glue_stop(void)
 	override_watch_free(zw.override);
 	reconciler_free(zw.reconciler);
 	occ_flow_free(zw.flow);
+	commit_relay_free(zw.relay);
 	group_commit_free(zw.commit);
 	sheets_cache_free(zw.cache);
 	metadata_log_free(zw.metadata);
@@ -228,6 +252,7 @@ sheets_glue_stop(void)
 	zw.override = NULL;
 	zw.reconciler = NULL;
 	zw.flow = NULL;
+	zw.relay = NULL;
 	zw.commit = NULL;
 	zw.cache = NULL;
 	zw.metadata = NULL;
@@ -337,6 +362,7 @@ sheets_glue_tick(uint64_t now)
 	sheets_limiter_tick(zw.limiter, now);
 	sheets_cache_tick(zw.cache, now);
 	group_commit_tick(zw.commit, now);
+	commit_relay_tick(zw.relay, now);
 	reconciler_tick(zw.reconciler, now);
 	override_watch_tick(zw.override, now);
 	occ_flow_tick(zw.flow, now);

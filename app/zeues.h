@@ -41,6 +41,7 @@ struct zeues_worker {
 	struct sheets_cache	*cache;		/* Operaciones, Trabajadores, Roles */
 	struct metadata_log	*metadata;	/* read along with the cache */
 	struct group_commit	*commit;	/* row changes + audit rows */
+	struct commit_relay	*relay;		/* the way to a group commit */
 	struct occ_flow		*flow;		/* occupation actions */
 	struct reconciler	*reconciler;	/* locks in line with Sheets */
 	struct override_watch	*override;	/* manual unblocks, recorded */

@@ -172,7 +172,9 @@ load_account(struct sheets_config *sc, config_getenv_fn *get, char *err,
  * quota slot, taken by whichever worker has changes; "slices" (the
  * default until reads are shared too: with many small batches the
  * verification reads can exhaust the read quota) paces each worker to
- * its own fixed slice.
+ * its own fixed slice; "relay" is shared with one committer for the
+ * deployment (commit_relay.h), which takes every worker's changes into
+ * one batch per slot.
  */
 static int
 load_commit_mode(struct sheets_config *sc, config_getenv_fn *get, char *err,
@@ -181,13 +183,17 @@ load_commit_mode(struct sheets_config *sc, config_getenv_fn *get, char *err,
 	const char	*v = get("SHEETS_COMMIT_MODE");
 	char		 q[CONFIG_QUOTE_MAX];
 
+	sc->commit_relay = 0;
 	if (v == NULL || *v == '\0' || strcmp(v, "slices") == 0)
 		sc->commit_shared = 0;
 	else if (strcmp(v, "shared") == 0)
 		sc->commit_shared = 1;
+	else if (strcmp(v, "relay") == 0)
+		sc->commit_shared = sc->commit_relay = 1;
 	else {
 		snprintf(err, errlen, "SHEETS_COMMIT_MODE: '%s' is neither "
-		    "shared nor slices", config_quote(v, q, sizeof(q)));
+		    "shared nor slices nor relay",
+		    config_quote(v, q, sizeof(q)));
 		return (-1);
 	}
 	return (0);

@@ -39,6 +39,11 @@ struct sheets_config {
 	int			 commit_shared;
 	/* SHEETS_CACHE_SHARED: one read cache refresh for the deployment. */
 	int			 cache_shared;
+	/*
+	 * 1 "relay": shared, and one committer for the deployment writes
+	 * every worker's changes (commit_relay.h).
+	 */
+	int			 commit_relay;
 	struct service_account	*account;	/* NULL unless configured */
 };
 

@@ -58,7 +58,7 @@ flow_commit(struct occ_job *job)
 	ch.naudits = 1;
 	flow_v4_change(job, &v4, &ch, writes, &n);
 	ch.nwrites = n;
-	job->ticket = group_commit_submit(job->flow->deps.commit, &ch,
+	job->ticket = commit_relay_submit(job->flow->deps.commit, &ch,
 	    job->deadline, job_committed, job, err, sizeof(err));
 	if (job->ticket == NULL) {
 		flow_log(job, LOG_LEVEL_ERROR, "%s: change refused: %s",

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "event_log.h"
-#include "group_commit.h"
+#include "commit_relay.h"
 #include "io_loop.h"
 #include "log_sink.h"
 #include "occupation_request.h"
@@ -26,7 +26,7 @@ struct occ_flow_deps {
 	struct io_loop		*loop;		/* its clock dates deadlines */
 	struct redis_pool	*pool;
 	struct sheets_cache	*cache;		/* Operaciones, Trabajadores */
-	struct group_commit	*commit;
+	struct commit_relay	*commit;	/* to the group commit */
 	struct event_log_config	 events;	/* where events are published */
 	const char		*operaciones;	/* HOJA_OPERACIONES_NOMBRE */
 	uint64_t		 redis_timeout_ms; /* REDIS_SOCKET_TIMEOUT */
@@ -41,7 +41,7 @@ struct occ_job;
 struct v4_job;
 struct sheets_cache_wait;
 struct lock_op;
-struct gc_ticket;
+struct commit_ticket;
 struct event_log_op;
 
 typedef void	occ_job_done_fn(void *arg, struct occ_job *);
@@ -73,7 +73,7 @@ struct occ_job {
 	/* Where the chain is: at most one of these is set at a time. */
 	struct sheets_cache_wait *cache_wait;
 	struct lock_op		*lock_op;
-	struct gc_ticket	*ticket;
+	struct commit_ticket	*ticket;
 	struct event_log_op	*event_op;
 
 	unsigned int		 rownum;

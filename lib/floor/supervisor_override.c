@@ -33,7 +33,7 @@ struct claim {
 	struct override_watch	*w;
 	int			 used;
 	struct redis_cmd	*cmd;
-	struct gc_ticket	*ticket;
+	struct commit_ticket	*ticket;
 	char			 tag[SPOOL_TAG_MAX + 1];
 	char			 blocked_version[VERSION_MAX];
 	char			 marker[sizeof(MARKER_PREFIX) + SPOOL_TAG_MAX +
@@ -188,7 +188,7 @@ claim_commit(struct claim *c)
 	ch.expected_version = row.f[SPOOL_VERSION];
 	ch.audits = &audit;
 	ch.naudits = 1;
-	c->ticket = group_commit_submit(w->deps.commit, &ch,
+	c->ticket = commit_relay_submit(w->deps.commit, &ch,
 	    io_loop_now(w->deps.loop) + w->deps.commit_timeout_ms,
 	    claim_committed, c, err, sizeof(err));
 	if (c->ticket == NULL) {
@@ -320,7 +320,7 @@ override_watch_free(struct override_watch *w)
 		if (w->claims[i].cmd != NULL)
 			redis_pool_cancel(w->claims[i].cmd);
 		if (w->claims[i].ticket != NULL)
-			group_commit_cancel(w->claims[i].ticket);
+			commit_relay_cancel(w->claims[i].ticket);
 	}
 	free(w);
 }

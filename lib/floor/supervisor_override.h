@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "group_commit.h"
+#include "commit_relay.h"
 #include "io_loop.h"
 #include "log_sink.h"
 #include "redis_pool.h"
@@ -33,7 +33,7 @@ struct override_deps {
 	struct io_loop		*loop;
 	struct redis_pool	*pool;
 	struct sheets_cache	*cache;
-	struct group_commit	*commit;
+	struct commit_relay	*commit;	/* to the group commit */
 	const char		*operaciones;	/* HOJA_OPERACIONES_NOMBRE */
 	char			 holder[OVERRIDE_HOLDER_MAX];	/* marker */
 	uint64_t		 redis_timeout_ms;

@@ -200,15 +200,20 @@ group_commit_tick(struct group_commit *gc, uint64_t now)
 	}
 }
 
-struct gc_ticket *
-group_commit_submit(struct group_commit *gc, const struct gc_change *c,
-    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+static struct gc_ticket *
+submit(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, int maybe, gc_done_fn *done, void *arg, char *err,
     size_t errsz)
 {
 	struct gc_ticket	*m;
+	struct gc_batch		*b;
 
 	if (done == NULL) {
 		snprintf(err, errsz, "change: no callback");
+		return (NULL);
+	}
+	if (maybe && (c->new_version == NULL || c->new_version[0] == '\0')) {
+		snprintf(err, errsz, "change: a replay names its new version");
 		return (NULL);
 	}
 	if (gc_ticket_check(&gc->home, c, err, errsz) == -1)
@@ -216,6 +221,27 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 	if ((m = gc_ticket_new(&gc->home, c, deadline_ms, done, arg)) == NULL) {
 		snprintf(err, errsz, "change: out of memory");
 		return (NULL);
+	}
+	/* Its row holding the new version is then this change landed. */
+	m->maybe = maybe;
+	/*
+	 * Slot first: a batch still waiting for its write's slot takes the
+	 * change in, so that whatever arrives before the slot leaves in it
+	 * rather than one slot later.  It shares the batch's wait: were the
+	 * limiter to refuse the slot before the batch's latest deadline
+	 * (a long 429 pause), it is answered with the batch.
+	 */
+	if ((b = gc->active) != NULL && gc->cfg.slot_first &&
+	    gc->open == NULL && b->step == GC_STEP_LIMIT &&
+	    b->act == GC_ACT_SLOT && b->n + 1 <= gc->cfg.max_batch &&
+	    b->ranges + m->ranges + 1 <= gc->cfg.max_ranges) {
+		if (gc_batch_add(b, m) == -1) {
+			gc_ticket_free(m);
+			snprintf(err, errsz, "change: out of memory");
+			return (NULL);
+		}
+		b->ranges += m->ranges;
+		return (m);
 	}
 	/*
 	 * A write carries whole changes and the Metadata range: a change
@@ -244,6 +270,22 @@ group_commit_submit(struct group_commit *gc, const struct gc_change *c,
 		gc->open = NULL;
 	}
 	return (m);
+}
+
+struct gc_ticket *
+group_commit_submit(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+    size_t errsz)
+{
+	return (submit(gc, c, deadline_ms, 0, done, arg, err, errsz));
+}
+
+struct gc_ticket *
+group_commit_submit_replay(struct group_commit *gc, const struct gc_change *c,
+    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+    size_t errsz)
+{
+	return (submit(gc, c, deadline_ms, 1, done, arg, err, errsz));
 }
 
 void

@@ -237,6 +237,16 @@ struct gc_ticket	*group_commit_submit(struct group_commit *,
 			    gc_done_fn *done, void *arg, char *err,
 			    size_t errsz);
 /*
+ * As group_commit_submit(), for a change a write may already have carried
+ * (one a committer that died had read: commit_relay.h).  c->new_version
+ * must be set; a row that already holds it counts as the change landed
+ * (APPLIED, nothing written again), so replaying a change is harmless.
+ */
+struct gc_ticket	*group_commit_submit_replay(struct group_commit *,
+			    const struct gc_change *, uint64_t deadline_ms,
+			    gc_done_fn *done, void *arg, char *err,
+			    size_t errsz);
+/*
  * done will not run.  A change still waiting for its window is dropped;
  * one whose batch is being written may still land.
  */
@@ -246,5 +256,11 @@ void			 group_commit_stats(const struct group_commit *,
 			    struct group_commit_stats *out);
 
 const char		*gc_status_name(enum gc_status);
+/*
+ * A written cell's value as the applied hook gets it (buf for numbers),
+ * or NULL for a cell that writes nothing.
+ */
+const char		*gc_cell_text(const struct sheets_cell *, char *buf,
+			    size_t len);
 
 #endif

@@ -60,9 +60,8 @@ gc_ticket_fail(struct gc_ticket *m, enum gc_status st, uint64_t retry_after,
 	ticket_deliver(m, &o);
 }
 
-/* A value as the cache should now show it. */
-static const char *
-cell_text(const struct sheets_cell *c, char *buf, size_t len)
+const char *
+gc_cell_text(const struct sheets_cell *c, char *buf, size_t len)
 {
 	switch (c->kind) {
 	case SHEETS_CELL_TEXT:
@@ -89,7 +88,7 @@ notify_writes(struct gc_ticket_home *home, const char *sheet,
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
-		if ((text = cell_text(&w[i].value, buf, sizeof(buf))) != NULL)
+		if ((text = gc_cell_text(&w[i].value, buf, sizeof(buf))) != NULL)
 			home->applied(home->applied_arg, sheet, key,
 			    w[i].header, text);
 	}

@@ -431,14 +431,17 @@ p99(const struct row *r)
 	return (r->p99[0] > r->p99[1] ? r->p99[0] : r->p99[1]);
 }
 
+#define MODES	3
+
 static void
 figures_print(double secs)
 {
-	struct figures	f[2];
-	const char	*mode[2] = { "slices", "shared" };
+	struct figures	f[MODES];
+	const char	*mode[MODES] = { "slices", "shared", "relay" };
+	long		errors;
 	int		k;
 
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < MODES; k++) {
 		if (figures_run(mode[k], secs, &f[k]) == -1) {
 			fprintf(stderr, "figures: %s did not start\n",
 			    mode[k]);
@@ -449,31 +452,43 @@ figures_print(double secs)
 	    "distinct spools, %.0f s per run,\nemulator quota 60 reads and "
 	    "60 writes/min, window 200 ms; p99 is the worse of\nTOMAR's and "
 	    "PAUSAR's.  slices: SHEETS_COMMIT_MODE=slices (the former "
-	    "pacing, the default), shared: SHEETS_COMMIT_MODE=shared\n\n", secs);
-	printf("| figure | slices | shared |\n|---|---:|---:|\n");
-	printf("| one change after 5 s of quiet, latency 0, p50 ms | %.0f | "
-	    "%.0f |\n", f[0].quiet_p50, f[1].quiet_p50);
-	printf("| 50 tablets, 2 workers, latency 0, p99 ms | %.0f | %.0f |\n",
-	    p99(&f[0].lat0), p99(&f[1].lat0));
-	printf("| 50 tablets, 2 workers, latency 250 ms, p99 ms | %.0f | "
-	    "%.0f |\n", p99(&f[0].lat250), p99(&f[1].lat250));
-	printf("| 50 tablets, 4 workers, p99 ms | %.0f | %.0f |\n",
-	    p99(&f[0].w4), p99(&f[1].w4));
-	printf("| 50 tablets, 4 workers x 2 instances, p99 ms | %.0f | "
-	    "%.0f |\n", p99(&f[0].w4x2), p99(&f[1].w4x2));
-	printf("| Sheets writes /100 changes, 50 tablets, 2 workers | %.1f | "
-	    "%.1f |\n", f[0].lat0.writes_per_100, f[1].lat0.writes_per_100);
-	printf("| Sheets reads /min, 4 workers x 2 instances | %.0f | %.0f |\n",
-	    f[0].w4x2.reads_per_min, f[1].w4x2.reads_per_min);
-	printf("| the same, SHEETS_CACHE_SHARED=1 | %.0f | %.0f |\n",
-	    f[0].w4x2_shared_reads.reads_per_min,
-	    f[1].w4x2_shared_reads.reads_per_min);
-	printf("| errors (non-200), all runs | %ld | %ld |\n",
-	    f[0].lat0.errors + f[0].lat250.errors + f[0].w4.errors +
-	    f[0].w4x2.errors, f[1].lat0.errors + f[1].lat250.errors +
-	    f[1].w4.errors + f[1].w4x2.errors);
-	printf("| 429s from the emulator, all runs | %lld | %lld |\n",
-	    f[0].rate_limited, f[1].rate_limited);
+	    "pacing, the default), shared: SHEETS_COMMIT_MODE=shared, "
+	    "relay: SHEETS_COMMIT_MODE=relay (one committer)\n\n", secs);
+	printf("| figure | slices | shared | relay |\n|---|---:|---:|---:|\n");
+	printf("| one change after 5 s of quiet, latency 0, p50 ms |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", f[k].quiet_p50);
+	printf("\n| 50 tablets, 2 workers, latency 0, p99 ms |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", p99(&f[k].lat0));
+	printf("\n| 50 tablets, 2 workers, latency 250 ms, p99 ms |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", p99(&f[k].lat250));
+	printf("\n| 50 tablets, 4 workers, p99 ms |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", p99(&f[k].w4));
+	printf("\n| 50 tablets, 4 workers x 2 instances, p99 ms |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", p99(&f[k].w4x2));
+	printf("\n| Sheets writes /100 changes, 50 tablets, 2 workers |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.1f |", f[k].lat0.writes_per_100);
+	printf("\n| Sheets reads /min, 4 workers x 2 instances |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", f[k].w4x2.reads_per_min);
+	printf("\n| the same, SHEETS_CACHE_SHARED=1 |");
+	for (k = 0; k < MODES; k++)
+		printf(" %.0f |", f[k].w4x2_shared_reads.reads_per_min);
+	printf("\n| errors (non-200), all runs |");
+	for (k = 0; k < MODES; k++) {
+		errors = f[k].lat0.errors + f[k].lat250.errors +
+		    f[k].w4.errors + f[k].w4x2.errors;
+		printf(" %ld |", errors);
+	}
+	printf("\n| 429s from the emulator, all runs |");
+	for (k = 0; k < MODES; k++)
+		printf(" %lld |", f[k].rate_limited);
+	printf("\n");
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "emulator_fixture.h"
+#include "commit_relay.h"
 #include "group_commit.h"
 #include "harness.h"
 #include "occupation_flow.h"
@@ -45,6 +46,7 @@ struct fixture {
 	struct sheets_limiter		*lim;
 	struct sheets_cache		*cache;
 	struct group_commit		*gc;
+	struct commit_relay		*relay;
 	struct occ_flow			*flow;
 	struct reconciler		*rec;
 	struct occupation_stats		 stats;
@@ -302,6 +304,7 @@ setup(void **state)
 	struct sheets_limiter_config	 lcfg;
 	struct sheets_cache_config	 ccfg;
 	struct group_commit_config	 gcfg;
+	struct commit_relay_config	 rcfg;
 	struct occ_flow_deps		 fd;
 	char				 err[256];
 
@@ -347,12 +350,17 @@ setup(void **state)
 	    poll_loop_io(f->pl), err, sizeof(err));
 	if (f->gc == NULL)
 		fail_msg("%s", err);
+	commit_relay_config_defaults(&rcfg);
+	f->relay = commit_relay_new(&rcfg, f->gc, f->pool, poll_loop_io(f->pl),
+	    err, sizeof(err));
+	if (f->relay == NULL)
+		fail_msg("%s", err);
 
 	memset(&fd, 0, sizeof(fd));
 	fd.loop = poll_loop_io(f->pl);
 	fd.pool = f->pool;
 	fd.cache = f->cache;
-	fd.commit = f->gc;
+	fd.commit = f->relay;
 	event_log_config_default(&fd.events);
 	fd.operaciones = "Operaciones";
 	fd.redis_timeout_ms = 1000;
@@ -375,6 +383,7 @@ teardown(void **state)
 
 	reconciler_free(f->rec);
 	occ_flow_free(f->flow);
+	commit_relay_free(f->relay);
 	group_commit_free(f->gc);
 	sheets_cache_free(f->cache);
 	sheets_limiter_free(f->lim);

@@ -79,6 +79,7 @@ test_defaults_without_sheet_id(void **state)
 	assert_int_equal(sc.writes_per_minute, 60);
 	assert_int_equal(sc.commit_shared, 0);
 	assert_int_equal(sc.cache_shared, 0);
+	assert_int_equal(sc.commit_relay, 0);
 	assert_int_equal(sc.batch_window_ms, 200);
 	assert_int_equal(sc.health_interval_ms, 30000);
 }
@@ -197,12 +198,40 @@ test_bad_values_one_line_no_secret(void **state)
 	}
 }
 
+/* Each commit mode and what it turns on; relay is shared with a relay. */
+static void
+test_commit_modes(void **state)
+{
+	static const struct {
+		const char	*mode;
+		int		 shared, relay;
+	} cases[] = {
+		{ "slices", 0, 0 },
+		{ "shared", 1, 0 },
+		{ "relay", 1, 1 },
+	};
+	struct sheets_config	sc;
+	char			err[256];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		nenv = 0;
+		env_set("SHEETS_COMMIT_MODE", cases[i].mode);
+		assert_int_equal(sheets_config_load(&sc, fake_getenv, err,
+		    sizeof(err)), 0);
+		assert_int_equal(sc.commit_shared, cases[i].shared);
+		assert_int_equal(sc.commit_relay, cases[i].relay);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_defaults_without_sheet_id, reset),
 		cmocka_unit_test_setup(test_key_from_json, reset),
+		cmocka_unit_test_setup(test_commit_modes, reset),
 		cmocka_unit_test_setup(test_key_from_file, reset),
 		cmocka_unit_test_setup(test_bad_values_one_line_no_secret,
 		    reset),

@@ -1,0 +1,451 @@
+/*
+ * The relay of row changes (commit_relay.h): here the origins' side, a
+ * change appended to the stream and its outcome polled for; the
+ * committer's side is commit_relay_committer.c.
+ */
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit_relay_impl.h"
+#include "uuid4.h"
+
+void
+commit_relay_config_defaults(struct commit_relay_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->version_header = "version";
+	cfg->lease_ttl_ms = 3000;
+	cfg->renew_ms = 1000;
+	cfg->poll_ms = 20;
+	cfg->call_timeout_ms = 10000;
+	cfg->outcome_ttl_ms = 60000;
+	cfg->redis_timeout_ms = 1000;
+	cfg->read_count = 64;
+}
+
+uint64_t
+cr_unix_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+int
+cr_outcome_key(const struct commit_relay *cr, const char *id, char *out,
+    size_t len)
+{
+	int	n = snprintf(out, len, "%s%s", cr->outcome, id);
+
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
+}
+
+static int
+key(char *out, size_t len, const char *sid, const char *what)
+{
+	int	n = snprintf(out, len, "zeues:gc:%s:%s", sid, what);
+
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
+}
+
+struct commit_relay *
+commit_relay_new(const struct commit_relay_config *cfg,
+    struct group_commit *gc, struct redis_pool *pool, struct io_loop *loop,
+    char *err, size_t errsz)
+{
+	struct commit_relay	*cr;
+	const char		*sid = cfg->spreadsheet_id;
+	int			 n;
+
+	if (gc == NULL || pool == NULL || loop == NULL) {
+		snprintf(err, errsz, "commit relay: group commit, pool and "
+		    "loop are required");
+		return (NULL);
+	}
+	if (cfg->enabled && (sid == NULL || sid[0] == '\0' ||
+	    strlen(sid) > AUDIT_ROWS_ID_MAX || cfg->holder == NULL ||
+	    cfg->holder[0] == '\0' || cfg->poll_ms == 0 ||
+	    cfg->read_count == 0 || cfg->renew_ms == 0 ||
+	    cfg->lease_ttl_ms <= cfg->renew_ms)) {
+		snprintf(err, errsz, "commit relay: spreadsheet id, holder, "
+		    "polls and a lease longer than its renewal are required");
+		return (NULL);
+	}
+	if ((cr = calloc(1, sizeof(*cr))) == NULL) {
+		snprintf(err, errsz, "commit relay: out of memory");
+		return (NULL);
+	}
+	cr->cfg = *cfg;
+	n = snprintf(cr->holder, sizeof(cr->holder), "%s",
+	    cfg->holder != NULL ? cfg->holder : "");
+	if (n < 0 || (size_t)n >= sizeof(cr->holder) ||
+	    snprintf(cr->version_header, sizeof(cr->version_header), "%s",
+	    cfg->version_header != NULL ? cfg->version_header : "version") >=
+	    (int)sizeof(cr->version_header) ||
+	    (cfg->enabled && (key(cr->stream, sizeof(cr->stream), sid,
+	    "changes") == -1 || key(cr->lease, sizeof(cr->lease), sid,
+	    "committer") == -1 || key(cr->outcome, sizeof(cr->outcome), sid,
+	    "outcome:") == -1))) {
+		snprintf(err, errsz, "commit relay: a name is too long");
+		free(cr);
+		return (NULL);
+	}
+	cr->cfg.holder = cr->holder;
+	cr->cfg.version_header = cr->version_header;
+	cr->cfg.spreadsheet_id = NULL;
+	cr->gc = gc;
+	cr->pool = pool;
+	cr->loop = loop;
+	snprintf(cr->cursor, sizeof(cr->cursor), "0-0");
+	TAILQ_INIT(&cr->tickets);
+	TAILQ_INIT(&cr->jobs);
+	return (cr);
+}
+
+static void
+ticket_free(struct commit_ticket *t)
+{
+	struct commit_relay	*cr = t->cr;
+
+	if (t->local != NULL)
+		group_commit_cancel(t->local);
+	if (t->cmd != NULL)
+		redis_pool_cancel(t->cmd);
+	TAILQ_REMOVE(&cr->tickets, t, entry);
+	strbuf_free(&t->json);
+	free(t);
+}
+
+void
+commit_relay_free(struct commit_relay *cr)
+{
+	struct commit_ticket	*t;
+
+	if (cr == NULL)
+		return;
+	while ((t = TAILQ_FIRST(&cr->tickets)) != NULL)
+		ticket_free(t);
+	if (cr->poll_cmd != NULL)
+		redis_pool_cancel(cr->poll_cmd);
+	free(cr->poll_ids);
+	cr_committer_stop(cr);
+	if (cr->lease_cmd != NULL)
+		redis_pool_cancel(cr->lease_cmd);
+	if (cr->group_cmd != NULL)
+		redis_pool_cancel(cr->group_cmd);
+	free(cr);
+}
+
+int
+commit_relay_is_committer(const struct commit_relay *cr)
+{
+	return (cr->committer);
+}
+
+void
+commit_relay_stats(const struct commit_relay *cr,
+    struct commit_relay_stats *out)
+{
+	*out = cr->stats;
+}
+
+/* Relay off: the group commit's answer is the submitter's. */
+static void
+local_done(void *arg, const struct gc_outcome *o)
+{
+	struct commit_ticket	*t = arg;
+	gc_done_fn		*done = t->done;
+	void			*darg = t->arg;
+
+	t->local = NULL;
+	ticket_free(t);
+	done(darg, o);
+}
+
+/* The cells of our own change that landed, for our cache. */
+static void
+tell_cache(struct commit_relay *cr, struct commit_ticket *t,
+    const struct gc_outcome *o)
+{
+	struct gc_wire_change	 wc;
+	const struct gc_change	*c = &wc.change;
+	const struct gc_row	*r;
+	const char		*text;
+	char			 buf[64], err[GC_ERROR_MAX];
+	size_t			 i, k;
+
+	if (cr->cfg.applied == NULL || gc_wire_decode_change(t->json.data,
+	    t->json.len, &wc, err, sizeof(err)) == -1)
+		return;
+	for (i = 0; i < c->nwrites; i++) {
+		if ((text = gc_cell_text(&c->writes[i].value, buf,
+		    sizeof(buf))) != NULL)
+			cr->cfg.applied(cr->cfg.applied_arg, c->sheet, c->tag,
+			    c->writes[i].header, text);
+	}
+	cr->cfg.applied(cr->cfg.applied_arg, c->sheet, c->tag,
+	    cr->version_header, o->version[0] != '\0' ? o->version :
+	    c->new_version);
+	for (k = 0; k < c->nrows; k++) {
+		r = &c->rows[k];
+		for (i = 0; i < r->nwrites; i++) {
+			if ((text = gc_cell_text(&r->writes[i].value, buf,
+			    sizeof(buf))) != NULL)
+				cr->cfg.applied(cr->cfg.applied_arg, r->sheet,
+				    r->key, r->writes[i].header, text);
+		}
+	}
+	gc_wire_change_clear(&wc);
+}
+
+static void
+ticket_answer(struct commit_ticket *t, const struct gc_outcome *o)
+{
+	gc_done_fn	*done = t->done;
+	void		*arg = t->arg;
+
+	if (o->status == GC_APPLIED)
+		tell_cache(t->cr, t, o);
+	ticket_free(t);
+	done(arg, o);
+}
+
+static void
+ticket_fail(struct commit_ticket *t, enum gc_status st, int maybe,
+    const char *why)
+{
+	struct gc_outcome	o;
+
+	memset(&o, 0, sizeof(o));
+	o.status = st;
+	o.maybe_applied = maybe;
+	snprintf(o.error, sizeof(o.error), "%s", why);
+	ticket_answer(t, &o);
+}
+
+static void
+appended(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_ticket	*t = arg;
+
+	t->cmd = NULL;
+	if (st == REDIS_POOL_OK && r->type == REDIS_REPLY_STRING &&
+	    r->len > 0 && (size_t)r->len < sizeof(t->id)) {
+		memcpy(t->id, r->str, r->len);
+		t->id[r->len] = '\0';
+		t->cr->stats.appended++;
+		return;
+	}
+	if (st == REDIS_POOL_TIMEOUT || st == REDIS_POOL_UNAVAILABLE)
+		ticket_fail(t, GC_TIMEOUT, 1, "the change's way to the "
+		    "committer was cut (Redis)");
+	else
+		ticket_fail(t, GC_FAILED, 0, st == REDIS_POOL_OK &&
+		    r->type == REDIS_REPLY_ERROR ? r->str : "Redis refused "
+		    "the change");
+}
+
+static struct commit_ticket *
+relay_submit(struct commit_relay *cr, struct commit_ticket *t,
+    const struct gc_change *c, uint64_t deadline_ms, char *err, size_t errsz)
+{
+	struct gc_change	 copy = *c;
+	enum redis_pool_status	 why;
+	char			 version[UUID4_STRLEN];
+	const char		*argv[5];
+	size_t			 argvlen[5];
+	uint64_t		 now = io_loop_now(cr->loop), wait;
+
+	/* A committer taking over knows the change landed by its version. */
+	if (c->new_version == NULL || !uuid4_valid(c->new_version)) {
+		if (uuid4_generate(version) == -1) {
+			snprintf(err, errsz, "change: no random version");
+			return (NULL);
+		}
+		copy.new_version = version;
+	}
+	wait = deadline_ms > now ? deadline_ms - now : 0;
+	strbuf_init(&t->json, GC_WIRE_CHANGE_MAX + 1);
+	if (gc_wire_encode_change(&copy, cr_unix_ms() + wait, &t->json, err,
+	    errsz) == -1) {
+		strbuf_free(&t->json);
+		return (NULL);
+	}
+	argv[0] = "XADD";
+	argv[1] = cr->stream;
+	argv[2] = "*";
+	argv[3] = "c";
+	argv[4] = t->json.data;
+	argvlen[0] = 4;
+	argvlen[1] = strlen(cr->stream);
+	argvlen[2] = 1;
+	argvlen[3] = 1;
+	argvlen[4] = t->json.len;
+	TAILQ_INSERT_TAIL(&cr->tickets, t, entry);
+	t->cmd = redis_pool_submit(cr->pool, appended, t, now +
+	    cr->cfg.redis_timeout_ms, 5, argv, argvlen, &why);
+	if (t->cmd == NULL) {
+		/* Answered at the next tick, never from inside submit. */
+		t->fail = GC_FAILED;
+		snprintf(t->why, sizeof(t->why), "Redis: %s",
+		    redis_pool_status_name(why));
+	} else
+		t->sent = 1;
+	return (t);
+}
+
+struct commit_ticket *
+commit_relay_submit(struct commit_relay *cr, const struct gc_change *c,
+    uint64_t deadline_ms, gc_done_fn *done, void *arg, char *err,
+    size_t errsz)
+{
+	struct commit_ticket	*t;
+
+	if (done == NULL) {
+		snprintf(err, errsz, "change: no callback");
+		return (NULL);
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errsz, "change: out of memory");
+		return (NULL);
+	}
+	t->cr = cr;
+	t->done = done;
+	t->arg = arg;
+	t->deadline_ms = deadline_ms;
+	t->fail = GC_APPLIED;		/* none */
+	if (!cr->cfg.enabled) {
+		t->local = group_commit_submit(cr->gc, c, deadline_ms,
+		    local_done, t, err, errsz);
+		if (t->local == NULL) {
+			free(t);
+			return (NULL);
+		}
+		/* Listed too, so that commit_relay_free() frees it. */
+		TAILQ_INSERT_TAIL(&cr->tickets, t, entry);
+		return (t);
+	}
+	if (relay_submit(cr, t, c, deadline_ms, err, errsz) == NULL) {
+		free(t);
+		return (NULL);
+	}
+	return (t);
+}
+
+void
+commit_relay_cancel(struct commit_ticket *t)
+{
+	ticket_free(t);
+}
+
+static struct commit_ticket *
+ticket_by_id(struct commit_relay *cr, const char *id)
+{
+	struct commit_ticket	*t;
+
+	TAILQ_FOREACH(t, &cr->tickets, entry) {
+		if (strcmp(t->id, id) == 0)
+			return (t);
+	}
+	return (NULL);
+}
+
+static void
+polled(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+	struct commit_ticket	*t;
+	struct gc_outcome	 o;
+	const redisReply	*e;
+	char			 err[GC_ERROR_MAX];
+	size_t			 i;
+
+	cr->poll_cmd = NULL;
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements != cr->npoll)
+		return;			/* the next poll asks again */
+	for (i = 0; i < r->elements; i++) {
+		e = r->element[i];
+		if (e->type != REDIS_REPLY_STRING ||
+		    (t = ticket_by_id(cr, cr->poll_ids[i])) == NULL)
+			continue;
+		cr->stats.outcomes++;
+		if (gc_wire_decode_outcome(e->str, e->len, &o, err,
+		    sizeof(err)) == -1)
+			ticket_fail(t, GC_TIMEOUT, 1, "the committer's answer "
+			    "cannot be read");
+		else
+			ticket_answer(t, &o);
+	}
+}
+
+/* One MGET for the outcomes of every change in the stream. */
+static void
+poll_outcomes(struct commit_relay *cr, uint64_t now)
+{
+	struct commit_ticket	*t;
+	enum redis_pool_status	 why;
+	char			(*keys)[CR_KEY_MAX];
+	const char		**argv;
+	size_t			*argvlen, n = 0;
+
+	if (cr->poll_cmd != NULL || now < cr->next_poll)
+		return;
+	cr->next_poll = now + cr->cfg.poll_ms;
+	if (cr->poll_ids == NULL && (cr->poll_ids = calloc(CR_POLL_MAX,
+	    sizeof(*cr->poll_ids))) == NULL)
+		return;
+	keys = calloc(CR_POLL_MAX, sizeof(*keys));
+	argv = calloc(CR_POLL_MAX + 1, sizeof(*argv));
+	argvlen = calloc(CR_POLL_MAX + 1, sizeof(*argvlen));
+	if (keys != NULL && argv != NULL && argvlen != NULL) {
+		argv[0] = "MGET";
+		argvlen[0] = 4;
+		TAILQ_FOREACH(t, &cr->tickets, entry) {
+			if (n == CR_POLL_MAX)
+				break;
+			if (t->id[0] == '\0' || cr_outcome_key(cr, t->id,
+			    keys[n], sizeof(keys[n])) == -1)
+				continue;
+			memcpy(cr->poll_ids[n], t->id, sizeof(t->id));
+			argv[n + 1] = keys[n];
+			argvlen[n + 1] = strlen(keys[n]);
+			n++;
+		}
+		cr->npoll = n;
+		if (n > 0)
+			cr->poll_cmd = redis_pool_submit(cr->pool, polled, cr,
+			    now + cr->cfg.redis_timeout_ms, (int)n + 1, argv,
+			    argvlen, &why);
+	}
+	free(keys);
+	free(argv);
+	free(argvlen);
+}
+
+void
+commit_relay_tick(struct commit_relay *cr, uint64_t now)
+{
+	struct commit_ticket	*t;
+
+	if (!cr->cfg.enabled)
+		return;
+	/* A callback may cancel any other ticket: look again after each. */
+again:
+	TAILQ_FOREACH(t, &cr->tickets, entry) {
+		if (t->fail != GC_APPLIED) {
+			ticket_fail(t, t->fail, 0, t->why);
+			goto again;
+		}
+		if (now >= t->deadline_ms) {
+			ticket_fail(t, GC_TIMEOUT, t->sent, "deadline passed "
+			    "waiting for the committer");
+			goto again;
+		}
+	}
+	poll_outcomes(cr, now);
+	cr_committer_tick(cr, now);
+}

@@ -1,0 +1,115 @@
+/*
+ * The way a worker's row changes reach the workbook: straight into its own
+ * group commit (SHEETS_COMMIT_MODE slices or shared), or through one
+ * committer for the whole deployment (relay), so that the changes of every
+ * worker of every instance leave together, one batchUpdate per quota slot.
+ *
+ * Relay: every worker appends each change (gc_wire.h, with its new version
+ * always named, and its deadline in Unix ms) to the Redis stream
+ * zeues:gc:<spreadsheet id>:changes and polls for its outcome under
+ * zeues:gc:<spreadsheet id>:outcome:<entry id>.  The committer is the
+ * process holding the lease zeues:gc:<spreadsheet id>:committer (taken
+ * with SET NX PX, extended by a compare-and-extend script); it reads the
+ * stream through a consumer group, submits each change to ITS group
+ * commit, and answers: the outcome SET with a TTL, the entry acknowledged
+ * and deleted, in one script.
+ *
+ * A committer that dies leaves the entries it had read pending in the
+ * group.  The next lease holder, once it has held the lease for longer
+ * than one Sheets call (so that a write of the old one still in flight
+ * has ended), claims entries idle for longer than the lease and one
+ * Sheets call, and submits them with group_commit_submit_replay(): a row
+ * that already carries the change's new version is the change landed, so
+ * a replay writes nothing twice.  A committer that cannot extend its
+ * lease in time drops what it holds (group_commit_cancel()), for the next
+ * one to replay.  A replay is made even when its origin's deadline has
+ * passed (the origin has answered TIMEOUT with maybe_applied then); a
+ * change read for the first time after its deadline is dropped unwritten.
+ *
+ * Once a change is in the stream its fate is the committer's: an origin
+ * whose deadline passes answers GC_TIMEOUT with maybe_applied set.  A
+ * change that could not be appended (Redis down, an error reply) fails
+ * with GC_FAILED, or GC_TIMEOUT with maybe_applied when the append's
+ * answer was lost.  On GC_APPLIED the origin tells its own cache (the
+ * applied hook) of the cells, decoded from its own copy of the change.
+ *
+ * Callbacks run exactly once, never from inside commit_relay_submit(),
+ * never after commit_relay_cancel(); deadlines are absolute (loop clock).
+ */
+#ifndef ZEUES_COMMIT_RELAY_H
+#define ZEUES_COMMIT_RELAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "group_commit.h"
+#include "io_loop.h"
+#include "redis_pool.h"
+
+#define COMMIT_RELAY_HOLDER_MAX	96
+
+struct commit_relay_config {
+	int		 enabled;		/* 0: straight to the group commit */
+	const char	*spreadsheet_id;	/* names the keys */
+	/* Names this process in the lease and the consumer group. */
+	const char	*holder;
+	const char	*version_header;	/* for the applied hook */
+	uint64_t	 lease_ttl_ms;
+	uint64_t	 renew_ms;
+	uint64_t	 poll_ms;		/* stream reads, outcome polls */
+	uint64_t	 call_timeout_ms;	/* one Sheets call */
+	uint64_t	 outcome_ttl_ms;
+	uint64_t	 redis_timeout_ms;
+	size_t		 read_count;		/* entries per read or claim */
+	gc_applied_fn	*applied;		/* the origin's cache */
+	void		*applied_arg;
+};
+
+/*
+ * Defaults: off, "version", a 3 s lease extended every second, polls every
+ * 20 ms, 10 s per Sheets call, outcomes kept 60 s, 1 s for Redis, 64
+ * entries per read.
+ */
+void	commit_relay_config_defaults(struct commit_relay_config *);
+
+struct commit_relay_stats {
+	uint64_t	appended;	/* changes put in the stream */
+	uint64_t	outcomes;	/* outcomes received by origins */
+	uint64_t	taken;		/* entries read by this committer */
+	uint64_t	replayed;	/* entries claimed from another */
+	uint64_t	answered;	/* outcomes written by this committer */
+	uint64_t	dropped;	/* read after their deadline */
+	uint64_t	leases;		/* times this process became committer */
+	uint64_t	lost;		/* times it stopped being one */
+};
+
+struct commit_relay;
+struct commit_ticket;
+
+/* gc stays the caller's; returns NULL with err set. */
+struct commit_relay	*commit_relay_new(const struct commit_relay_config *,
+			    struct group_commit *gc, struct redis_pool *,
+			    struct io_loop *, char *err, size_t errsz);
+/*
+ * Drops every change without calling back (their writes may land; the
+ * lease expires by itself).  Before the group commit and the pool.
+ */
+void			 commit_relay_free(struct commit_relay *);
+/* Call at least every IO_LOOP_TICK_MS (it does not tick gc). */
+void			 commit_relay_tick(struct commit_relay *,
+			    uint64_t now_ms);
+
+/* As group_commit_submit(). */
+struct commit_ticket	*commit_relay_submit(struct commit_relay *,
+			    const struct gc_change *, uint64_t deadline_ms,
+			    gc_done_fn *done, void *arg, char *err,
+			    size_t errsz);
+/* done will not run; the change may still land. */
+void			 commit_relay_cancel(struct commit_ticket *);
+
+/* 1 while this process is the deployment's committer. */
+int			 commit_relay_is_committer(const struct commit_relay *);
+void			 commit_relay_stats(const struct commit_relay *,
+			    struct commit_relay_stats *);
+
+#endif

@@ -1,0 +1,425 @@
+/*
+ * The deployment's committer (commit_relay.h): whoever holds the lease
+ * reads the stream through the consumer group, claims what a dead
+ * committer left pending, writes each change through its own group commit
+ * and answers.  Every process in relay mode runs this; all but one only
+ * try for the lease.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit_relay_impl.h"
+
+/* Entries in hand at most: beyond, the stream waits. */
+#define CR_JOBS_MAX	1024
+
+/* Ours: extended.  Free: taken (2).  Someone else's: 0. */
+static const char lease_script[] =
+    "local v = redis.call('GET', KEYS[1])\n"
+    "if v == ARGV[1] then\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "  return 1\n"
+    "end\n"
+    "if not v then\n"
+    "  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
+    "  return 2\n"
+    "end\n"
+    "return 0\n";
+
+/* The outcome first: an entry acknowledged always has its answer. */
+static const char answer_script[] =
+    "if ARGV[3] ~= '' then\n"
+    "  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])\n"
+    "end\n"
+    "redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
+    "redis.call('XDEL', KEYS[1], ARGV[1])\n"
+    "return 1\n";
+
+static void
+job_free(struct cr_job *j)
+{
+	struct commit_relay	*cr = j->cr;
+
+	if (j->gct != NULL)
+		group_commit_cancel(j->gct);
+	if (j->cmd != NULL)
+		redis_pool_cancel(j->cmd);
+	if (j->decoded)
+		gc_wire_change_clear(&j->wc);
+	TAILQ_REMOVE(&cr->jobs, j, entry);
+	cr->njobs--;
+	free(j);
+}
+
+void
+cr_committer_stop(struct commit_relay *cr)
+{
+	struct cr_job	*j;
+
+	cr->committer = 0;
+	cr->group_ready = 0;
+	if (cr->read_cmd != NULL)
+		redis_pool_cancel(cr->read_cmd);
+	if (cr->claim_cmd != NULL)
+		redis_pool_cancel(cr->claim_cmd);
+	cr->read_cmd = cr->claim_cmd = NULL;
+	/* Pending in the group: the next committer replays them. */
+	while ((j = TAILQ_FIRST(&cr->jobs)) != NULL)
+		job_free(j);
+}
+
+static void
+answered(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct cr_job	*j = arg;
+
+	(void)st;
+	(void)r;
+	/* Not acknowledged: still pending, so replayed, and answered then. */
+	j->cmd = NULL;
+	job_free(j);
+}
+
+/* The outcome (none for a change dropped unread) and the entry gone. */
+static void
+job_answer(struct cr_job *j, const struct gc_outcome *o)
+{
+	struct commit_relay	*cr = j->cr;
+	struct strbuf		 json;
+	enum redis_pool_status	 why;
+	char			 okey[CR_KEY_MAX], ttl[24], err[GC_ERROR_MAX];
+	const char		*argv[9];
+	size_t			 argvlen[9];
+	int			 i;
+
+	strbuf_init(&json, 64 * 1024);
+	if ((o != NULL && gc_wire_encode_outcome(o, &json, err,
+	    sizeof(err)) == -1) ||
+	    cr_outcome_key(cr, j->id, okey, sizeof(okey)) == -1) {
+		strbuf_free(&json);
+		job_free(j);
+		return;
+	}
+	snprintf(ttl, sizeof(ttl), "%llu",
+	    (unsigned long long)cr->cfg.outcome_ttl_ms);
+	argv[0] = "EVAL";
+	argv[1] = answer_script;
+	argv[2] = "2";
+	argv[3] = cr->stream;
+	argv[4] = okey;
+	argv[5] = j->id;
+	argv[6] = CR_GROUP;
+	argv[7] = json.data != NULL ? json.data : "";
+	argv[8] = ttl;
+	for (i = 0; i < 9; i++)
+		argvlen[i] = strlen(argv[i]);
+	argvlen[7] = json.data != NULL ? json.len : 0;
+	j->cmd = redis_pool_submit(cr->pool, answered, j,
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 9, argv, argvlen,
+	    &why);
+	strbuf_free(&json);
+	if (o != NULL)
+		cr->stats.answered++;
+	if (j->cmd == NULL)
+		job_free(j);
+}
+
+static void
+job_done(void *arg, const struct gc_outcome *o)
+{
+	struct cr_job	*j = arg;
+
+	j->gct = NULL;
+	job_answer(j, o);
+}
+
+static void
+job_refuse(struct cr_job *j, const char *why)
+{
+	struct gc_outcome	o;
+
+	memset(&o, 0, sizeof(o));
+	o.status = GC_FAILED;
+	snprintf(o.error, sizeof(o.error), "%s", why);
+	job_answer(j, &o);
+}
+
+static struct cr_job *
+job_by_id(struct commit_relay *cr, const char *id, size_t len)
+{
+	struct cr_job	*j;
+
+	TAILQ_FOREACH(j, &cr->jobs, entry) {
+		if (strlen(j->id) == len && memcmp(j->id, id, len) == 0)
+			return (j);
+	}
+	return (NULL);
+}
+
+/*
+ * An entry [id, [field, value, ...]] into this committer's group commit.
+ * A replay may have landed already; its deadline is its origin's, but at
+ * least long enough for a verification and a write.
+ */
+static void
+take_entry(struct commit_relay *cr, const redisReply *e, int replay)
+{
+	const redisReply	*id, *f, *json = NULL;
+	struct cr_job		*j;
+	char			 err[GC_ERROR_MAX];
+	uint64_t		 now = io_loop_now(cr->loop), unix_now, rem;
+	size_t			 i;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    (id = e->element[0])->type != REDIS_REPLY_STRING ||
+	    id->len == 0 || (size_t)id->len >= CR_ID_MAX ||
+	    job_by_id(cr, id->str, id->len) != NULL)
+		return;
+	if ((f = e->element[1])->type != REDIS_REPLY_ARRAY)
+		return;				/* deleted meanwhile */
+	for (i = 0; i + 1 < f->elements; i += 2) {
+		if (f->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(f->element[i]->str, "c") == 0 &&
+		    f->element[i + 1]->type == REDIS_REPLY_STRING)
+			json = f->element[i + 1];
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return;				/* still pending: replayed */
+	j->cr = cr;
+	memcpy(j->id, id->str, id->len);
+	TAILQ_INSERT_TAIL(&cr->jobs, j, entry);
+	cr->njobs++;
+	if (replay)
+		cr->stats.replayed++;
+	else
+		cr->stats.taken++;
+	if (json == NULL || gc_wire_decode_change(json->str, json->len,
+	    &j->wc, err, sizeof(err)) == -1) {
+		job_refuse(j, json == NULL ? "no change in the entry" : err);
+		return;
+	}
+	j->decoded = 1;
+	unix_now = cr_unix_ms();
+	rem = j->wc.deadline_unix_ms > unix_now ?
+	    j->wc.deadline_unix_ms - unix_now : 0;
+	if (!replay && rem <= cr->cfg.poll_ms) {
+		/* Its origin has given up (TIMEOUT, maybe applied): unwritten. */
+		cr->stats.dropped++;
+		job_answer(j, NULL);
+		return;
+	}
+	/* Answer in time for the origin's next poll. */
+	if (!replay)
+		rem -= cr->cfg.poll_ms;
+	else if (rem < 2 * cr->cfg.call_timeout_ms)
+		rem = 2 * cr->cfg.call_timeout_ms;
+	j->gct = (replay ? group_commit_submit_replay : group_commit_submit)(
+	    cr->gc, &j->wc.change, now + rem, job_done, j, err, sizeof(err));
+	if (j->gct == NULL)
+		job_refuse(j, err);
+}
+
+/* The entries of a read or a claim: [[id, fields], ...]. */
+static void
+take_entries(struct commit_relay *cr, const redisReply *list, int replay)
+{
+	size_t	i;
+
+	if (list->type != REDIS_REPLY_ARRAY)
+		return;
+	for (i = 0; i < list->elements && cr->committer; i++)
+		take_entry(cr, list->element[i], replay);
+}
+
+static void
+lease_replied(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+	uint64_t		 now = io_loop_now(cr->loop);
+
+	cr->lease_cmd = NULL;
+	/* Without an answer the lease runs out by our own clock. */
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_INTEGER)
+		return;
+	if (r->integer == 0) {
+		if (cr->committer) {
+			cr->stats.lost++;
+			cr_committer_stop(cr);
+		}
+		return;
+	}
+	if (!cr->committer) {
+		cr->committer = 1;
+		cr->stats.leases++;
+		/*
+		 * A write the last committer had in flight ends within one
+		 * Sheets call after its lease ran out: claim only then.
+		 */
+		cr->claim_from = now + cr->cfg.call_timeout_ms + 1000;
+		snprintf(cr->cursor, sizeof(cr->cursor), "0-0");
+		cr->next_read = now;
+	}
+	/* Measured from the request: the lease can only have begun later. */
+	cr->lease_until = cr->lease_sent + cr->cfg.lease_ttl_ms;
+}
+
+static void
+lease_tick(struct commit_relay *cr, uint64_t now)
+{
+	enum redis_pool_status	 why;
+	char			 ttl[24];
+	const char		*argv[6];
+	size_t			 argvlen[6];
+	int			 i;
+
+	if (cr->lease_cmd != NULL || now < cr->next_lease)
+		return;
+	cr->next_lease = now + cr->cfg.renew_ms;
+	cr->lease_sent = now;
+	snprintf(ttl, sizeof(ttl), "%llu",
+	    (unsigned long long)cr->cfg.lease_ttl_ms);
+	argv[0] = "EVAL";
+	argv[1] = lease_script;
+	argv[2] = "1";
+	argv[3] = cr->lease;
+	argv[4] = cr->holder;
+	argv[5] = ttl;
+	for (i = 0; i < 6; i++)
+		argvlen[i] = strlen(argv[i]);
+	cr->lease_cmd = redis_pool_submit(cr->pool, lease_replied, cr,
+	    now + cr->cfg.redis_timeout_ms, 6, argv, argvlen, &why);
+}
+
+static void
+group_made(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+
+	cr->group_cmd = NULL;
+	if (st == REDIS_POOL_OK && (r->type == REDIS_REPLY_STATUS ||
+	    (r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "BUSYGROUP", 9) == 0)))
+		cr->group_ready = 1;
+}
+
+static void
+read_done(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+	const redisReply	*s;
+
+	cr->read_cmd = NULL;
+	if (st != REDIS_POOL_OK)
+		return;
+	if (r->type == REDIS_REPLY_ERROR) {
+		if (strncmp(r->str, "NOGROUP", 7) == 0)
+			cr->group_ready = 0;	/* the stream was deleted */
+		return;
+	}
+	/* [[stream, [[id, fields], ...]]], or nil when nothing is new. */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    (s = r->element[0])->type != REDIS_REPLY_ARRAY ||
+	    s->elements != 2)
+		return;
+	take_entries(cr, s->element[1], 0);
+	if (s->element[1]->type == REDIS_REPLY_ARRAY &&
+	    s->element[1]->elements >= cr->cfg.read_count)
+		cr->next_read = 0;		/* more waiting */
+}
+
+static void
+claim_done(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+	const redisReply	*c;
+
+	cr->claim_cmd = NULL;
+	/* [next cursor, [[id, fields], ...], deleted ids] */
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements < 2 || (c = r->element[0])->type !=
+	    REDIS_REPLY_STRING || (size_t)c->len >= sizeof(cr->cursor))
+		return;
+	memcpy(cr->cursor, c->str, c->len);
+	cr->cursor[c->len] = '\0';
+	if (strcmp(cr->cursor, "0-0") != 0)
+		cr->next_claim = 0;		/* the scan goes on */
+	take_entries(cr, r->element[1], 1);
+}
+
+static struct redis_cmd *
+send(struct commit_relay *cr, redis_pool_reply_fn *fn, uint64_t now,
+    int argc, const char **argv)
+{
+	enum redis_pool_status	why;
+	size_t			argvlen[16];
+	int			i;
+
+	for (i = 0; i < argc; i++)
+		argvlen[i] = strlen(argv[i]);
+	return (redis_pool_submit(cr->pool, fn, cr,
+	    now + cr->cfg.redis_timeout_ms, argc, argv, argvlen, &why));
+}
+
+void
+cr_committer_tick(struct commit_relay *cr, uint64_t now)
+{
+	char		 count[24], idle[24];
+	const char	*argv[16];
+
+	lease_tick(cr, now);
+	if (!cr->committer)
+		return;
+	if (now >= cr->lease_until) {
+		cr->stats.lost++;
+		cr_committer_stop(cr);
+		return;
+	}
+	snprintf(count, sizeof(count), "%zu", cr->cfg.read_count);
+	if (!cr->group_ready) {
+		if (cr->group_cmd == NULL) {
+			argv[0] = "XGROUP";
+			argv[1] = "CREATE";
+			argv[2] = cr->stream;
+			argv[3] = CR_GROUP;
+			argv[4] = "0";
+			argv[5] = "MKSTREAM";
+			cr->group_cmd = send(cr, group_made, now, 6, argv);
+		}
+		return;
+	}
+	if (cr->read_cmd == NULL && now >= cr->next_read &&
+	    cr->njobs < CR_JOBS_MAX) {
+		cr->next_read = now + cr->cfg.poll_ms;
+		argv[0] = "XREADGROUP";
+		argv[1] = "GROUP";
+		argv[2] = CR_GROUP;
+		argv[3] = cr->holder;
+		argv[4] = "COUNT";
+		argv[5] = count;
+		argv[6] = "STREAMS";
+		argv[7] = cr->stream;
+		argv[8] = ">";
+		cr->read_cmd = send(cr, read_done, now, 9, argv);
+	}
+	/*
+	 * What a dead committer read and never answered: idle for longer
+	 * than a lease and a Sheets call, so no live committer still has
+	 * it on its way.
+	 */
+	if (cr->claim_cmd == NULL && now >= cr->claim_from &&
+	    now >= cr->next_claim && cr->njobs < CR_JOBS_MAX) {
+		cr->next_claim = now + cr->cfg.renew_ms;
+		snprintf(idle, sizeof(idle), "%llu", (unsigned long long)
+		    (cr->cfg.lease_ttl_ms + cr->cfg.call_timeout_ms + 1000));
+		argv[0] = "XAUTOCLAIM";
+		argv[1] = cr->stream;
+		argv[2] = CR_GROUP;
+		argv[3] = cr->holder;
+		argv[4] = idle;
+		argv[5] = cr->cursor;
+		argv[6] = "COUNT";
+		argv[7] = count;
+		cr->claim_cmd = send(cr, claim_done, now, 8, argv);
+	}
+}

@@ -1,0 +1,99 @@
+/*
+ * The state commit_relay.c (the origins' side: append, poll, answer the
+ * submitter) and commit_relay_committer.c (the lease, the stream read,
+ * the claim of a dead committer's entries, the answers) share.  Nothing
+ * outside the relay uses it.
+ */
+#ifndef ZEUES_COMMIT_RELAY_IMPL_H
+#define ZEUES_COMMIT_RELAY_IMPL_H
+
+#include <sys/queue.h>
+
+#include "audit_rows.h"
+#include "commit_relay.h"
+#include "gc_wire.h"
+
+#define CR_ID_MAX	48			/* a stream entry id */
+#define CR_KEY_MAX	(AUDIT_ROWS_ID_MAX + 64 + CR_ID_MAX)
+#define CR_GROUP	"committers"
+#define CR_POLL_MAX	256			/* outcomes per poll */
+
+/* A change of this worker's, from submit to its answer. */
+struct commit_ticket {
+	TAILQ_ENTRY(commit_ticket)	 entry;
+	struct commit_relay		*cr;
+	gc_done_fn			*done;
+	void				*arg;
+	uint64_t			 deadline_ms;
+	struct gc_ticket		*local;		/* relay off */
+	struct redis_cmd		*cmd;		/* the append */
+	char				 id[CR_ID_MAX];	/* "" until appended */
+	struct strbuf			 json;		/* the change */
+	int				 sent;		/* it may be in the stream */
+	enum gc_status			 fail;		/* unsent: at next tick */
+	char				 why[GC_ERROR_MAX];
+};
+
+/* An entry of the stream in this committer's hands. */
+struct cr_job {
+	TAILQ_ENTRY(cr_job)		 entry;
+	struct commit_relay		*cr;
+	char				 id[CR_ID_MAX];
+	struct gc_wire_change		 wc;
+	int				 decoded;
+	struct gc_ticket		*gct;		/* until its outcome */
+	struct redis_cmd		*cmd;		/* the answer */
+};
+
+TAILQ_HEAD(commit_ticket_list, commit_ticket);
+TAILQ_HEAD(cr_job_list, cr_job);
+
+struct commit_relay {
+	struct commit_relay_config	 cfg;
+	char				 holder[COMMIT_RELAY_HOLDER_MAX];
+	char				 version_header[128];
+	char				 stream[CR_KEY_MAX];
+	char				 lease[CR_KEY_MAX];
+	char				 outcome[CR_KEY_MAX];	/* prefix */
+	struct group_commit		*gc;
+	struct redis_pool		*pool;
+	struct io_loop			*loop;
+	struct commit_relay_stats	 stats;
+
+	/* The origin's side. */
+	struct commit_ticket_list	 tickets;
+	struct redis_cmd		*poll_cmd;
+	char				(*poll_ids)[CR_ID_MAX];
+	size_t				 npoll;
+	uint64_t			 next_poll;
+
+	/* The committer's side. */
+	struct cr_job_list		 jobs;
+	size_t				 njobs;
+	int				 committer;
+	uint64_t			 lease_until;	/* by our own clock */
+	uint64_t			 claim_from;	/* held long enough */
+	uint64_t			 lease_sent;
+	uint64_t			 next_lease;
+	struct redis_cmd		*lease_cmd;
+	int				 group_ready;
+	struct redis_cmd		*group_cmd;
+	struct redis_cmd		*read_cmd;
+	uint64_t			 next_read;
+	struct redis_cmd		*claim_cmd;
+	uint64_t			 next_claim;
+	char				 cursor[CR_ID_MAX];
+};
+
+/* Milliseconds since the Unix epoch: deadlines between instances. */
+uint64_t	cr_unix_ms(void);
+/* The key of an entry's outcome; -1 when it does not fit. */
+int		cr_outcome_key(const struct commit_relay *, const char *id,
+		    char *out, size_t len);
+
+/* commit_relay_committer.c */
+void		cr_committer_tick(struct commit_relay *, uint64_t now);
+/* Stops being the committer: drops every entry in hand. */
+void		cr_committer_stop(struct commit_relay *);
+
+#endif

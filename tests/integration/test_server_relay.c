@@ -1,0 +1,333 @@
+/*
+ * SHEETS_COMMIT_MODE=relay (issue 13) against real servers, Redis and the
+ * emulator enforcing the production quota (60 reads and 60 writes a
+ * minute):
+ *
+ *  - two instances of four workers sharing one Redis, fifty tablets
+ *    taking and then pausing a spool each at once: every change answered
+ *    200, at most one write call per quota slot for the whole deployment,
+ *    no 429, and the slowest tap well under the slices' figures;
+ *  - the committer killed (kill -9) holding a batch (Sheets slow), the
+ *    tablets on the other instance: another worker takes the lease and
+ *    replays what it had read; every change answered 200 is in the
+ *    workbook exactly once, and none twice.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "emulator_fixture.h"
+#include "floor_calls.h"
+#include "harness.h"
+#include "http_parallel.h"
+#include "json_path.h"
+#include "server.h"
+
+#define TABLETS		50
+
+static struct emu		emu;
+static struct test_server	srv[2];
+static int			nsrv;
+static long long		worker;
+/* Every tablet on this instance; -1: tablet i on instance i % nsrv. */
+static int			target = -1;
+
+static const char *const	quota_flags[] = { "--quota-reads", "60",
+				    "--quota-writes", "60", NULL };
+
+static int
+start(int instances, const char *workers, const char *deadline)
+{
+	char	*env[16], w[32], d[48];
+	size_t	 i;
+	int	 k;
+
+	if (emu_start(&emu, 700, 30, quota_flags) == -1)
+		return (-1);
+	snprintf(w, sizeof(w), "WORKERS=%s", workers);
+	snprintf(d, sizeof(d), "REQUEST_DEADLINE_MS=%s", deadline);
+	memset(srv, 0, sizeof(srv));
+	for (k = 0; k < instances; k++) {
+		for (i = 0; emu.te.env[i] != NULL; i++)
+			env[i] = emu.te.env[i];
+		env[i++] = w;
+		env[i++] = d;
+		env[i++] = "SHEETS_COMMIT_MODE=relay";
+		/* A dead committer's changes are claimed sooner. */
+		env[i++] = "SHEETS_CALL_TIMEOUT_MS=2000";
+		if (k > 0) {
+			env[i++] = "INSTANCE_NAME=second";
+			srv[k].redis_port = srv[0].redis_port;
+			srv[k].redis = srv[0].redis;
+		}
+		env[i] = NULL;
+		if (test_server_start(&srv[k], env) == -1)
+			return (-1);
+		nsrv = k + 1;
+	}
+	worker = floor_worker(srv[0].base, "Ayudante", NULL, 0);
+	return (worker > 0 ? 0 : -1);
+}
+
+static int
+teardown(void **state)
+{
+	int	bad = 0, k;
+
+	(void)state;
+	for (k = nsrv - 1; k >= 0; k--) {
+		if (k > 0)
+			srv[k].redis = 0;	/* the first one's */
+		bad |= test_server_stop(&srv[k]);
+	}
+	nsrv = 0;
+	target = -1;
+	bad |= emu_stop(&emu);
+	return (bad);
+}
+
+static int
+setup_two_instances(void **state)
+{
+	(void)state;
+	return (start(2, "4", "20000"));
+}
+
+static int
+setup_two_small_instances(void **state)
+{
+	(void)state;
+	return (start(2, "2", "15000"));
+}
+
+/* Free v3 spools for ARM, up to want. */
+static size_t
+pick(char tags[][80], size_t want)
+{
+	yajl_val	 j, list, s;
+	const char	*t;
+	size_t		 i, n = 0;
+
+	j = floor_get(srv[0].base, "/api/spools/iniciar?operacion=ARM");
+	list = jpath(j, "spools", NULL);
+	for (i = 0; list != NULL && i < list->u.array.len && n < want; i++) {
+		s = list->u.array.values[i];
+		t = jpath_str(s, "tag_spool", NULL);
+		if (t == NULL || !YAJL_IS_NULL(jpath(s, "armador", NULL)) ||
+		    jpath_int(s, 0, "total_uniones", NULL) > 0)
+			continue;
+		snprintf(tags[n++], 80, "%s", t);
+	}
+	yajl_tree_free(j);
+	return (n);
+}
+
+/*
+ * One action on every tag at once, tablet i on instance i % nsrv; the
+ * status of each in status[] (0 without an answer).
+ */
+static void
+all_at_once(const char *action, char tags[][80], size_t n, long *status)
+{
+	static char	 url[TABLETS][160], body[TABLETS][200];
+	struct http_job	 jobs[TABLETS];
+	size_t		 i;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < n; i++) {
+		snprintf(url[i], sizeof(url[i]), "%s/api/occupation/%s",
+		    srv[target >= 0 ? (size_t)target : i % (size_t)nsrv].base,
+		    action);
+		snprintf(body[i], sizeof(body[i]), "{\"tag_spool\":\"%s\","
+		    "\"worker_id\":%lld,\"operacion\":\"ARM\"}", tags[i],
+		    worker);
+		jobs[i].url = url[i];
+		jobs[i].body = body[i];
+		jobs[i].bodylen = strlen(body[i]);
+	}
+	http_parallel(jobs, n, n, 30000);
+	for (i = 0; i < n; i++) {
+		status[i] = jobs[i].reply.status;
+		if (status[i] != 200)
+			fprintf(stderr, "%s %s: %ld\n", action, tags[i],
+			    status[i]);
+	}
+	http_parallel_free(jobs, n);
+}
+
+static size_t
+count_200(const long *status, size_t n)
+{
+	size_t	i, ok = 0;
+
+	for (i = 0; i < n; i++)
+		ok += status[i] == 200;
+	return (ok);
+}
+
+static void
+test_two_instances_fifty_tablets(void **state)
+{
+	char		tags[TABLETS][80];
+	long		status[TABLETS];
+	long long	w0, w1;
+	uint64_t	t0, t1, t2;
+
+	(void)state;
+	assert_int_equal(pick(tags, TABLETS), TABLETS);
+	w0 = emu_counter(&emu, "writes", NULL);
+	t0 = harness_now_ms();
+	all_at_once("tomar", tags, TABLETS, status);
+	assert_int_equal(count_200(status, TABLETS), TABLETS);
+	t1 = harness_now_ms();
+	all_at_once("pausar", tags, TABLETS, status);
+	assert_int_equal(count_200(status, TABLETS), TABLETS);
+	t2 = harness_now_ms();
+	w1 = emu_counter(&emu, "writes", NULL);
+	fprintf(stderr, "%d TOMAR in %llu ms, %d PAUSAR in %llu ms, "
+	    "%lld writes\n", TABLETS, (unsigned long long)(t1 - t0), TABLETS,
+	    (unsigned long long)(t2 - t1), w1 - w0);
+	/* One write a slot of 1.25 s for the whole deployment, at most. */
+	assert_true(w1 - w0 > 0);
+	assert_true(w1 - w0 <= (long long)((t2 - t0) / 1250) + 2);
+	assert_int_equal(emu_counter(&emu, "outcomes", "429", NULL), 0);
+	/* The slices took 5 s a tap with four workers (issue 13). */
+	assert_true(t1 - t0 < 4500 && t2 - t1 < 4500);
+}
+
+/*
+ * The lease's holder, "zeues:<instance>:w<N>:<pid>": its pid, and whether
+ * it is the second instance.
+ */
+static pid_t
+committer_pid(int *second)
+{
+	char	 cmd[256], *out, *colon;
+	pid_t	 pid = 0;
+
+	snprintf(cmd, sizeof(cmd), "GET zeues:gc:%s:committer",
+	    emu.spreadsheet_id);
+	if ((out = harness_redis_cli(srv[0].redis_port, cmd)) == NULL)
+		return (0);
+	if ((colon = strrchr(out, ':')) != NULL)
+		pid = (pid_t)atol(colon + 1);
+	if (second != NULL)
+		*second = strstr(out, ":second:") != NULL;
+	free(out);
+	return (pid);
+}
+
+/* Entries read by a committer and not answered yet. */
+static long
+pending(void)
+{
+	char	 cmd[256], *out;
+	long	 n = -1;
+
+	snprintf(cmd, sizeof(cmd), "XPENDING zeues:gc:%s:changes committers",
+	    emu.spreadsheet_id);
+	if ((out = harness_redis_cli(srv[0].redis_port, cmd)) != NULL) {
+		n = atol(out);
+		free(out);
+	}
+	return (n);
+}
+
+struct tablets {
+	char	tags[8][80];
+	long	status[8];
+};
+
+static void *
+tablets_tomar(void *arg)
+{
+	struct tablets	*t = arg;
+
+	all_at_once("tomar", t->tags, 8, t->status);
+	return (NULL);
+}
+
+static void
+test_committer_killed_mid_batch(void **state)
+{
+	static struct tablets	 t;
+	struct floor_wb		 wb;
+	pthread_t		 th;
+	pid_t			 pid, next;
+	uint64_t		 end, killed, answered;
+	size_t			 i;
+	int			 n, landed = 0, second = 0;
+
+	(void)state;
+	assert_int_equal(pick(t.tags, 8), 8);
+	end = harness_now_ms() + 5000;
+	while ((pid = committer_pid(&second)) <= 0 && harness_now_ms() < end)
+		harness_sleep_ms(100);
+	assert_true(pid > 0);
+	/* The tablets on the other instance: their answers outlive the kill. */
+	target = second ? 0 : 1;
+
+	/*
+	 * Sheets slow (each call 1 s): the committer dies holding the batch,
+	 * as soon as it has read the changes from the stream.
+	 */
+	assert_int_equal(emu_faults(&emu, "{\"latency_ms\":1000}"), 0);
+	assert_int_equal(pthread_create(&th, NULL, tablets_tomar, &t), 0);
+	end = harness_now_ms() + 5000;
+	while (pending() < 1 && harness_now_ms() < end)
+		harness_sleep_ms(50);
+	assert_true(pending() >= 1);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	killed = harness_now_ms();
+	assert_int_equal(emu_faults(&emu, "{}"), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	answered = harness_now_ms();
+
+	/* Another takes the lease and replays; nothing is left pending. */
+	end = harness_now_ms() + 30000;
+	while (((next = committer_pid(NULL)) <= 0 || next == pid ||
+	    pending() != 0) && harness_now_ms() < end)
+		harness_sleep_ms(200);
+	assert_true(next > 0 && next != pid);
+	assert_int_equal(pending(), 0);
+	fprintf(stderr, "committer %d killed; tablets answered %llu ms "
+	    "later, the stream drained %llu ms later by %d\n", (int)pid,
+	    (unsigned long long)(answered - killed),
+	    (unsigned long long)(harness_now_ms() - killed), (int)next);
+
+	assert_int_equal(floor_wb_load(&emu, &wb), 0);
+	for (i = 0; i < 8; i++) {
+		n = floor_audits(&wb, t.tags[i], "TOMAR_SPOOL", NULL, 0, NULL,
+		    0);
+		/* Answered 200: there once.  Otherwise at most once. */
+		if (t.status[i] == 200)
+			assert_int_equal(n, 1);
+		assert_true(n <= 1);
+		landed += n;
+	}
+	floor_wb_free(&wb);
+	fprintf(stderr, "%zu of 8 answered 200, %d landed\n",
+	    count_200(t.status, 8), landed);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_two_instances_fifty_tablets,
+		    setup_two_instances, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_committer_killed_mid_batch,
+		    setup_two_small_instances, teardown),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
