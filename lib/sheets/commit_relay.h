@@ -77,7 +77,7 @@ struct commit_relay_config {
 	uint64_t	 call_timeout_ms;	/* one Sheets call */
 	uint64_t	 outcome_ttl_ms;
 	uint64_t	 redis_timeout_ms;
-	size_t		 read_count;		/* entries per read or claim */
+	size_t		 read_count;		/* entries per stream read */
 	gc_applied_fn	*applied;		/* the origin's cache */
 	void		*applied_arg;
 	/* Every landed change's cells; NULL: the landed stream is not read. */
