@@ -228,6 +228,10 @@ sheets_glue_start(char *err, size_t errlen)
 	rc.redis_timeout_ms = (uint64_t)zeues_cfg.redis_socket_timeout_ms;
 	rc.applied = sheets_cache_note_write;
 	rc.applied_arg = zw.cache;
+	/* What other workers' changes wrote: decided on fresh versions. */
+	rc.landed = sheets_cache_note_write;
+	rc.landed_arg = zw.cache;
+	rc.log.fn = zlog_sink;
 	zw.relay = commit_relay_new(&rc, zw.commit, zw.pool, zw.loop, err,
 	    errlen);
 	if (zw.relay == NULL || floor_start(err, errlen) == -1)

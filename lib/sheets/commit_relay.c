@@ -88,7 +88,8 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	    (cfg->enabled && (key(cr->stream, sizeof(cr->stream), sid,
 	    "changes") == -1 || key(cr->lease, sizeof(cr->lease), sid,
 	    "committer") == -1 || key(cr->outcome, sizeof(cr->outcome), sid,
-	    "outcome:") == -1))) {
+	    "outcome:") == -1 || key(cr->landed, sizeof(cr->landed), sid,
+	    "landed") == -1))) {
 		snprintf(err, errsz, "commit relay: a name is too long");
 		free(cr);
 		return (NULL);
@@ -100,6 +101,9 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	cr->pool = pool;
 	cr->loop = loop;
 	snprintf(cr->cursor, sizeof(cr->cursor), "0-0");
+	/* From the stream's end: the cache reads Sheets anyway. */
+	snprintf(cr->landed_id, sizeof(cr->landed_id), "%s",
+	    cfg->enabled && cfg->landed != NULL ? "$" : "");
 	TAILQ_INIT(&cr->tickets);
 	TAILQ_INIT(&cr->jobs);
 	return (cr);
@@ -165,40 +169,51 @@ local_done(void *arg, const struct gc_outcome *o)
 	done(darg, o);
 }
 
-/* The cells of our own change that landed, for our cache. */
-static void
-tell_cache(struct commit_relay *cr, struct commit_ticket *t,
-    const struct gc_outcome *o)
+int
+cr_note_change(gc_applied_fn *fn, void *arg, const char *version_header,
+    const char *json, size_t len, const char *version, char *err,
+    size_t errsz)
 {
 	struct gc_wire_change	 wc;
 	const struct gc_change	*c = &wc.change;
 	const struct gc_row	*r;
 	const char		*text;
-	char			 buf[64], err[GC_ERROR_MAX];
+	char			 buf[64];
 	size_t			 i, k;
 
-	if (cr->cfg.applied == NULL || gc_wire_decode_change(t->json.data,
-	    t->json.len, &wc, err, sizeof(err)) == -1)
-		return;
+	if (gc_wire_decode_change(json, len, &wc, err, errsz) == -1)
+		return (-1);
 	for (i = 0; i < c->nwrites; i++) {
 		if ((text = gc_cell_text(&c->writes[i].value, buf,
 		    sizeof(buf))) != NULL)
-			cr->cfg.applied(cr->cfg.applied_arg, c->sheet, c->tag,
-			    c->writes[i].header, text);
+			fn(arg, c->sheet, c->tag, c->writes[i].header, text);
 	}
-	cr->cfg.applied(cr->cfg.applied_arg, c->sheet, c->tag,
-	    cr->version_header, o->version[0] != '\0' ? o->version :
-	    c->new_version);
+	fn(arg, c->sheet, c->tag, version_header, version != NULL &&
+	    uuid4_valid(version) ? version : c->new_version);
 	for (k = 0; k < c->nrows; k++) {
 		r = &c->rows[k];
 		for (i = 0; i < r->nwrites; i++) {
 			if ((text = gc_cell_text(&r->writes[i].value, buf,
 			    sizeof(buf))) != NULL)
-				cr->cfg.applied(cr->cfg.applied_arg, r->sheet,
-				    r->key, r->writes[i].header, text);
+				fn(arg, r->sheet, r->key, r->writes[i].header,
+				    text);
 		}
 	}
 	gc_wire_change_clear(&wc);
+	return (0);
+}
+
+/* The cells of our own change that landed, for our cache. */
+static void
+tell_cache(struct commit_relay *cr, struct commit_ticket *t,
+    const struct gc_outcome *o)
+{
+	char	err[GC_ERROR_MAX];
+
+	if (cr->cfg.applied != NULL)
+		(void)cr_note_change(cr->cfg.applied, cr->cfg.applied_arg,
+		    cr->version_header, t->json.data, t->json.len, o->version,
+		    err, sizeof(err));
 }
 
 static void
@@ -353,22 +368,136 @@ ticket_by_id(struct commit_relay *cr, const char *id)
 	return (NULL);
 }
 
+/*
+ * One round: the landed changes after ARGV[1] ("" none, "$" only the
+ * stream's end), at most ARGV[2], then the outcomes of KEYS[2..]; in one
+ * script, so that every change landed before an outcome was written is
+ * in the stream this round reads.  XREAD in a script never blocks.
+ */
+static const char poll_script[] =
+    "local from, landed = ARGV[1], false\n"
+    "if from == '$' then\n"
+    "  local last = redis.pcall('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)\n"
+    "  if type(last) == 'table' and last[1] then from = last[1][1]\n"
+    "  else from = '0-0' end\n"
+    "elseif from ~= '' then\n"
+    "  local x = redis.pcall('XREAD', 'COUNT', ARGV[2], 'STREAMS', KEYS[1],\n"
+    "      from)\n"
+    "  if type(x) == 'table' and x[1] then landed = x[1][2] end\n"
+    "end\n"
+    "local o = {}\n"
+    "if #KEYS > 1 then o = redis.call('MGET', unpack(KEYS, 2)) end\n"
+    "return {from, landed, o}\n";
+
+static void
+landed_bad(struct commit_relay *cr, const char *id, const char *why)
+{
+	cr->stats.landed_bad++;
+	if (cr->landed_logged)
+		return;
+	cr->landed_logged = 1;
+	log_sink_printf(&cr->cfg.log, LOG_LEVEL_WARNING, "commit relay: "
+	    "landed entry %s skipped (%s); further ones are not logged", id,
+	    why);
+}
+
+/* A landed entry [id, [field, value, ...]]: its cells to our cache. */
+static void
+landed_entry(struct commit_relay *cr, const redisReply *e)
+{
+	const redisReply	*id, *f, *json = NULL, *version = NULL;
+	char			 idbuf[CR_ID_MAX], vbuf[UUID4_STRLEN];
+	char			 err[GC_ERROR_MAX];
+	size_t			 i;
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    (id = e->element[0])->type != REDIS_REPLY_STRING ||
+	    id->len == 0 || (size_t)id->len >= sizeof(idbuf)) {
+		landed_bad(cr, "?", "not an entry");
+		return;
+	}
+	memcpy(idbuf, id->str, id->len);
+	idbuf[id->len] = '\0';
+	memcpy(cr->landed_id, idbuf, sizeof(idbuf));
+	if ((f = e->element[1])->type != REDIS_REPLY_ARRAY) {
+		landed_bad(cr, idbuf, "no fields");
+		return;
+	}
+	for (i = 0; i + 1 < f->elements; i += 2) {
+		if (f->element[i]->type != REDIS_REPLY_STRING ||
+		    f->element[i + 1]->type != REDIS_REPLY_STRING)
+			continue;
+		if (strcmp(f->element[i]->str, "c") == 0)
+			json = f->element[i + 1];
+		else if (strcmp(f->element[i]->str, "v") == 0)
+			version = f->element[i + 1];
+	}
+	vbuf[0] = '\0';
+	if (version != NULL && (size_t)version->len < sizeof(vbuf)) {
+		memcpy(vbuf, version->str, version->len);
+		vbuf[version->len] = '\0';
+	}
+	if (json == NULL) {
+		landed_bad(cr, idbuf, "no change");
+		return;
+	}
+	if (cr_note_change(cr->cfg.landed, cr->cfg.landed_arg,
+	    cr->version_header, json->str, json->len, vbuf, err,
+	    sizeof(err)) == -1) {
+		landed_bad(cr, idbuf, err);
+		return;
+	}
+	cr->stats.landed++;
+}
+
+/* Landed changes first; 1 when the stream's end was reached. */
+static int
+landed_read(struct commit_relay *cr, const redisReply *from,
+    const redisReply *list)
+{
+	size_t	i;
+
+	if (cr->landed_id[0] == '\0')
+		return (1);
+	if (strcmp(cr->landed_id, "$") == 0) {
+		if (from->type != REDIS_REPLY_STRING || from->len == 0 ||
+		    (size_t)from->len >= sizeof(cr->landed_id))
+			return (0);
+		memcpy(cr->landed_id, from->str, from->len);
+		cr->landed_id[from->len] = '\0';
+		return (1);
+	}
+	if (list->type != REDIS_REPLY_ARRAY)
+		return (list->type == REDIS_REPLY_NIL);
+	for (i = 0; i < list->elements; i++)
+		landed_entry(cr, list->element[i]);
+	return (list->elements < cr->cfg.read_count);
+}
+
 static void
 polled(void *arg, enum redis_pool_status st, const redisReply *r)
 {
 	struct commit_relay	*cr = arg;
 	struct commit_ticket	*t;
 	struct gc_outcome	 o;
-	const redisReply	*e;
+	const redisReply	*e, *outs;
 	char			 err[GC_ERROR_MAX];
 	size_t			 i;
 
 	cr->poll_cmd = NULL;
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
-	    r->elements != cr->npoll)
+	    r->elements != 3)
 		return;			/* the next poll asks again */
-	for (i = 0; i < r->elements; i++) {
-		e = r->element[i];
+	if (!landed_read(cr, r->element[0], r->element[1])) {
+		/* Outcomes wait until the cache has heard what came before. */
+		cr->next_poll = 0;
+		return;
+	}
+	outs = r->element[2];
+	if (outs->type != REDIS_REPLY_ARRAY || outs->elements != cr->npoll)
+		return;
+	for (i = 0; i < outs->elements; i++) {
+		e = outs->element[i];
 		if (e->type != REDIS_REPLY_STRING ||
 		    (t = ticket_by_id(cr, cr->poll_ids[i])) == NULL)
 			continue;
@@ -382,15 +511,15 @@ polled(void *arg, enum redis_pool_status st, const redisReply *r)
 	}
 }
 
-/* One MGET for the outcomes of every change in the stream. */
+/* One script for the landed changes and every outcome awaited. */
 static void
 poll_outcomes(struct commit_relay *cr, uint64_t now)
 {
 	struct commit_ticket	*t;
 	enum redis_pool_status	 why;
-	char			(*keys)[CR_KEY_MAX];
+	char			(*keys)[CR_KEY_MAX], nkeys[24], count[24];
 	const char		**argv;
-	size_t			*argvlen, n = 0;
+	size_t			*argvlen, n = 0, i;
 
 	if (cr->poll_cmd != NULL || now < cr->next_poll)
 		return;
@@ -399,11 +528,9 @@ poll_outcomes(struct commit_relay *cr, uint64_t now)
 	    sizeof(*cr->poll_ids))) == NULL)
 		return;
 	keys = calloc(CR_POLL_MAX, sizeof(*keys));
-	argv = calloc(CR_POLL_MAX + 1, sizeof(*argv));
-	argvlen = calloc(CR_POLL_MAX + 1, sizeof(*argvlen));
+	argv = calloc(CR_POLL_MAX + 6, sizeof(*argv));
+	argvlen = calloc(CR_POLL_MAX + 6, sizeof(*argvlen));
 	if (keys != NULL && argv != NULL && argvlen != NULL) {
-		argv[0] = "MGET";
-		argvlen[0] = 4;
 		TAILQ_FOREACH(t, &cr->tickets, entry) {
 			if (n == CR_POLL_MAX)
 				break;
@@ -411,14 +538,23 @@ poll_outcomes(struct commit_relay *cr, uint64_t now)
 			    keys[n], sizeof(keys[n])) == -1)
 				continue;
 			memcpy(cr->poll_ids[n], t->id, sizeof(t->id));
-			argv[n + 1] = keys[n];
-			argvlen[n + 1] = strlen(keys[n]);
+			argv[n + 4] = keys[n];
 			n++;
 		}
 		cr->npoll = n;
-		if (n > 0)
+		snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);
+		snprintf(count, sizeof(count), "%zu", cr->cfg.read_count);
+		argv[0] = "EVAL";
+		argv[1] = poll_script;
+		argv[2] = nkeys;
+		argv[3] = cr->landed;
+		argv[n + 4] = cr->landed_id;
+		argv[n + 5] = count;
+		for (i = 0; i < n + 6; i++)
+			argvlen[i] = strlen(argv[i]);
+		if (n > 0 || cr->landed_id[0] != '\0')
 			cr->poll_cmd = redis_pool_submit(cr->pool, polled, cr,
-			    now + cr->cfg.redis_timeout_ms, (int)n + 1, argv,
+			    now + cr->cfg.redis_timeout_ms, (int)n + 6, argv,
 			    argvlen, &why);
 	}
 	free(keys);

@@ -33,6 +33,21 @@
  * answer was lost.  On GC_APPLIED the origin tells its own cache (the
  * applied hook) of the cells, decoded from its own copy of the change.
  *
+ * Every worker hears every landed change: the committer, in the script
+ * that writes an APPLIED outcome, also appends the change (the entry its
+ * origin wrote, and its version) to zeues:gc:<spreadsheet id>:landed,
+ * trimmed to about COMMIT_RELAY_LANDED_MAX entries.  Each worker with a
+ * landed hook reads that stream from the last entry it saw, in the same
+ * script as its outcome poll, and tells its cache of every change's
+ * cells, its own included (noted twice, the same values): a change made
+ * after another worker's on the same row is then decided on that row's
+ * version, not on a stale one that conflicts at the committer.  The
+ * landed entries come first, and a poll that did not reach the stream's
+ * end answers no outcome, so the cache hears the changes in the order
+ * they landed.  A worker starting up begins at the stream's end (its
+ * cache reads Sheets anyway); an entry that does not decode is logged
+ * once and skipped; with Redis in trouble the next poll reads on.
+ *
  * Callbacks run exactly once, never from inside commit_relay_submit(),
  * never after commit_relay_cancel(); deadlines are absolute (loop clock).
  */
@@ -44,9 +59,11 @@
 
 #include "group_commit.h"
 #include "io_loop.h"
+#include "log_sink.h"
 #include "redis_pool.h"
 
 #define COMMIT_RELAY_HOLDER_MAX	96
+#define COMMIT_RELAY_LANDED_MAX	4096	/* the landed stream, about */
 
 struct commit_relay_config {
 	int		 enabled;		/* 0: straight to the group commit */
@@ -60,9 +77,13 @@ struct commit_relay_config {
 	uint64_t	 call_timeout_ms;	/* one Sheets call */
 	uint64_t	 outcome_ttl_ms;
 	uint64_t	 redis_timeout_ms;
-	size_t		 read_count;		/* entries per read or claim */
+	size_t		 read_count;		/* entries per stream read */
 	gc_applied_fn	*applied;		/* the origin's cache */
 	void		*applied_arg;
+	/* Every landed change's cells; NULL: the landed stream is not read. */
+	gc_applied_fn	*landed;
+	void		*landed_arg;
+	struct log_sink	 log;			/* a bad landed entry */
 };
 
 /*
@@ -81,6 +102,8 @@ struct commit_relay_stats {
 	uint64_t	dropped;	/* read after their deadline */
 	uint64_t	leases;		/* times this process became committer */
 	uint64_t	lost;		/* times it stopped being one */
+	uint64_t	landed;		/* landed changes told to the cache */
+	uint64_t	landed_bad;	/* landed entries that did not decode */
 };
 
 struct commit_relay;

@@ -27,8 +27,16 @@ static const char lease_script[] =
     "end\n"
     "return 0\n";
 
-/* The outcome first: an entry acknowledged always has its answer. */
+/*
+ * The outcome first: an entry acknowledged always has its answer.  A
+ * change that landed goes to the landed stream before its outcome, so
+ * that a worker that sees the outcome has the change in its next read.
+ */
 static const char answer_script[] =
+    "if ARGV[5] ~= '' then\n"
+    "  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*',\n"
+    "      'c', ARGV[5], 'v', ARGV[6])\n"
+    "end\n"
     "if ARGV[3] ~= '' then\n"
     "  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])\n"
     "end\n"
@@ -47,6 +55,7 @@ job_free(struct cr_job *j)
 		redis_pool_cancel(j->cmd);
 	if (j->decoded)
 		gc_wire_change_clear(&j->wc);
+	free(j->json);
 	TAILQ_REMOVE(&cr->jobs, j, entry);
 	cr->njobs--;
 	free(j);
@@ -89,9 +98,10 @@ job_answer(struct cr_job *j, const struct gc_outcome *o)
 	struct strbuf		 json;
 	enum redis_pool_status	 why;
 	char			 okey[CR_KEY_MAX], ttl[24], err[GC_ERROR_MAX];
-	const char		*argv[9];
-	size_t			 argvlen[9];
-	int			 i;
+	char			 maxlen[24];
+	const char		*argv[13];
+	size_t			 argvlen[13];
+	int			 i, landed;
 
 	strbuf_init(&json, 64 * 1024);
 	if ((o != NULL && gc_wire_encode_outcome(o, &json, err,
@@ -103,21 +113,28 @@ job_answer(struct cr_job *j, const struct gc_outcome *o)
 	}
 	snprintf(ttl, sizeof(ttl), "%llu",
 	    (unsigned long long)cr->cfg.outcome_ttl_ms);
+	snprintf(maxlen, sizeof(maxlen), "%d", COMMIT_RELAY_LANDED_MAX);
+	landed = o != NULL && o->status == GC_APPLIED && j->json != NULL;
 	argv[0] = "EVAL";
 	argv[1] = answer_script;
-	argv[2] = "2";
+	argv[2] = "3";
 	argv[3] = cr->stream;
 	argv[4] = okey;
-	argv[5] = j->id;
-	argv[6] = CR_GROUP;
-	argv[7] = json.data != NULL ? json.data : "";
-	argv[8] = ttl;
-	for (i = 0; i < 9; i++)
+	argv[5] = cr->landed;
+	argv[6] = j->id;
+	argv[7] = CR_GROUP;
+	argv[8] = json.data != NULL ? json.data : "";
+	argv[9] = ttl;
+	argv[10] = landed ? j->json : "";
+	argv[11] = landed ? o->version : "";
+	argv[12] = maxlen;
+	for (i = 0; i < 13; i++)
 		argvlen[i] = strlen(argv[i]);
-	argvlen[7] = json.data != NULL ? json.len : 0;
+	argvlen[8] = json.data != NULL ? json.len : 0;
+	argvlen[10] = landed ? j->jsonlen : 0;
 	j->cmd = redis_pool_submit(cr->pool, answered, j,
-	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 9, argv, argvlen,
-	    &why);
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 13, argv,
+	    argvlen, &why);
 	strbuf_free(&json);
 	if (o != NULL)
 		cr->stats.answered++;
@@ -200,6 +217,12 @@ take_entry(struct commit_relay *cr, const redisReply *e, int replay)
 		return;
 	}
 	j->decoded = 1;
+	/* For the landed stream, as its origin wrote it. */
+	if ((j->json = malloc(json->len + 1)) != NULL) {
+		memcpy(j->json, json->str, json->len);
+		j->json[json->len] = '\0';
+		j->jsonlen = json->len;
+	}
 	unix_now = cr_unix_ms();
 	rem = j->wc.deadline_unix_ms > unix_now ?
 	    j->wc.deadline_unix_ms - unix_now : 0;

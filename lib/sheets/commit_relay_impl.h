@@ -41,6 +41,8 @@ struct cr_job {
 	char				 id[CR_ID_MAX];
 	struct gc_wire_change		 wc;
 	int				 decoded;
+	char				*json;		/* as its origin wrote it */
+	size_t				 jsonlen;
 	struct gc_ticket		*gct;		/* until its outcome */
 	struct redis_cmd		*cmd;		/* the answer */
 };
@@ -55,6 +57,7 @@ struct commit_relay {
 	char				 stream[CR_KEY_MAX];
 	char				 lease[CR_KEY_MAX];
 	char				 outcome[CR_KEY_MAX];	/* prefix */
+	char				 landed[CR_KEY_MAX];
 	struct group_commit		*gc;
 	struct redis_pool		*pool;
 	struct io_loop			*loop;
@@ -66,6 +69,8 @@ struct commit_relay {
 	char				(*poll_ids)[CR_ID_MAX];
 	size_t				 npoll;
 	uint64_t			 next_poll;
+	char				 landed_id[CR_ID_MAX];	/* last seen */
+	int				 landed_logged;	/* a bad entry */
 
 	/* The committer's side. */
 	struct cr_job_list		 jobs;
@@ -90,6 +95,14 @@ uint64_t	cr_unix_ms(void);
 /* The key of an entry's outcome; -1 when it does not fit. */
 int		cr_outcome_key(const struct commit_relay *, const char *id,
 		    char *out, size_t len);
+
+/*
+ * Tells fn of the cells of the change in json, under version when it is a
+ * uuid4 (its new version otherwise); -1 with err set when it is no change.
+ */
+int		cr_note_change(gc_applied_fn *fn, void *arg,
+		    const char *version_header, const char *json, size_t len,
+		    const char *version, char *err, size_t errsz);
 
 /* commit_relay_committer.c */
 void		cr_committer_tick(struct commit_relay *, uint64_t now);

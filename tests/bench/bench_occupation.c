@@ -14,6 +14,8 @@
  *        (default 45, shared): only the Sheets reads per minute of 4
  *        workers x 2 instances, each worker's read cache against
  *        SHEETS_CACHE_SHARED=1
+ * BENCH_MODES=relay (or "slices shared", ...): issue 13's table alone,
+ * for the SHEETS_COMMIT_MODEs named (the others print as zeros).
  */
 #include <sys/resource.h>
 
@@ -27,6 +29,7 @@
 #include "server.h"
 
 #define TABLETS_MAX	50
+#define BENCH_OPS_TOKEN	"bench-occupation-ops-token-0123456789"
 
 struct row {
 	int		v4;
@@ -39,7 +42,10 @@ struct row {
 	long long	reads0;
 	double		reads_per_min;
 	int		peak_redis;
+	long long	conflicts;	/* group-commit conflicts, all servers */
 };
+
+static long long	conflicts(const struct test_server *);
 
 static int
 cmp_double(const void *a, const void *b)
@@ -189,6 +195,8 @@ run_on(const struct test_server *srvs, int nsrv,
 		    UNIONS_MAX) : 0;
 		used[i] = 0;
 	}
+	for (i = 0; i < nsrv; i++)
+		row->conflicts -= conflicts(&srvs[i]);
 	w0 = emulator_count(emu, "writes");
 	row->reads0 = emulator_count(emu, "reads");
 	t0 = harness_now_ms();
@@ -243,6 +251,8 @@ run_on(const struct test_server *srvs, int nsrv,
 	row->writes_per_100 = mutations > 0 ? (double)(w1 - w0) * 100.0 /
 	    (double)mutations : 0;
 	row->peak_redis = peak;
+	for (i = 0; i < nsrv; i++)
+		row->conflicts += conflicts(&srvs[i]);
 	for (a = 0; a < 2; a++) {
 		qsort(lat[a], nlat[a], sizeof(double), cmp_double);
 		if (nlat[a] > 0) {
@@ -293,13 +303,11 @@ quota_reset(const struct test_emulator *e)
 /* SHEETS_CACHE_SHARED=1 for the servers started, or NULL. */
 static char	*cache_env;
 
-#define BENCH_OPS_TOKEN	"bench-ops-token-0123456789abcdef"
-
 static int
 servers_start(struct test_server *srvs, int nsrv, struct test_emulator *emu,
     const char *mode, const char *workers)
 {
-	char	*env[13], m[64], w[32];
+	char	*env[14], m[64], w[32];
 	size_t	 i;
 	int	 k;
 
@@ -310,10 +318,9 @@ servers_start(struct test_server *srvs, int nsrv, struct test_emulator *emu,
 	env[i++] = w;
 	env[i++] = m;
 	env[i++] = "REQUEST_DEADLINE_MS=30000";
-	if (cache_env != NULL) {
+	if (cache_env != NULL)
 		env[i++] = cache_env;
-		env[i++] = "OPS_TOKEN=" BENCH_OPS_TOKEN;
-	}
+	env[i++] = "OPS_TOKEN=" BENCH_OPS_TOKEN;
 	env[i] = NULL;
 	memset(srvs, 0, sizeof(*srvs) * (size_t)nsrv);
 	/*
@@ -356,6 +363,28 @@ rate_limited(const struct test_emulator *e)
 	snprintf(url, sizeof(url), "%s/admin/counters", e->base);
 	if (http_get(url, 5000, &r) == 0 && (j = http_reply_json(&r)) != NULL) {
 		n = jpath_int(j, 0, "outcomes", "429", NULL);
+		yajl_tree_free(j);
+	}
+	http_reply_free(&r);
+	return (n);
+}
+
+/* The group commits' conflicts so far, every worker of srv. */
+static long long
+conflicts(const struct test_server *srv)
+{
+	struct http_reply	 r;
+	yajl_val		 j;
+	const char		*h[] = { "Authorization: Bearer "
+				    BENCH_OPS_TOKEN, NULL };
+	char			 url[160];
+	long long		 n = -1;
+
+	snprintf(url, sizeof(url), "%s/api/ops/stats", srv->base);
+	if (http_request("GET", url, h, NULL, 0, 5000, &r) == 0 &&
+	    (j = http_reply_json(&r)) != NULL) {
+		n = jpath_int(j, -1, "sheets", "group_commit",
+		    "conflicts_total", NULL);
 		yajl_tree_free(j);
 	}
 	http_reply_free(&r);
@@ -438,10 +467,14 @@ figures_print(double secs)
 {
 	struct figures	f[MODES];
 	const char	*mode[MODES] = { "slices", "shared", "relay" };
+	const char	*only = getenv("BENCH_MODES");
 	long		errors;
 	int		k;
 
 	for (k = 0; k < MODES; k++) {
+		memset(&f[k], 0, sizeof(f[k]));
+		if (only != NULL && strstr(only, mode[k]) == NULL)
+			continue;		/* printed as zeros */
 		if (figures_run(mode[k], secs, &f[k]) == -1) {
 			fprintf(stderr, "figures: %s did not start\n",
 			    mode[k]);
@@ -485,6 +518,12 @@ figures_print(double secs)
 		    f[k].w4.errors + f[k].w4x2.errors;
 		printf(" %ld |", errors);
 	}
+	printf("\n| group-commit conflicts, 50 tablets: 2 w / 250 ms / 4 w / "
+	    "4 w x 2 |");
+	for (k = 0; k < MODES; k++)
+		printf(" %lld / %lld / %lld / %lld |", f[k].lat0.conflicts,
+		    f[k].lat250.conflicts, f[k].w4.conflicts,
+		    f[k].w4x2.conflicts);
 	printf("\n| 429s from the emulator, all runs |");
 	for (k = 0; k < MODES; k++)
 		printf(" %lld |", f[k].rate_limited);
@@ -619,6 +658,11 @@ main(int argc, char **argv)
 	if (secs <= 0 || secs > 600) {
 		fprintf(stderr, "usage: bench_occupation [seconds 1..600]\n");
 		return (2);
+	}
+	if (getenv("BENCH_MODES") != NULL) {
+		/* Issue 13's table alone, for the modes named. */
+		figures_print(secs);
+		return (0);
 	}
 	for (l = 0; l < 2; l++) {
 		snprintf(lat_ms, sizeof(lat_ms), "%d", latency[l]);

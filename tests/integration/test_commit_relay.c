@@ -5,7 +5,8 @@
  * holds the lease, each outcome reaches its own origin (and its cache),
  * a committer that read a change and died (before or after writing it)
  * is taken over and the change lands exactly once, and with Redis gone a
- * change is answered before its deadline.
+ * change is answered before its deadline.  Every worker hears every
+ * landed change through the landed stream, and skips a corrupt entry.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +36,15 @@
 #define LEASE_MS	600
 #define CALL_MS		1000
 
+/* What a worker's cache hears through the landed stream. */
+struct heard {
+	int	versions;
+	int	log_lines;
+	char	tag[64];
+	char	estado[64];
+	char	version[UUID4_STRLEN];
+};
+
 struct fixture {
 	struct emu			 emu;
 	int				 redis_port;
@@ -47,6 +57,7 @@ struct fixture {
 	struct group_commit		*gc[NRELAYS];
 	struct commit_relay		*cr[NRELAYS];
 	int				 origin_versions[NRELAYS];
+	struct heard			 heard[NRELAYS];
 	char				 stream[256];
 	char				 lease[256];
 };
@@ -81,6 +92,32 @@ on_origin_applied(void *arg, const char *sheet, const char *tag,
 	assert_true(tag[0] != '\0' && value != NULL);
 	if (strcmp(header, "version") == 0)
 		(*versions)++;
+}
+
+static void
+on_landed(void *arg, const char *sheet, const char *tag, const char *header,
+    const char *value)
+{
+	struct heard	*h = arg;
+
+	assert_string_equal(sheet, "Operaciones");
+	if (strcmp(header, "version") == 0) {
+		h->versions++;
+		snprintf(h->version, sizeof(h->version), "%s", value);
+	} else if (strcmp(header, "Estado_Detalle") == 0) {
+		snprintf(h->tag, sizeof(h->tag), "%s", tag);
+		snprintf(h->estado, sizeof(h->estado), "%s", value);
+	}
+}
+
+static void
+on_log(void *arg, enum log_level level, const char *line)
+{
+	struct heard	*h = arg;
+
+	(void)level;
+	(void)line;
+	h->log_lines++;
 }
 
 static void
@@ -164,6 +201,10 @@ relay_open(struct fixture *f, int i)
 	rcfg.call_timeout_ms = CALL_MS;
 	rcfg.applied = on_origin_applied;
 	rcfg.applied_arg = &f->origin_versions[i];
+	rcfg.landed = on_landed;
+	rcfg.landed_arg = &f->heard[i];
+	rcfg.log.fn = on_log;
+	rcfg.log.arg = &f->heard[i];
 	f->cr[i] = commit_relay_new(&rcfg, f->gc[i], f->pool,
 	    poll_loop_io(f->pl), err, sizeof(err));
 	if (f->cr[i] == NULL)
@@ -448,6 +489,90 @@ test_late_changes_join_the_slot(void **state)
 	    1);
 }
 
+static redisContext	*sync_redis(struct fixture *);
+static void		 expect_ok(redisContext *, redisReply *);
+
+/* Until every worker's cache has heard n versions. */
+static void
+pump_heard(struct fixture *f, int n)
+{
+	uint64_t	end = harness_now_ms() + 2000;
+
+	while ((f->heard[0].versions < n || f->heard[1].versions < n) &&
+	    harness_now_ms() < end)
+		pump_once(f);
+}
+
+/*
+ * A change that lands through one worker reaches the other worker's
+ * cache, cells and new version, from the landed stream: that worker
+ * decides its next change on the row's version without reading Sheets.
+ */
+static void
+test_landed_heard_by_every_worker(void **state)
+{
+	struct fixture			*f = *state;
+	struct commit_relay_stats	 rs;
+	struct done			 d;
+	int				 i;
+
+	memset(&d, 0, sizeof(d));
+	wait_committer(f);
+	pump(f, 200);			/* each at the landed stream's end */
+	submit(f, 1 - committer(f), &d, 20, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_applied(f, &d);
+	pump_heard(f, 1);
+	for (i = 0; i < NRELAYS; i++) {
+		assert_int_equal(f->heard[i].versions, 1);
+		assert_string_equal(f->heard[i].version, d.out.version);
+		assert_string_equal(f->heard[i].estado, d.estado);
+		commit_relay_stats(f->cr[i], &rs);
+		assert_int_equal(rs.landed, 1);
+		assert_int_equal(rs.landed_bad, 0);
+	}
+}
+
+/*
+ * Corrupt landed entries (not JSON, no change, a change without its
+ * fields) are skipped, logged once per worker; the change after them is
+ * heard.
+ */
+static void
+test_landed_corrupt_skipped(void **state)
+{
+	struct fixture			*f = *state;
+	redisContext			*rc = sync_redis(f);
+	struct commit_relay_stats	 rs;
+	struct done			 d;
+	char				 landed[256];
+	int				 i;
+
+	memset(&d, 0, sizeof(d));
+	wait_committer(f);
+	pump(f, 200);
+	snprintf(landed, sizeof(landed), "zeues:gc:%s:landed",
+	    f->emu.spreadsheet_id);
+	expect_ok(rc, redisCommand(rc, "XADD %s * c %s v x", landed,
+	    "{not json"));
+	expect_ok(rc, redisCommand(rc, "XADD %s * v x", landed));
+	expect_ok(rc, redisCommand(rc, "XADD %s * c %s", landed,
+	    "{\"v\":1,\"sheet\":\"Operaciones\"}"));
+	submit(f, 0, &d, 21, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_applied(f, &d);
+	pump_heard(f, 1);
+	for (i = 0; i < NRELAYS; i++) {
+		assert_int_equal(f->heard[i].versions, 1);
+		assert_string_equal(f->heard[i].estado, d.estado);
+		assert_int_equal(f->heard[i].log_lines, 1);
+		commit_relay_stats(f->cr[i], &rs);
+		assert_int_equal(rs.landed, 1);
+		assert_int_equal(rs.landed_bad, 3);
+	}
+	redisFree(rc);
+}
+
 /*
  * A synchronous Redis client: the test plays a committer that reads an
  * entry and dies without answering.
@@ -693,6 +818,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_through, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_landed_heard_by_every_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_landed_corrupt_skipped,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

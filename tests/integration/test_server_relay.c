@@ -10,7 +10,10 @@
  *  - the committer killed (kill -9) holding a batch (Sheets slow), the
  *    tablets on the other instance: another worker takes the lease and
  *    replays what it had read; every change answered 200 is in the
- *    workbook exactly once, and none twice.
+ *    workbook exactly once, and none twice;
+ *  - TOMAR through one instance, then PAUSAR of the same spools through
+ *    the other: the second instance's workers heard the TOMAR from the
+ *    landed stream, so no PAUSAR reads Sheets again or conflicts.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -31,6 +34,7 @@
 #include "server.h"
 
 #define TABLETS		50
+#define OPS_TOKEN	"server-relay-test-ops-token-0123456789"
 
 static struct emu		emu;
 static struct test_server	srv[2];
@@ -62,6 +66,7 @@ start(int instances, const char *workers, const char *deadline)
 		env[i++] = "SHEETS_COMMIT_MODE=relay";
 		/* A dead committer's changes are claimed sooner. */
 		env[i++] = "SHEETS_CALL_TIMEOUT_MS=2000";
+		env[i++] = "OPS_TOKEN=" OPS_TOKEN;
 		if (k > 0) {
 			env[i++] = "INSTANCE_NAME=second";
 			srv[k].redis_port = srv[0].redis_port;
@@ -98,6 +103,13 @@ setup_two_instances(void **state)
 {
 	(void)state;
 	return (start(2, "4", "20000"));
+}
+
+static int
+setup_two_single_workers(void **state)
+{
+	(void)state;
+	return (start(2, "1", "15000"));
 }
 
 static int
@@ -317,6 +329,80 @@ test_committer_killed_mid_batch(void **state)
 	    count_200(t.status, 8), landed);
 }
 
+/* A figure of an instance's /api/ops/stats "sheets" object. */
+static long long
+sheets_stat(int k, const char *what, const char *sub)
+{
+	struct http_reply	 r;
+	yajl_val		 j;
+	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
+				    NULL };
+	char			 url[160];
+	long long		 n;
+
+	snprintf(url, sizeof(url), "%s/api/ops/stats", srv[k].base);
+	assert_int_equal(http_request("GET", url, h, NULL, 0, 5000, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(j = http_reply_json(&r));
+	n = jpath_int(j, -1, "sheets", what, sub, NULL);
+	yajl_tree_free(j);
+	http_reply_free(&r);
+	assert_true(n >= 0);
+	return (n);
+}
+
+/*
+ * TOMAR through the committer's instance, PAUSAR of the same spools
+ * through the other one (one worker each, so that the test knows which
+ * cache is warm), whose cache (fresh, 15 s) read the rows before
+ * the TOMAR.  Without the landed stream they still had the rows free:
+ * each PAUSAR was refused on them, the cache invalidated and read again
+ * (a read waiting for the read quota) before the PAUSAR was decided.
+ * With it they heard the TOMAR: no read, no conflict.
+ */
+static void
+test_pausar_elsewhere_no_reread(void **state)
+{
+	char		tags[10][80];
+	long		status[10];
+	long long	r0, c0, c1;
+	uint64_t	end;
+	int		second = 0, other;
+
+	(void)state;
+	assert_int_equal(pick(tags, 10), 10);
+	end = harness_now_ms() + 5000;
+	while (committer_pid(&second) <= 0 && harness_now_ms() < end)
+		harness_sleep_ms(100);
+	assert_true(committer_pid(&second) > 0);
+	other = second ? 0 : 1;
+	/* The other instance's one worker has read its cache. */
+	yajl_tree_free(floor_get(srv[other].base,
+	    "/api/spools/iniciar?operacion=ARM"));
+	c0 = sheets_stat(0, "group_commit", "conflicts_total") +
+	    sheets_stat(1, "group_commit", "conflicts_total");
+	target = 1 - other;
+	all_at_once("tomar", tags, 10, status);
+	assert_int_equal(count_200(status, 10), 10);
+	/*
+	 * A tap later, not at once: a PAUSAR arriving within one landed
+	 * poll (20 ms) of the TOMAR's answer may still find the cache
+	 * behind, and read.
+	 */
+	harness_sleep_ms(200);
+	r0 = sheets_stat(other, "quota_granted_total", "read");
+	target = other;
+	all_at_once("pausar", tags, 10, status);
+	assert_int_equal(count_200(status, 10), 10);
+	c1 = sheets_stat(0, "group_commit", "conflicts_total") +
+	    sheets_stat(1, "group_commit", "conflicts_total");
+	fprintf(stderr, "PAUSAR elsewhere: %lld reads, %lld conflicts\n",
+	    sheets_stat(other, "quota_granted_total", "read") - r0, c1 - c0);
+	assert_int_equal(sheets_stat(other, "quota_granted_total", "read"),
+	    r0);
+	assert_int_equal(c1 - c0, 0);
+}
+
 int
 main(void)
 {
@@ -327,6 +413,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_committer_killed_mid_batch,
 		    setup_two_small_instances, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pausar_elsewhere_no_reread,
+		    setup_two_single_workers, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
