@@ -284,6 +284,18 @@ relay_submit(struct commit_relay *cr, struct commit_ticket *t,
 	}
 	wait = deadline_ms > now ? deadline_ms - now : 0;
 	strbuf_init(&t->json, GC_WIRE_CHANGE_MAX + 1);
+	/*
+	 * Too late for the committer to answer in time (it drops such an
+	 * entry unwritten): known not written, where sending it would leave
+	 * the submitter unsure whether it landed.
+	 */
+	if (wait <= 2 * CR_ANSWER_MARGIN_POLLS * cr->cfg.poll_ms) {
+		TAILQ_INSERT_TAIL(&cr->tickets, t, entry);
+		t->fail = GC_TIMEOUT;
+		snprintf(t->why, sizeof(t->why), "deadline too close to hand "
+		    "the change to the committer");
+		return (t);
+	}
 	if (gc_wire_encode_change(&copy, cr_unix_ms() + wait, &t->json, err,
 	    errsz) == -1) {
 		strbuf_free(&t->json);

@@ -226,15 +226,19 @@ take_entry(struct commit_relay *cr, const redisReply *e, int replay)
 	unix_now = cr_unix_ms();
 	rem = j->wc.deadline_unix_ms > unix_now ?
 	    j->wc.deadline_unix_ms - unix_now : 0;
-	if (!replay && rem <= cr->cfg.poll_ms) {
+	if (!replay && rem <= CR_ANSWER_MARGIN_POLLS * cr->cfg.poll_ms) {
 		/* Its origin has given up (TIMEOUT, maybe applied): unwritten. */
 		cr->stats.dropped++;
 		job_answer(j, NULL);
 		return;
 	}
-	/* Answer in time for the origin's next poll. */
+	/*
+	 * Answer a few polls before the origin gives up: an outcome that
+	 * comes after it is lost, and the origin must then say "maybe
+	 * applied" (the lock kept) for a change known to have failed.
+	 */
 	if (!replay)
-		rem -= cr->cfg.poll_ms;
+		rem -= CR_ANSWER_MARGIN_POLLS * cr->cfg.poll_ms;
 	else if (rem < 2 * cr->cfg.call_timeout_ms)
 		rem = 2 * cr->cfg.call_timeout_ms;
 	j->gct = (replay ? group_commit_submit_replay : group_commit_submit)(

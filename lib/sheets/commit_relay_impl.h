@@ -17,6 +17,8 @@
 #define CR_KEY_MAX	(AUDIT_ROWS_ID_MAX + 64 + CR_ID_MAX)
 #define CR_GROUP	"committers"
 #define CR_POLL_MAX	256			/* outcomes per poll */
+/* The committer answers this many origin polls before its deadline. */
+#define CR_ANSWER_MARGIN_POLLS	5
 
 /* A change of this worker's, from submit to its answer. */
 struct commit_ticket {
