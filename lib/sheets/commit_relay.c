@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commit_relay_impl.h"
+#include "redis_script.h"
 #include "uuid4.h"
 
 void
@@ -401,6 +402,9 @@ static const char poll_script[] =
     "if #KEYS > 1 then o = redis.call('MGET', unpack(KEYS, 2)) end\n"
     "return {from, landed, o}\n";
 
+/* Sent by digest: the poll runs every few ms on every worker. */
+static char	poll_sha[REDIS_SCRIPT_SHA_SIZE];
+
 static void
 landed_bad(struct commit_relay *cr, const char *id, const char *why)
 {
@@ -497,6 +501,11 @@ polled(void *arg, enum redis_pool_status st, const redisReply *r)
 	size_t			 i;
 
 	cr->poll_cmd = NULL;
+	if (st == REDIS_POOL_OK && redis_script_missing(r)) {
+		cr->poll_evaled = 1;
+		cr->next_poll = 0;
+		return;
+	}
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
 	    r->elements != 3)
 		return;			/* the next poll asks again */
@@ -556,8 +565,9 @@ poll_outcomes(struct commit_relay *cr, uint64_t now)
 		cr->npoll = n;
 		snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);
 		snprintf(count, sizeof(count), "%zu", cr->cfg.read_count);
-		argv[0] = "EVAL";
-		argv[1] = poll_script;
+		redis_script_head(poll_script, poll_sha, cr->poll_evaled,
+		    argv);
+		cr->poll_evaled = 0;
 		argv[2] = nkeys;
 		argv[3] = cr->landed;
 		argv[n + 4] = cr->landed_id;

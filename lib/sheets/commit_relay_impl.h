@@ -71,6 +71,7 @@ struct commit_relay {
 	char				(*poll_ids)[CR_ID_MAX];
 	size_t				 npoll;
 	uint64_t			 next_poll;
+	int				 poll_evaled;	/* NOSCRIPT: text */
 	char				 landed_id[CR_ID_MAX];	/* last seen */
 	int				 landed_logged;	/* a bad entry */
 
