@@ -49,6 +49,9 @@ sheets_cache_config_defaults(struct sheets_cache_config *cfg)
 	cfg->retry_ms = 2000;
 }
 
+/* A failed cache with no reader retries after this many retry_ms. */
+#define IDLE_RETRY_FACTOR	5
+
 static uint64_t
 now_ms(const struct sheets_cache *c)
 {
@@ -778,6 +781,14 @@ sheets_cache_tick(struct sheets_cache *c, uint64_t now)
 
 	if (c->share_sleeping && now >= c->share_due_ms)
 		share_ask(c);
+	/*
+	 * A failed cache tries again on its own, less often than a reader
+	 * would make it: its tables, and what /api/health says of them,
+	 * must not wait for the next request to this worker.
+	 */
+	if (!c->refreshing && c->attempted && !c->last_ok &&
+	    now >= c->attempt_end_ms + IDLE_RETRY_FACTOR * c->cfg.retry_ms)
+		refresh_start(c);
 	for (;;) {
 		TAILQ_FOREACH(w, &c->waits, entry) {
 			if (w->ready || now >= w->deadline_ms)

@@ -11,7 +11,9 @@
  * before the refresh, the last good tables are served as STALE for up to
  * max_stale_ms after they were read, with the error; past that the cache
  * answers UNAVAILABLE.  After a failure no new refresh starts for retry_ms,
- * so a Sheets outage costs one read per retry_ms, not one per request.
+ * so a Sheets outage costs one read per retry_ms, not one per request;
+ * with no reader, sheets_cache_tick() tries again every 5 × retry_ms, so
+ * the tables (and /api/health) recover without waiting for a request.
  *
  * Our own writes: group commit reports every cell it wrote
  * (group_commit.h, gc_applied_fn) to sheets_cache_note_write(), which puts

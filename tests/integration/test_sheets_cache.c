@@ -355,6 +355,43 @@ test_stale_while_error(void **state)
 	assert_string_equal(h.error, "");
 }
 
+/*
+ * A cache whose refresh failed reads again by itself once Sheets is back,
+ * with no reader asking: its health must not wait for the next request.
+ */
+static void
+test_failed_cache_recovers_without_readers(void **state)
+{
+	struct fixture			*f = *state;
+	struct sheets_cache_health	 h;
+	struct got			 g[2];
+	int				 i;
+
+	cache_open(f, 200, 60000, 300, 800);
+	memset(g, 0, sizeof(g));
+	sheets_cache_read(f->cache, harness_now_ms() + 5000, on_view, &g[0]);
+	assert_int_equal(WAIT_GOT(f, g, 1, 6000), 0);
+
+	assert_int_equal(emu_faults(&f->emu, "{\"fail_all_seconds\":60}"), 0);
+	pump(f, 250);
+	sheets_cache_read(f->cache, harness_now_ms() + 3000, on_view, &g[1]);
+	assert_int_equal(WAIT_GOT(f, &g[1], 1, 5000), 0);
+	assert_int_equal(g[1].status, SHEETS_CACHE_STALE);
+	assert_int_equal(emu_faults(&f->emu, "{}"), 0);
+
+	/* 5 × retry_ms with no reader, then some slack for the read. */
+	for (i = 0; i < 60; i++) {
+		pump(f, 100);
+		sheets_cache_health(f->cache, &h);
+		if (h.last_ok)
+			break;
+	}
+	assert_int_equal(h.last_ok, 1);
+	assert_int_equal(h.generation, 2);
+	assert_string_equal(h.error, "");
+	assert_int_equal(g[0].calls + g[1].calls, 2);
+}
+
 /* A hung Sheets: readers are answered at their deadline. */
 static void
 test_deadline_while_refresh_hangs(void **state)
@@ -787,6 +824,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_single_flight_and_ttl,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_while_error, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_failed_cache_recovers_without_readers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_deadline_while_refresh_hangs, setup, teardown),

@@ -684,6 +684,9 @@ test_chaos(void **state)
 		if (http_get(url, 5000, &r) == 0 && r.status == 200 &&
 		    strstr(r.body, "\"status\":\"healthy\"") != NULL)
 			healthy = 1;
+		else if (k == 59)
+			print_message("health after 60 s: %ld %s\n", r.status,
+			    r.body != NULL ? r.body : "(no body)");
 		http_reply_free(&r);
 		if (!healthy)
 			harness_sleep_ms(1000);
