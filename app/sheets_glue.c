@@ -150,6 +150,12 @@ sheets_glue_start(char *err, size_t errlen)
 	    (unsigned int)zeues_sheets.writes_per_minute;
 	lc.workers = (unsigned int)zeues_cfg.workers;
 	/*
+	 * A quarter of the reads is kept for group commit's verification
+	 * reads: without one no change lands, while a cache refresh that
+	 * finds no read serves the tables it has.
+	 */
+	lc.reserve[SHEETS_QUOTA_READ] = lc.per_window[SHEETS_QUOTA_READ] / 4;
+	/*
 	 * Shared: one write per slot for the whole deployment.  A slot is
 	 * the quota's pace with a quarter to spare, as the slices had: each
 	 * batch also spends a verification read, which shares the read

@@ -632,7 +632,7 @@ next_request(struct sheets_cache *c, enum refresh_step step)
 {
 	c->step = step;
 	c->step_started_ms = now_ms(c);
-	c->lop = sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ,
+	c->lop = sheets_limiter_acquire_spare(c->lim, SHEETS_QUOTA_READ,
 	    c->step_started_ms + c->cfg.refresh_timeout_ms, on_limit, c);
 	return (c->lop != NULL ? 0 : -1);
 }

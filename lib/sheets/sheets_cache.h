@@ -2,7 +2,9 @@
  * The read cache of the Operaciones, Trabajadores, Roles and Uniones
  * sheets.
  *
- * One values.batchGet (one read request) refreshes all four.  Data is
+ * One values.batchGet (one read request) refreshes all four; it is a
+ * spare acquire of the read quota (sheets_limiter.h), which leaves the
+ * reserve to the reads a write needs.  Data is
  * fresh for ttl_ms (SHEETS_CACHE_TTL_MS); a read after that refreshes it,
  * and readers arriving while a refresh is in flight wait for that same
  * refresh (single flight), each until its own deadline.

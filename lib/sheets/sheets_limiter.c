@@ -21,10 +21,12 @@
 #define MEMBER_MAX	(UUID4_STRLEN + 24)
 
 /*
- * KEYS[1] the log, KEYS[2] the pause a 429 set; ARGV[1] the limit, ARGV[2] the window in ms, ARGV[3] a
- * member no other grant uses, ARGV[4] the least ms between two grants (0:
- * any).  Returns 0 when granted, otherwise the ms until the pause ends,
- * the newest grant is spacing old or the oldest leaves the window.
+ * KEYS[1] the log, KEYS[2] the pause a 429 set; ARGV[1] the limit (the
+ * whole budget, or what a spare acquire may use of it), ARGV[2] the window
+ * in ms, ARGV[3] a member no other grant uses, ARGV[4] the least ms between
+ * two grants (0: any).  Returns 0 when granted, otherwise the ms until the
+ * pause ends, the newest grant is spacing old or enough grants leave the
+ * window for one more to fit the limit.
  */
 static const char	script_text[] =
     "local now = redis.call('TIME')\n"
@@ -45,7 +47,8 @@ static const char	script_text[] =
     "  redis.call('PEXPIRE', KEYS[1], window)\n"
     "  return 0\n"
     "end\n"
-    "local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')\n"
+    "local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])\n"
+    "local oldest = redis.call('ZRANGE', KEYS[1], over, over, 'WITHSCORES')\n"
     "local wait = tonumber(oldest[2]) + window - t\n"
     "if wait < 1 then wait = 1 end\n"
     "return wait\n";
@@ -70,6 +73,7 @@ struct sheets_limit_op {
 	TAILQ_ENTRY(sheets_limit_op)	 entry;
 	struct sheets_limiter		*lim;
 	enum sheets_quota_kind		 kind;
+	int				 spare;	/* leaves the reserve */
 	enum op_state			 state;
 	uint64_t			 deadline_ms;
 	uint64_t			 due_ms;
@@ -86,6 +90,7 @@ struct sheets_limiter {
 	struct io_loop			*loop;
 	char				 key[SHEETS_QUOTA_KINDS][KEY_MAX];
 	char				 limit[SHEETS_QUOTA_KINDS][16];
+	char				 spare_limit[SHEETS_QUOTA_KINDS][16];
 	char				 window[24];
 	char				 spacing[SHEETS_QUOTA_KINDS][24];
 	char				 pause_key[SHEETS_QUOTA_KINDS][KEY_MAX + 8];
@@ -96,6 +101,7 @@ struct sheets_limiter {
 	uint64_t			 seq;
 	struct grant_log		 log[SHEETS_QUOTA_KINDS];
 	unsigned int			 share[SHEETS_QUOTA_KINDS];
+	unsigned int			 spare_share[SHEETS_QUOTA_KINDS];
 	TAILQ_HEAD(, sheets_limit_op)	 ops;
 	struct sheets_limiter_stats	 stats;
 };
@@ -144,9 +150,10 @@ log_note(struct grant_log *log, uint64_t now)
 /* The local decision: 1 granted, or 0 with *wait set. */
 static int
 local_decide(struct sheets_limiter *lim, enum sheets_quota_kind kind,
-    uint64_t now, uint64_t *wait)
+    int spare, uint64_t now, uint64_t *wait)
 {
 	struct grant_log	*log = &lim->log[kind];
+	unsigned int		 share;
 	size_t			 skip, i;
 
 	log_trim(log, now, lim->cfg.window_ms);
@@ -161,12 +168,13 @@ local_decide(struct sheets_limiter *lim, enum sheets_quota_kind kind,
 		    lim->cfg.spacing_ms[kind] - now;
 		return (0);
 	}
-	if (log->n < lim->share[kind]) {
+	share = spare ? lim->spare_share[kind] : lim->share[kind];
+	if (log->n < share) {
 		*wait = 0;
 		return (1);
 	}
 	/* Wait until enough grants leave for one more to fit the share. */
-	skip = log->n - lim->share[kind];
+	skip = log->n - share;
 	i = (log->head + skip) % log->cap;
 	*wait = log->at[i] + lim->cfg.window_ms - now;
 	return (0);
@@ -235,7 +243,8 @@ op_local(struct sheets_limit_op *op, int may_call)
 	uint64_t	wait;
 	int		granted;
 
-	granted = local_decide(op->lim, op->kind, now_ms(op->lim), &wait);
+	granted = local_decide(op->lim, op->kind, op->spare, now_ms(op->lim),
+	    &wait);
 	op_decided(op, granted, wait, 1, may_call);
 }
 
@@ -284,7 +293,7 @@ op_ask(struct sheets_limit_op *op, int may_call)
 	argv[2] = "2";
 	argv[3] = lim->key[op->kind];
 	argv[4] = lim->pause_key[op->kind];
-	argv[5] = lim->limit[op->kind];
+	argv[5] = op->spare ? lim->spare_limit[op->kind] : lim->limit[op->kind];
 	argv[6] = lim->window;
 	argv[7] = member;
 	argv[8] = lim->spacing[op->kind];
@@ -311,7 +320,10 @@ sheets_limiter_new(const struct sheets_limiter_config *cfg,
 	if (cfg->account == NULL || cfg->account[0] == '\0' ||
 	    strlen(cfg->account) > SHEETS_LIMITER_ACCOUNT_MAX ||
 	    cfg->window_ms == 0 || cfg->per_window[SHEETS_QUOTA_READ] == 0 ||
-	    cfg->per_window[SHEETS_QUOTA_WRITE] == 0)
+	    cfg->per_window[SHEETS_QUOTA_WRITE] == 0 ||
+	    cfg->reserve[SHEETS_QUOTA_READ] >= cfg->per_window[SHEETS_QUOTA_READ] ||
+	    cfg->reserve[SHEETS_QUOTA_WRITE] >=
+	    cfg->per_window[SHEETS_QUOTA_WRITE])
 		return (NULL);
 	if ((lim = calloc(1, sizeof(*lim))) == NULL)
 		return (NULL);
@@ -332,6 +344,8 @@ sheets_limiter_new(const struct sheets_limiter_config *cfg,
 			goto fail;
 		snprintf(lim->limit[k], sizeof(lim->limit[k]), "%u",
 		    cfg->per_window[k]);
+		snprintf(lim->spare_limit[k], sizeof(lim->spare_limit[k]),
+		    "%u", cfg->per_window[k] - cfg->reserve[k]);
 		snprintf(lim->pause_key[k], sizeof(lim->pause_key[k]),
 		    "%s:pause", lim->key[k]);
 		snprintf(lim->spacing[k], sizeof(lim->spacing[k]), "%llu",
@@ -339,6 +353,10 @@ sheets_limiter_new(const struct sheets_limiter_config *cfg,
 		lim->share[k] = cfg->per_window[k] / workers;
 		if (lim->share[k] == 0)
 			lim->share[k] = 1;
+		lim->spare_share[k] = (cfg->per_window[k] - cfg->reserve[k]) /
+		    workers;
+		if (lim->spare_share[k] == 0)
+			lim->spare_share[k] = 1;
 		/* Redis may grant this process the whole budget. */
 		lim->log[k].cap = cfg->per_window[k];
 		if ((lim->log[k].at = calloc(lim->log[k].cap,
@@ -393,10 +411,9 @@ sheets_limiter_tick(struct sheets_limiter *lim, uint64_t now)
 	}
 }
 
-struct sheets_limit_op *
-sheets_limiter_acquire(struct sheets_limiter *lim,
-    enum sheets_quota_kind kind, uint64_t deadline_ms, sheets_limit_fn *cb,
-    void *arg)
+static struct sheets_limit_op *
+acquire(struct sheets_limiter *lim, enum sheets_quota_kind kind, int spare,
+    uint64_t deadline_ms, sheets_limit_fn *cb, void *arg)
 {
 	struct sheets_limit_op	*op;
 
@@ -404,6 +421,7 @@ sheets_limiter_acquire(struct sheets_limiter *lim,
 		return (NULL);
 	op->lim = lim;
 	op->kind = kind;
+	op->spare = spare;
 	op->deadline_ms = deadline_ms;
 	op->cb = cb;
 	op->arg = arg;
@@ -411,6 +429,22 @@ sheets_limiter_acquire(struct sheets_limiter *lim,
 	TAILQ_INSERT_TAIL(&lim->ops, op, entry);
 	op_ask(op, 0);
 	return (op);
+}
+
+struct sheets_limit_op *
+sheets_limiter_acquire(struct sheets_limiter *lim,
+    enum sheets_quota_kind kind, uint64_t deadline_ms, sheets_limit_fn *cb,
+    void *arg)
+{
+	return (acquire(lim, kind, 0, deadline_ms, cb, arg));
+}
+
+struct sheets_limit_op *
+sheets_limiter_acquire_spare(struct sheets_limiter *lim,
+    enum sheets_quota_kind kind, uint64_t deadline_ms, sheets_limit_fn *cb,
+    void *arg)
+{
+	return (acquire(lim, kind, 1, deadline_ms, cb, arg));
 }
 
 void

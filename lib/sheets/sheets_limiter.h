@@ -31,6 +31,11 @@
  * whose deadline lies beyond it just wait, so the changes waiting in a
  * batch are not failed for it.
  *
+ * A kind may keep a reserve: grants of each window that only acquire()
+ * may take, while sheets_limiter_acquire_spare() stops short of them.  The
+ * reads a write needs (group commit's verification) then find a read even
+ * when cache refreshes, which can serve what they have, spent the rest.
+ *
  * A call is charged once, when it is granted; the client's own retries of
  * that call (sheets_client.h) are not charged again.
  *
@@ -65,6 +70,8 @@ struct sheets_limiter_config {
 	uint64_t	 window_ms;
 	/* The least ms between two grants of a kind; 0: no spacing. */
 	uint64_t	 spacing_ms[SHEETS_QUOTA_KINDS];
+	/* Grants of a window spare acquires leave; below per_window. */
+	unsigned int	 reserve[SHEETS_QUOTA_KINDS];
 	/* Processes sharing this instance's budget when Redis is away. */
 	unsigned int	 workers;
 	/* How long one Redis round trip may take before deciding locally. */
@@ -73,8 +80,8 @@ struct sheets_limiter_config {
 
 /*
  * Defaults: 60 reads and 60 writes (SHEETS_READS_PER_MINUTE,
- * SHEETS_WRITES_PER_MINUTE) per 60 s window, no spacing, 1 worker, 500 ms
- * for Redis.
+ * SHEETS_WRITES_PER_MINUTE) per 60 s window, no spacing, no reserve,
+ * 1 worker, 500 ms for Redis.
  */
 void	sheets_limiter_config_defaults(struct sheets_limiter_config *cfg);
 
@@ -105,8 +112,8 @@ struct sheets_limit_op;
 
 /*
  * pool may be NULL: every decision is then local.  Returns NULL when the
- * configuration is invalid (no account, a zero limit or window) or memory
- * runs out.
+ * configuration is invalid (no account, a zero limit or window, a reserve
+ * not below its limit) or memory runs out.
  */
 struct sheets_limiter	*sheets_limiter_new(
 			    const struct sheets_limiter_config *cfg,
@@ -123,6 +130,11 @@ void			 sheets_limiter_tick(struct sheets_limiter *lim,
  * Returns NULL only when out of memory (cb will not run).
  */
 struct sheets_limit_op	*sheets_limiter_acquire(struct sheets_limiter *lim,
+			    enum sheets_quota_kind kind, uint64_t deadline_ms,
+			    sheets_limit_fn *cb, void *arg);
+/* The same, leaving the kind's reserve to acquire(). */
+struct sheets_limit_op	*sheets_limiter_acquire_spare(
+			    struct sheets_limiter *lim,
 			    enum sheets_quota_kind kind, uint64_t deadline_ms,
 			    sheets_limit_fn *cb, void *arg);
 /* cb of op will not run; op must not have completed yet. */

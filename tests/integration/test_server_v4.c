@@ -77,7 +77,7 @@ static void
 second_start(struct test_server *s2, const char *sheets_base)
 {
 	static char	 url[128];
-	char		*env[12];
+	char		*env[16];
 	size_t		 i, n = 0;
 
 	memset(s2, 0, sizeof(*s2));
@@ -95,6 +95,15 @@ second_start(struct test_server *s2, const char *sheets_base)
 	}
 	env[n++] = "INSTANCE_NAME=second";
 	env[n++] = "SHEETS_CACHE_TTL_MS=1000";
+	/*
+	 * Behind a relay that breaks Sheets for this instance alone, its
+	 * changes must be written by its own group commit: with one
+	 * committer for the deployment they could leave through the other
+	 * instance, past the faults (test_commit_relay covers the
+	 * committer's side).
+	 */
+	if (sheets_base != NULL)
+		env[n++] = "SHEETS_COMMIT_MODE=slices";
 	/*
 	 * A lost answer is given up on, and the batch read again, in time;
 	 * the sanitizer build (SAN_ENV preloads ASan) is several times

@@ -335,6 +335,83 @@ test_kinds_are_separate(void **state)
 	client_close(&c);
 }
 
+/*
+ * Spare acquires stop short of the reserve; acquire() takes it, and the
+ * spare one is told to wait until enough grants leave the window.  The
+ * same without Redis, within this process' share.
+ */
+static void
+spare_leaves_the_reserve(struct client *c)
+{
+	struct outcome	 o[6];
+	uint64_t	 t0;
+	int		 i;
+
+	memset(o, 0, sizeof(o));
+	t0 = harness_now_ms();
+	for (i = 0; i < 4; i++)
+		assert_non_null(sheets_limiter_acquire_spare(c->lim,
+		    SHEETS_QUOTA_READ, t0 + 500, record, &o[i]));
+	assert_int_equal(pump_until(c, o, 4, 3000), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(o[i].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_int_equal(o[3].reply.result, SHEETS_LIMIT_WAIT);
+	/* The first of the three must leave the window first. */
+	assert_true(o[3].reply.wait_ms > 50000);
+
+	for (i = 4; i < 6; i++)
+		assert_non_null(sheets_limiter_acquire(c->lim,
+		    SHEETS_QUOTA_READ, t0 + 500, record, &o[i]));
+	assert_int_equal(pump_until(c, &o[4], 2, 3000), 0);
+	assert_int_equal(o[4].reply.result, SHEETS_LIMIT_GRANTED);
+	assert_int_equal(o[5].reply.result, SHEETS_LIMIT_GRANTED);
+
+	memset(o, 0, sizeof(o));
+	sheets_limiter_acquire(c->lim, SHEETS_QUOTA_READ, t0 + 500, record,
+	    &o[0]);
+	sheets_limiter_acquire_spare(c->lim, SHEETS_QUOTA_READ, t0 + 500,
+	    record, &o[1]);
+	assert_int_equal(pump_until(c, o, 2, 3000), 0);
+	assert_int_equal(o[0].reply.result, SHEETS_LIMIT_WAIT);
+	assert_int_equal(o[1].reply.result, SHEETS_LIMIT_WAIT);
+}
+
+static void
+test_spare_leaves_the_reserve(void **state)
+{
+	struct fixture			*f = *state;
+	struct client			 c;
+	struct sheets_limiter_config	 lcfg;
+	char				*card;
+
+	client_open(&c, f->port, "spare@test", 5, 60000, 1);
+	sheets_limiter_free(c.lim);
+	sheets_limiter_config_defaults(&lcfg);
+	lcfg.account = "spare@test";
+	lcfg.per_window[SHEETS_QUOTA_READ] = 5;
+	lcfg.reserve[SHEETS_QUOTA_READ] = 2;
+	c.lim = sheets_limiter_new(&lcfg, c.pool, poll_loop_io(c.pl));
+	assert_non_null(c.lim);
+	wait_up(&c);
+	spare_leaves_the_reserve(&c);
+	card = harness_redis_cli(f->port,
+	    "ZCARD zeues:sheets_quota:spare@test:reads");
+	assert_non_null(card);
+	assert_int_equal(atoi(card), 5);
+	free(card);
+	sheets_limiter_free(c.lim);
+
+	/* Alone: the same within this process' own log. */
+	c.lim = sheets_limiter_new(&lcfg, NULL, poll_loop_io(c.pl));
+	assert_non_null(c.lim);
+	spare_leaves_the_reserve(&c);
+
+	/* A reserve must leave the spare acquires something. */
+	lcfg.reserve[SHEETS_QUOTA_READ] = 5;
+	assert_null(sheets_limiter_new(&lcfg, NULL, poll_loop_io(c.pl)));
+	client_close(&c);
+}
+
 /* After SCRIPT FLUSH the script is sent whole once and works. */
 static void
 test_noscript_reloads(void **state)
@@ -589,6 +666,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_waits_within_deadline,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kinds_are_separate,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spare_leaves_the_reserve,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noscript_reloads,
 		    setup, teardown),

@@ -77,9 +77,10 @@ test_defaults_without_sheet_id(void **state)
 	assert_string_equal(sc.uniones, "Uniones");
 	assert_int_equal(sc.reads_per_minute, 60);
 	assert_int_equal(sc.writes_per_minute, 60);
-	assert_int_equal(sc.commit_shared, 0);
+	/* One committer for the deployment unless told otherwise. */
+	assert_int_equal(sc.commit_shared, 1);
 	assert_int_equal(sc.cache_shared, 0);
-	assert_int_equal(sc.commit_relay, 0);
+	assert_int_equal(sc.commit_relay, 1);
 	assert_int_equal(sc.batch_window_ms, 200);
 	assert_int_equal(sc.health_interval_ms, 30000);
 }
@@ -206,6 +207,7 @@ test_commit_modes(void **state)
 		const char	*mode;
 		int		 shared, relay;
 	} cases[] = {
+		{ "", 1, 1 },
 		{ "slices", 0, 0 },
 		{ "shared", 1, 0 },
 		{ "relay", 1, 1 },
