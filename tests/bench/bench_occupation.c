@@ -485,8 +485,9 @@ figures_print(double secs)
 	    "distinct spools, %.0f s per run,\nemulator quota 60 reads and "
 	    "60 writes/min, window 200 ms; p99 is the worse of\nTOMAR's and "
 	    "PAUSAR's.  slices: SHEETS_COMMIT_MODE=slices (the former "
-	    "pacing, the default), shared: SHEETS_COMMIT_MODE=shared, "
-	    "relay: SHEETS_COMMIT_MODE=relay (one committer)\n\n", secs);
+	    "pacing), shared: SHEETS_COMMIT_MODE=shared, relay: "
+	    "SHEETS_COMMIT_MODE=relay (one committer, the default)\n\n",
+	    secs);
 	printf("| figure | slices | shared | relay |\n|---|---:|---:|---:|\n");
 	printf("| one change after 5 s of quiet, latency 0, p50 ms |");
 	for (k = 0; k < MODES; k++)
