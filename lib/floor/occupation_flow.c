@@ -118,6 +118,7 @@ job_read_tables(struct occ_job *job, struct spool_row *row,
 	long				 i;
 
 	sheets_cache_peek(job->flow->deps.cache, &view);
+	job->rows_stale = view.status != SHEETS_CACHE_FRESH;
 	if (view.status == SHEETS_CACHE_UNAVAILABLE) {
 		flow_fail(job, OCC_ERR_SHEETS_UNAVAILABLE, "Google Sheets no "
 		    "responde; vuelve a intentarlo en unos segundos.");
@@ -333,6 +334,17 @@ job_decide(struct occ_job *job, const struct occ_lock *lock_in)
 		job->retried = 1;
 		flow_restart(job);
 		return;
+	}
+	if (!job->out.ok && job->retried && job->rows_stale &&
+	    cache_may_be_behind(job, &row, &lock)) {
+		/*
+		 * The fresh read did not come (Sheets down, the read quota
+		 * spent): refusing on a row Redis contradicts would tell
+		 * the tablet something false.
+		 */
+		flow_fail(job, OCC_ERR_SHEETS_UNAVAILABLE, "No se pudo leer "
+		    "Google Sheets para confirmar el estado del spool; vuelve "
+		    "a intentarlo en unos segundos.");
 	}
 	if (!job->out.ok) {
 		flow_undo(job);

@@ -84,6 +84,7 @@ struct occ_job {
 	int			 lock_taken;
 	int			 lost_race;
 	int			 retried;	/* after a conflict, once */
+	int			 rows_stale;	/* decided on unrefreshed rows */
 
 	/* The union routes (v4_flow.h); NULL on the v3 routes. */
 	struct v4_job		*v4;

@@ -534,7 +534,7 @@ test_full_floor_cycle(void **state)
 static void
 second_start(struct test_server *s2)
 {
-	char	*env[8];
+	char	*env[12];
 	size_t	 i;
 
 	memset(s2, 0, sizeof(*s2));
@@ -543,6 +543,12 @@ second_start(struct test_server *s2)
 	for (i = 0; emu.te.env[i] != NULL; i++)
 		env[i] = emu.te.env[i];
 	env[i++] = "INSTANCE_NAME=second";
+	/*
+	 * Its own group commit: with the deployment's committer its caches
+	 * would also note the first instance's writes as they land, and
+	 * the stale rows these tests need would not last.
+	 */
+	env[i++] = "SHEETS_COMMIT_MODE=slices";
 	env[i] = NULL;
 	assert_int_equal(test_server_start(s2, env), 0);
 }
@@ -649,6 +655,79 @@ test_release_through_instance_with_stale_row(void **state)
 	snprintf(url, sizeof(url), "%s/api/occupation/pausar", s2.base);
 	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
 	    "%lld,\"operacion\":\"ARM\"}", tag[0], arm_a);
+	assert_int_equal(http_request("POST", url, h, body, strlen(body),
+	    15000, &r), 0);
+	if (r.status != 200)
+		print_message("pausar: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	lock = lock_of(tag[0]);
+	assert_string_equal(lock, "");
+	free(lock);
+
+	second_stop(&s2);
+}
+
+/* Fills the last minute's log of Sheets reads: no read is left. */
+static void
+reads_spent(int spent)
+{
+	free(harness_redis_cli(srv.redis_port, spent ? "EVAL \"local t = "
+	    "redis.call('TIME') local ms = t[1] * 1000 + math.floor(t[2] / "
+	    "1000) for _, k in ipairs(redis.call('KEYS', "
+	    "'zeues:sheets_quota:*:reads')) do for i = 1, 1000 do "
+	    "redis.call('ZADD', k, ms, 'test' .. i) end end\" 0" :
+	    "EVAL \"for _, k in ipairs(redis.call('KEYS', "
+	    "'zeues:sheets_quota:*:reads')) do redis.call('DEL', k) end\" 0"));
+}
+
+/*
+ * The same stale row when the fresh read cannot come (the read quota is
+ * spent): 503, not a refusal the row would make up, and the lock stays
+ * the holder's; once reads are back, the PAUSAR goes through.
+ */
+static void
+test_release_with_stale_row_and_no_reads_left(void **state)
+{
+	struct test_server	 s2;
+	struct http_reply	 r;
+	yajl_val		 j;
+	char			 tag[1][80], url[200], body[256];
+	const char		*h[] = { "Content-Type: application/json", NULL };
+	char			*lock;
+
+	(void)state;
+	second_start(&s2);
+	assert_int_equal(pick_arm_spools(tag, 1), 1);
+	snprintf(url, sizeof(url), "%s/api/occupation/status/%s", s2.base,
+	    tag[0]);
+	assert_int_equal(http_request("GET", url, NULL, NULL, 0, 15000, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	assert_int_equal(act("tomar", tag[0], arm_a, "ARM", &r), 200);
+	http_reply_free(&r);
+
+	reads_spent(1);
+	snprintf(url, sizeof(url), "%s/api/occupation/pausar", s2.base);
+	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
+	    "%lld,\"operacion\":\"ARM\"}", tag[0], arm_a);
+	assert_int_equal(http_request("POST", url, h, body, strlen(body),
+	    15000, &r), 0);
+	reads_spent(0);
+	if (r.status != 503)
+		print_message("pausar without reads: %ld %s\n", r.status,
+		    r.body);
+	assert_int_equal(r.status, 503);
+	assert_non_null(j = http_reply_json(&r));
+	assert_string_equal(jpath_str(j, "error", NULL), "SHEETS_UNAVAILABLE");
+	yajl_tree_free(j);
+	http_reply_free(&r);
+	lock = lock_of(tag[0]);
+	assert_int_equal(atoll(lock), arm_a);
+	free(lock);
+
+	/* After the cache's pause between failed refreshes (2 s). */
+	harness_sleep_ms(2500);
 	assert_int_equal(http_request("POST", url, h, body, strlen(body),
 	    15000, &r), 0);
 	if (r.status != 200)
@@ -994,6 +1073,7 @@ main(void)
 		cmocka_unit_test(test_ten_concurrent_tomar_one_winner),
 		cmocka_unit_test(test_race_across_two_instances),
 		cmocka_unit_test(test_release_through_instance_with_stale_row),
+		cmocka_unit_test(test_release_with_stale_row_and_no_reads_left),
 		cmocka_unit_test(test_take_through_instance_with_stale_occupied_row),
 		cmocka_unit_test(test_fifty_spools_few_sheets_writes),
 		cmocka_unit_test(test_rules_refusals),
