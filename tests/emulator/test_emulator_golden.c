@@ -1215,12 +1215,31 @@ test_quota(void **state)
 	yajl_tree_free(v);
 }
 
+/* Sets a seeded 50 % error rate and notes which calls failed ('E'). */
+static void
+seeded_faults(char *seq, size_t len)
+{
+	struct http_resp	r;
+	char			url[512];
+	size_t			i;
+
+	admin_ok("POST", "/admin/faults", "{\"error_rate\":0.5,\"seed\":7}");
+	v4_url(url, sizeof(url), "Operaciones!A1", "");
+	for (i = 0; i + 1 < len; i++) {
+		assert_int_equal(http_call("GET", url, g.token, NULL, NULL,
+		    HTTP_TIMEOUT_MS, &r), 0);
+		seq[i] = r.status == 503 ? 'E' : '.';
+		http_resp_free(&r);
+	}
+	seq[i] = '\0';
+}
+
 static void
 test_faults(void **state)
 {
 	struct http_resp	r;
 	yajl_val		v;
-	char			url[512], token[256];
+	char			url[512], token[256], first[13], again[13];
 	long long		waiting;
 	int			i;
 
@@ -1290,6 +1309,18 @@ test_faults(void **state)
 	admin_ok("POST", "/admin/faults", "{\"fail_all_seconds\":30}");
 	assert_int_equal(fetch_token(token, sizeof(token), NULL), -1);
 	yajl_tree_free(sheets("GET", "Operaciones!A1", "", NULL, 503, &r));
+	http_resp_free(&r);
+
+	/* A seed restarts the coin flips: the same calls, the same faults. */
+	seeded_faults(first, sizeof(first));
+	seeded_faults(again, sizeof(again));
+	assert_string_equal(first, again);
+	assert_non_null(strchr(first, 'E'));
+	assert_non_null(strchr(first, '.'));
+	(void)snprintf(url, sizeof(url), "%s/admin/faults", g.base);
+	assert_int_equal(http_call("POST", url, NULL, "application/json",
+	    "{\"seed\":-1}", HTTP_TIMEOUT_MS, &r), 0);
+	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
 
 	v = admin("POST", "/admin/faults", "{}");

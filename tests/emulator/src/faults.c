@@ -37,6 +37,8 @@ void
 faults_apply(struct faults *f, const struct fault_config *cfg, uint64_t now)
 {
 	f->cfg = *cfg;
+	if (cfg->has_seed)
+		f->rng = cfg->seed;
 	f->storm_until_ms = cfg->storm_429_seconds ?
 	    now + (uint64_t)cfg->storm_429_seconds * 1000 : 0;
 	f->fail_all_until_ms = cfg->fail_all_seconds ?
@@ -68,9 +70,11 @@ faults_from_json(struct fault_config *cfg, yajl_val obj, char *err,
 {
 	static const char *const	known[] = { "latency_ms",
 	    "latency_jitter_ms", "error_rate", "error_status", "hang_rate",
-	    "storm_429_seconds", "fail_all_seconds", NULL };
+	    "storm_429_seconds", "fail_all_seconds", "seed", NULL };
+	const char			*seed_path[2] = { "seed", NULL };
 	double				lat = 0, jit = 0, storm = 0;
 	double				fail = 0, st = FAULT_DEFAULT_STATUS;
+	yajl_val			 seed;
 	size_t				i, k;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -103,6 +107,16 @@ faults_from_json(struct fault_config *cfg, yajl_val obj, char *err,
 	    get_number(obj, "fail_all_seconds", 0, FAULT_SECONDS_MAX, &fail,
 	    err, errlen) == -1)
 		return (-1);
+	/* An integer as JSON writes it, so every seed is exact. */
+	if ((seed = yajl_tree_get(obj, seed_path, yajl_t_any)) != NULL) {
+		if (!YAJL_IS_INTEGER(seed) || YAJL_GET_INTEGER(seed) < 0) {
+			(void)snprintf(err, errlen, "seed must be an integer "
+			    ">= 0");
+			return (-1);
+		}
+		cfg->has_seed = 1;
+		cfg->seed = (uint64_t)YAJL_GET_INTEGER(seed);
+	}
 	cfg->latency_ms = (uint32_t)lat;
 	cfg->latency_jitter_ms = (uint32_t)jit;
 	cfg->error_status = (int)st;

@@ -24,6 +24,8 @@ struct fault_config {
 	double		hang_rate;		/* 0..1 */
 	uint32_t	storm_429_seconds;	/* from the time it is set */
 	uint32_t	fail_all_seconds;
+	int		has_seed;		/* restart the coin flips */
+	uint64_t	seed;
 };
 
 struct faults {
@@ -47,7 +49,10 @@ struct fault_decision {
 };
 
 void	faults_init(struct faults *, uint64_t seed);
-/* Installs cfg; the storm and outage windows start at now. */
+/*
+ * Installs cfg; the storm and outage windows start at now.  With a seed,
+ * the coin flips start again from it: the same calls meet the same faults.
+ */
 void	faults_apply(struct faults *, const struct fault_config *,
 	    uint64_t now_ms);
 /*
