@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commit_relay_impl.h"
+#include "redis_script.h"
 
 /* Entries in hand at most: beyond, the stream waits. */
 #define CR_JOBS_MAX	1024
@@ -44,6 +45,10 @@ static const char answer_script[] =
     "redis.call('XDEL', KEYS[1], ARGV[1])\n"
     "return 1\n";
 
+/* Sent by digest, as every script here: redis_script.h. */
+static char	lease_sha[REDIS_SCRIPT_SHA_SIZE];
+static char	answer_sha[REDIS_SCRIPT_SHA_SIZE];
+
 static void
 job_free(struct cr_job *j)
 {
@@ -55,6 +60,7 @@ job_free(struct cr_job *j)
 		redis_pool_cancel(j->cmd);
 	if (j->decoded)
 		gc_wire_change_clear(&j->wc);
+	strbuf_free(&j->outcome);
 	free(j->json);
 	TAILQ_REMOVE(&cr->jobs, j, entry);
 	cr->njobs--;
@@ -78,64 +84,81 @@ cr_committer_stop(struct commit_relay *cr)
 		job_free(j);
 }
 
+static int	answer_send(struct cr_job *);
+
 static void
 answered(void *arg, enum redis_pool_status st, const redisReply *r)
 {
 	struct cr_job	*j = arg;
 
-	(void)st;
-	(void)r;
-	/* Not acknowledged: still pending, so replayed, and answered then. */
 	j->cmd = NULL;
+	if (st == REDIS_POOL_OK && !j->evaled && redis_script_missing(r)) {
+		j->evaled = 1;
+		if (answer_send(j) == 0 && j->cmd != NULL)
+			return;
+	}
+	/* Not acknowledged: still pending, so replayed, and answered then. */
 	job_free(j);
 }
 
-/* The outcome (none for a change dropped unread) and the entry gone. */
-static void
-job_answer(struct cr_job *j, const struct gc_outcome *o)
+/*
+ * The outcome (none for a change dropped unread) and the entry gone.
+ * -1 when the outcome's key cannot be made; j->cmd NULL when Redis
+ * could not be asked.
+ */
+static int
+answer_send(struct cr_job *j)
 {
 	struct commit_relay	*cr = j->cr;
-	struct strbuf		 json;
 	enum redis_pool_status	 why;
-	char			 okey[CR_KEY_MAX], ttl[24], err[GC_ERROR_MAX];
-	char			 maxlen[24];
+	char			 okey[CR_KEY_MAX], ttl[24], maxlen[24];
 	const char		*argv[13];
 	size_t			 argvlen[13];
-	int			 i, landed;
+	int			 i, landed = j->landed_version[0] != '\0';
 
-	strbuf_init(&json, 64 * 1024);
-	if ((o != NULL && gc_wire_encode_outcome(o, &json, err,
-	    sizeof(err)) == -1) ||
-	    cr_outcome_key(cr, j->id, okey, sizeof(okey)) == -1) {
-		strbuf_free(&json);
-		job_free(j);
-		return;
-	}
+	if (cr_outcome_key(cr, j->id, okey, sizeof(okey)) == -1)
+		return (-1);
 	snprintf(ttl, sizeof(ttl), "%llu",
 	    (unsigned long long)cr->cfg.outcome_ttl_ms);
 	snprintf(maxlen, sizeof(maxlen), "%d", COMMIT_RELAY_LANDED_MAX);
-	landed = o != NULL && o->status == GC_APPLIED && j->json != NULL;
-	argv[0] = "EVAL";
-	argv[1] = answer_script;
+	redis_script_head(answer_script, answer_sha, j->evaled, argv);
 	argv[2] = "3";
 	argv[3] = cr->stream;
 	argv[4] = okey;
 	argv[5] = cr->landed;
 	argv[6] = j->id;
 	argv[7] = CR_GROUP;
-	argv[8] = json.data != NULL ? json.data : "";
+	argv[8] = j->outcome.data != NULL ? j->outcome.data : "";
 	argv[9] = ttl;
 	argv[10] = landed ? j->json : "";
-	argv[11] = landed ? o->version : "";
+	argv[11] = j->landed_version;
 	argv[12] = maxlen;
 	for (i = 0; i < 13; i++)
 		argvlen[i] = strlen(argv[i]);
-	argvlen[8] = json.data != NULL ? json.len : 0;
+	argvlen[8] = j->outcome.data != NULL ? j->outcome.len : 0;
 	argvlen[10] = landed ? j->jsonlen : 0;
 	j->cmd = redis_pool_submit(cr->pool, answered, j,
 	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 13, argv,
 	    argvlen, &why);
-	strbuf_free(&json);
+	return (0);
+}
+
+static void
+job_answer(struct cr_job *j, const struct gc_outcome *o)
+{
+	struct commit_relay	*cr = j->cr;
+	char			 err[GC_ERROR_MAX];
+
+	strbuf_init(&j->outcome, 64 * 1024);
+	if (o != NULL && o->status == GC_APPLIED && j->json != NULL)
+		snprintf(j->landed_version, sizeof(j->landed_version), "%s",
+		    o->version);
+	j->evaled = 0;
+	if ((o != NULL && gc_wire_encode_outcome(o, &j->outcome, err,
+	    sizeof(err)) == -1) || answer_send(j) == -1) {
+		job_free(j);
+		return;
+	}
 	if (o != NULL)
 		cr->stats.answered++;
 	if (j->cmd == NULL)
@@ -266,6 +289,11 @@ lease_replied(void *arg, enum redis_pool_status st, const redisReply *r)
 	uint64_t		 now = io_loop_now(cr->loop);
 
 	cr->lease_cmd = NULL;
+	if (st == REDIS_POOL_OK && redis_script_missing(r)) {
+		cr->lease_evaled = 1;
+		cr->next_lease = 0;
+		return;
+	}
 	/* Without an answer the lease runs out by our own clock. */
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_INTEGER)
 		return;
@@ -306,8 +334,8 @@ lease_tick(struct commit_relay *cr, uint64_t now)
 	cr->lease_sent = now;
 	snprintf(ttl, sizeof(ttl), "%llu",
 	    (unsigned long long)cr->cfg.lease_ttl_ms);
-	argv[0] = "EVAL";
-	argv[1] = lease_script;
+	redis_script_head(lease_script, lease_sha, cr->lease_evaled, argv);
+	cr->lease_evaled = 0;
 	argv[2] = "1";
 	argv[3] = cr->lease;
 	argv[4] = cr->holder;

@@ -47,6 +47,10 @@ struct cr_job {
 	size_t				 jsonlen;
 	struct gc_ticket		*gct;		/* until its outcome */
 	struct redis_cmd		*cmd;		/* the answer */
+	/* The answer's arguments, kept to send its text after NOSCRIPT. */
+	struct strbuf			 outcome;	/* encoded; empty: none */
+	char				 landed_version[UUID4_STRLEN];
+	int				 evaled;
 };
 
 TAILQ_HEAD(commit_ticket_list, commit_ticket);
@@ -84,6 +88,7 @@ struct commit_relay {
 	uint64_t			 lease_sent;
 	uint64_t			 next_lease;
 	struct redis_cmd		*lease_cmd;
+	int				 lease_evaled;	/* NOSCRIPT: text */
 	int				 group_ready;
 	struct redis_cmd		*group_cmd;
 	struct redis_cmd		*read_cmd;
