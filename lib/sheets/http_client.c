@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -144,6 +145,28 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 }
 
 /*
+ * CURLOPT_CLOSESOCKETFUNCTION.  libcurl does not always say
+ * CURL_POLL_REMOVE before it closes a socket, and the loop must stop
+ * watching a descriptor before it is closed: removing a closed one from
+ * epoll fails, which Kore makes fatal (a worker died of it in CI).  The
+ * watch goes first; the record stays for a REMOVE that may still come.
+ */
+static int
+close_cb(void *userp, curl_socket_t fd)
+{
+	struct http_client	*c = userp;
+	struct http_socket	*hs;
+
+	LIST_FOREACH(hs, &c->sockets, entry) {
+		if (hs->fd == fd && hs->watch != NULL) {
+			c->loop->ops->unwatch(hs->watch);
+			hs->watch = NULL;
+		}
+	}
+	return (close(fd));
+}
+
+/*
  * CURLMOPT_TIMERFUNCTION: only records the due time.  The timer stays
  * armed until libcurl says otherwise, so a tick that finds nothing expired
  * (libcurl's clock a hair behind ours) simply runs again on the next tick.
@@ -214,7 +237,7 @@ http_client_free(struct http_client *c)
 		transfer_free(t);
 	}
 	curl_multi_cleanup(c->multi);
-	/* Sockets libcurl closed without a CURL_POLL_REMOVE. */
+	/* Records a REMOVE never came for; close_cb dropped their watches. */
 	while ((hs = LIST_FIRST(&c->sockets)) != NULL) {
 		if (hs->watch != NULL)
 			c->loop->ops->unwatch(hs->watch);
@@ -303,6 +326,10 @@ setup_easy(struct http_transfer *t, const struct http_client_request *req)
 	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ==
 	    CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, t) == CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_cb) ==
+	    CURLE_OK &&
+	    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, t->client) ==
+	    CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
 	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
 	    (long)req->timeout_ms) == CURLE_OK &&
