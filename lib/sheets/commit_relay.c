@@ -59,6 +59,7 @@ commit_relay_new(const struct commit_relay_config *cfg,
 {
 	struct commit_relay	*cr;
 	const char		*sid = cfg->spreadsheet_id;
+	char			 life[UUID4_STRLEN];
 	int			 n;
 
 	if (gc == NULL || pool == NULL || loop == NULL) {
@@ -80,8 +81,18 @@ commit_relay_new(const struct commit_relay_config *cfg,
 		return (NULL);
 	}
 	cr->cfg = *cfg;
-	n = snprintf(cr->holder, sizeof(cr->holder), "%s",
-	    cfg->holder != NULL ? cfg->holder : "");
+	/*
+	 * The name, made this life's own: a process that comes back under
+	 * the same name (a pid used again) does not take its past life's
+	 * entries for its own, which a write of that life may still carry.
+	 */
+	if (uuid4_generate(life) == -1) {
+		snprintf(err, errsz, "commit relay: no random name");
+		free(cr);
+		return (NULL);
+	}
+	n = snprintf(cr->holder, sizeof(cr->holder), "%s:%.8s",
+	    cfg->holder != NULL ? cfg->holder : "", life);
 	if (n < 0 || (size_t)n >= sizeof(cr->holder) ||
 	    snprintf(cr->version_header, sizeof(cr->version_header), "%s",
 	    cfg->version_header != NULL ? cfg->version_header : "version") >=
@@ -102,6 +113,7 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	cr->pool = pool;
 	cr->loop = loop;
 	snprintf(cr->cursor, sizeof(cr->cursor), "0-0");
+	snprintf(cr->own_cursor, sizeof(cr->own_cursor), "0");
 	/* From the stream's end: the cache reads Sheets anyway. */
 	snprintf(cr->landed_id, sizeof(cr->landed_id), "%s",
 	    cfg->enabled && cfg->landed != NULL ? "$" : "");
@@ -141,6 +153,8 @@ commit_relay_free(struct commit_relay *cr)
 		redis_pool_cancel(cr->lease_cmd);
 	if (cr->group_cmd != NULL)
 		redis_pool_cancel(cr->group_cmd);
+	if (cr->give_back_cmd != NULL)
+		redis_pool_cancel(cr->give_back_cmd);
 	free(cr);
 }
 

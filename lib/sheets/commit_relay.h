@@ -21,8 +21,15 @@
  * Sheets call, and submits them with group_commit_submit_replay(): a row
  * that already carries the change's new version is the change landed, so
  * a replay writes nothing twice.  A committer that cannot extend its
- * lease in time drops what it holds (group_commit_cancel()), for the next
- * one to replay.  A replay is made even when its origin's deadline has
+ * lease in time drops what it holds (group_commit_cancel()); once its
+ * group commit has no write that may still land, it gives those entries
+ * back (to the consumer "returned"), and the committer takes them at
+ * once, as replays: a Redis outage or failover that costs a committer its
+ * lease does not leave the changes it held waiting for the claim.  Each
+ * process's name in the group is its own for its life (a random part is
+ * added to the holder), so a process that comes back never takes a past
+ * life's entries for its own; and the entries that a lost reply (a read,
+ * an answer) left pending to a live committer it reads again itself.  A replay is made even when its origin's deadline has
  * passed (the origin has answered TIMEOUT with maybe_applied then); a
  * change read for the first time after its deadline is dropped unwritten.
  *
@@ -98,6 +105,7 @@ struct commit_relay_stats {
 	uint64_t	outcomes;	/* outcomes received by origins */
 	uint64_t	taken;		/* entries read by this committer */
 	uint64_t	replayed;	/* entries claimed from another */
+	uint64_t	given_back;	/* held when it stopped, given back */
 	uint64_t	answered;	/* outcomes written by this committer */
 	uint64_t	dropped;	/* read after their deadline */
 	uint64_t	leases;		/* times this process became committer */

@@ -45,9 +45,35 @@ static const char answer_script[] =
     "redis.call('XDEL', KEYS[1], ARGV[1])\n"
     "return 1\n";
 
+/*
+ * Every entry pending to ARGV[2] moves to ARGV[3] (CR_RETURNED), a page
+ * of ARGV[4] at a time; the count moved.  No stream or group yet: none.
+ */
+static const char give_back_script[] =
+    "local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], '-', '+',\n"
+    "    ARGV[4], ARGV[2])\n"
+    "if type(p) ~= 'table' or p.err then return 0 end\n"
+    "if #p == 0 then return 0 end\n"
+    "local a = {KEYS[1], ARGV[1], ARGV[3], '0'}\n"
+    "for _, e in ipairs(p) do a[#a + 1] = e[1] end\n"
+    "a[#a + 1] = 'JUSTID'\n"
+    "redis.call('XCLAIM', unpack(a))\n"
+    "return #p\n";
+
+/* The entries given back, a page of ARGV[4], claimed by ARGV[2]. */
+static const char returned_script[] =
+    "local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], '-', '+',\n"
+    "    ARGV[4], ARGV[3])\n"
+    "if type(p) ~= 'table' or p.err or #p == 0 then return {} end\n"
+    "local a = {KEYS[1], ARGV[1], ARGV[2], '0'}\n"
+    "for _, e in ipairs(p) do a[#a + 1] = e[1] end\n"
+    "return redis.call('XCLAIM', unpack(a))\n";
+
 /* Sent by digest, as every script here: redis_script.h. */
 static char	lease_sha[REDIS_SCRIPT_SHA_SIZE];
 static char	answer_sha[REDIS_SCRIPT_SHA_SIZE];
+static char	give_back_sha[REDIS_SCRIPT_SHA_SIZE];
+static char	returned_sha[REDIS_SCRIPT_SHA_SIZE];
 
 static void
 job_free(struct cr_job *j)
@@ -72,14 +98,21 @@ cr_committer_stop(struct commit_relay *cr)
 {
 	struct cr_job	*j;
 
+	if (cr->committer)
+		cr->give_back_due = 1;
 	cr->committer = 0;
 	cr->group_ready = 0;
 	if (cr->read_cmd != NULL)
 		redis_pool_cancel(cr->read_cmd);
 	if (cr->claim_cmd != NULL)
 		redis_pool_cancel(cr->claim_cmd);
-	cr->read_cmd = cr->claim_cmd = NULL;
-	/* Pending in the group: the next committer replays them. */
+	if (cr->own_cmd != NULL)
+		redis_pool_cancel(cr->own_cmd);
+	if (cr->returned_cmd != NULL)
+		redis_pool_cancel(cr->returned_cmd);
+	cr->read_cmd = cr->claim_cmd = cr->own_cmd = cr->returned_cmd = NULL;
+	cr->own_due = 0;
+	/* Pending in the group: given back, or claimed by the next one. */
 	while ((j = TAILQ_FIRST(&cr->jobs)) != NULL)
 		job_free(j);
 }
@@ -98,6 +131,8 @@ answered(void *arg, enum redis_pool_status st, const redisReply *r)
 			return;
 	}
 	/* Not acknowledged: still pending, so replayed, and answered then. */
+	if (st != REDIS_POOL_OK)
+		j->cr->own_due = 1;
 	job_free(j);
 }
 
@@ -313,6 +348,7 @@ lease_replied(void *arg, enum redis_pool_status st, const redisReply *r)
 		 */
 		cr->claim_from = now + cr->cfg.call_timeout_ms + 1000;
 		snprintf(cr->cursor, sizeof(cr->cursor), "0-0");
+		cr->own_due = 1;
 		cr->next_read = now;
 	}
 	/* Measured from the request: the lease can only have begun later. */
@@ -365,8 +401,10 @@ read_done(void *arg, enum redis_pool_status st, const redisReply *r)
 	const redisReply	*s;
 
 	cr->read_cmd = NULL;
-	if (st != REDIS_POOL_OK)
+	if (st != REDIS_POOL_OK) {
+		cr->own_due = 1;	/* it may have delivered entries */
 		return;
+	}
 	if (r->type == REDIS_REPLY_ERROR) {
 		if (strncmp(r->str, "NOGROUP", 7) == 0)
 			cr->group_ready = 0;	/* the stream was deleted */
@@ -390,6 +428,8 @@ claim_done(void *arg, enum redis_pool_status st, const redisReply *r)
 	const redisReply	*c;
 
 	cr->claim_cmd = NULL;
+	if (st != REDIS_POOL_OK)
+		cr->own_due = 1;
 	/* [next cursor, [[id, fields], ...], deleted ids] */
 	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
 	    r->elements < 2 || (c = r->element[0])->type !=
@@ -400,6 +440,120 @@ claim_done(void *arg, enum redis_pool_status st, const redisReply *r)
 	if (strcmp(cr->cursor, "0-0") != 0)
 		cr->next_claim = 0;		/* the scan goes on */
 	take_entries(cr, r->element[1], 1);
+}
+
+/*
+ * This process's own pending entries, from own_cursor: the reply is as a
+ * read's, each entry a replay (a write may have carried it).  A page
+ * that comes back full is followed by the next one.
+ */
+static void
+own_done(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+	const redisReply	*s, *list, *last;
+
+	cr->own_cmd = NULL;
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY ||
+	    r->elements < 1 || (s = r->element[0])->type !=
+	    REDIS_REPLY_ARRAY || s->elements != 2 ||
+	    (list = s->element[1])->type != REDIS_REPLY_ARRAY)
+		return;				/* asked again */
+	take_entries(cr, list, 1);
+	if (list->elements < cr->cfg.read_count) {
+		cr->own_due = 0;
+		snprintf(cr->own_cursor, sizeof(cr->own_cursor), "0");
+		return;
+	}
+	last = list->element[list->elements - 1];
+	if (last->type == REDIS_REPLY_ARRAY && last->elements == 2 &&
+	    last->element[0]->type == REDIS_REPLY_STRING &&
+	    (size_t)last->element[0]->len < sizeof(cr->own_cursor)) {
+		memcpy(cr->own_cursor, last->element[0]->str,
+		    last->element[0]->len);
+		cr->own_cursor[last->element[0]->len] = '\0';
+	}
+}
+
+static void
+given_back(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+
+	cr->give_back_cmd = NULL;
+	if (st == REDIS_POOL_OK && redis_script_missing(r)) {
+		cr->give_back_evaled = 1;
+		cr->next_give_back = 0;
+		return;
+	}
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_INTEGER ||
+	    r->integer < 0)
+		return;
+	cr->stats.given_back += (uint64_t)r->integer;
+	if (r->integer < (long long)cr->cfg.read_count)
+		cr->give_back_due = 0;
+}
+
+static void
+returned_done(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct commit_relay	*cr = arg;
+
+	cr->returned_cmd = NULL;
+	if (st == REDIS_POOL_OK && redis_script_missing(r)) {
+		cr->returned_evaled = 1;
+		cr->next_returned = 0;
+		return;
+	}
+	if (st != REDIS_POOL_OK || r->type != REDIS_REPLY_ARRAY)
+		return;
+	take_entries(cr, r, 1);
+	if (r->elements >= cr->cfg.read_count)
+		cr->next_returned = 0;		/* more waiting */
+}
+
+/*
+ * A script of this file on the stream: KEYS[1] the stream, ARGV the
+ * group, this process, CR_RETURNED and a page's size.
+ */
+static struct redis_cmd *
+pending_script(struct commit_relay *cr, const char *text, char *sha,
+    int *evaled, redis_pool_reply_fn *fn, uint64_t now)
+{
+	enum redis_pool_status	 why;
+	char			 count[24];
+	const char		*argv[8];
+	size_t			 argvlen[8];
+	int			 i;
+
+	snprintf(count, sizeof(count), "%zu", cr->cfg.read_count);
+	redis_script_head(text, sha, *evaled, argv);
+	*evaled = 0;
+	argv[2] = "1";
+	argv[3] = cr->stream;
+	argv[4] = CR_GROUP;
+	argv[5] = cr->holder;
+	argv[6] = CR_RETURNED;
+	argv[7] = count;
+	for (i = 0; i < 8; i++)
+		argvlen[i] = strlen(argv[i]);
+	return (redis_pool_submit(cr->pool, fn, cr,
+	    now + cr->cfg.redis_timeout_ms, 8, argv, argvlen, &why));
+}
+
+/*
+ * Not the committer (any more): what it held, once no write of its own
+ * can carry it, goes back for the committer to take at once.
+ */
+static void
+give_back_tick(struct commit_relay *cr, uint64_t now)
+{
+	if (cr->committer || !cr->give_back_due || cr->give_back_cmd != NULL ||
+	    now < cr->next_give_back || group_commit_writing(cr->gc))
+		return;
+	cr->next_give_back = now + CR_ANSWER_MARGIN_POLLS * cr->cfg.poll_ms;
+	cr->give_back_cmd = pending_script(cr, give_back_script,
+	    give_back_sha, &cr->give_back_evaled, given_back, now);
 }
 
 static struct redis_cmd *
@@ -423,6 +577,7 @@ cr_committer_tick(struct commit_relay *cr, uint64_t now)
 	const char	*argv[16];
 
 	lease_tick(cr, now);
+	give_back_tick(cr, now);
 	if (!cr->committer)
 		return;
 	if (now >= cr->lease_until) {
@@ -456,6 +611,26 @@ cr_committer_tick(struct commit_relay *cr, uint64_t now)
 		argv[7] = cr->stream;
 		argv[8] = ">";
 		cr->read_cmd = send(cr, read_done, now, 9, argv);
+	}
+	if (cr->returned_cmd == NULL && now >= cr->next_returned &&
+	    cr->njobs < CR_JOBS_MAX) {
+		cr->next_returned = now + CR_ANSWER_MARGIN_POLLS *
+		    cr->cfg.poll_ms;
+		cr->returned_cmd = pending_script(cr, returned_script,
+		    returned_sha, &cr->returned_evaled, returned_done, now);
+	}
+	if (cr->own_due && cr->own_cmd == NULL &&
+	    cr->njobs < CR_JOBS_MAX && !group_commit_writing(cr->gc)) {
+		argv[0] = "XREADGROUP";
+		argv[1] = "GROUP";
+		argv[2] = CR_GROUP;
+		argv[3] = cr->holder;
+		argv[4] = "COUNT";
+		argv[5] = count;
+		argv[6] = "STREAMS";
+		argv[7] = cr->stream;
+		argv[8] = cr->own_cursor;
+		cr->own_cmd = send(cr, own_done, now, 9, argv);
 	}
 	/*
 	 * What a dead committer read and never answered: idle for longer

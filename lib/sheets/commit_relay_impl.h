@@ -16,6 +16,8 @@
 #define CR_ID_MAX	48			/* a stream entry id */
 #define CR_KEY_MAX	(AUDIT_ROWS_ID_MAX + 64 + CR_ID_MAX)
 #define CR_GROUP	"committers"
+/* The consumer that holds entries given back, for the committer. */
+#define CR_RETURNED	"returned"
 #define CR_POLL_MAX	256			/* outcomes per poll */
 /* The committer answers this many origin polls before its deadline. */
 #define CR_ANSWER_MARGIN_POLLS	5
@@ -96,6 +98,29 @@ struct commit_relay {
 	struct redis_cmd		*claim_cmd;
 	uint64_t			 next_claim;
 	char				 cursor[CR_ID_MAX];
+	/*
+	 * Entries delivered to this very process and not in hand (a read's
+	 * or an answer's reply lost, the lease lost and taken again) are
+	 * read again from its own pending list once its group commit has
+	 * no write on its way, not left for a claim a lease and a Sheets
+	 * call later.
+	 */
+	int				 own_due;
+	struct redis_cmd		*own_cmd;
+	char				 own_cursor[CR_ID_MAX];
+	/*
+	 * A process that stops being the committer gives the entries it
+	 * held back (to the consumer CR_RETURNED) as soon as its group
+	 * commit has no write on its way, and the committer takes them at
+	 * once: they were never written.
+	 */
+	int				 give_back_due;
+	struct redis_cmd		*give_back_cmd;
+	int				 give_back_evaled;
+	uint64_t			 next_give_back;
+	struct redis_cmd		*returned_cmd;
+	int				 returned_evaled;
+	uint64_t			 next_returned;
 };
 
 /* Milliseconds since the Unix epoch: deadlines between instances. */

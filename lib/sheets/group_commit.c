@@ -295,6 +295,14 @@ group_commit_cancel(struct gc_ticket *m)
 	m->state = TICKET_DONE;
 }
 
+int
+group_commit_writing(const struct group_commit *gc)
+{
+	return ((gc->active != NULL && gc->active->step == GC_STEP_SHEETS &&
+	    gc->active->act == GC_ACT_WRITE) ||
+	    io_loop_now(gc->loop) < gc->write_doubt_until);
+}
+
 void
 group_commit_stats(const struct group_commit *gc,
     struct group_commit_stats *out)

@@ -251,6 +251,12 @@ struct gc_ticket	*group_commit_submit_replay(struct group_commit *,
  * one whose batch is being written may still land.
  */
 void			 group_commit_cancel(struct gc_ticket *);
+/*
+ * 1 while a change cancelled from its batch may still land: a
+ * values.batchUpdate is on its way, or one ended without an answer (a
+ * timeout, a 5xx) less than a Sheets call ago.
+ */
+int			 group_commit_writing(const struct group_commit *);
 
 void			 group_commit_stats(const struct group_commit *,
 			    struct group_commit_stats *out);

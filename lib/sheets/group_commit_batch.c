@@ -787,6 +787,8 @@ on_write(struct gc_batch *b, struct sheets_result *res)
 	}
 	if (res->class == SHEETS_RETRYABLE) {
 		/* Its fate is unknown: read again before writing again. */
+		b->gc->write_doubt_until = io_loop_now(b->gc->loop) +
+		    b->gc->cfg.call_timeout_ms;
 		b->verified = 0;
 		b->gc->home.stats.retries++;
 		batch_backoff(b);

@@ -85,6 +85,8 @@ struct group_commit {
 	long long			 meta_sheet_id;
 	long long			 meta_rows;
 	uint64_t			 last_start_ms;	/* of a batch */
+	/* A write that ended without an answer may land until then. */
+	uint64_t			 write_doubt_until;
 	struct gc_ticket_home		 home;		/* stats included */
 };
 

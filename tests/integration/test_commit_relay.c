@@ -725,6 +725,61 @@ test_lease_handover(void **state)
 	assert_int_equal(committer(f), 1 - c);
 }
 
+/*
+ * The committer loses its lease while a change waits in its batch for the
+ * write slot (the lease key taken by someone else, as after a failover
+ * that lost the key): it drops the change and gives it back, and the
+ * next committer takes it at once, well before the claim of a dead
+ * committer's entries (a Sheets call after the lease, and idle for a
+ * lease and a Sheets call) would; the change lands once.
+ */
+static void
+test_lost_lease_gives_back(void **state)
+{
+	struct fixture			*f = *state;
+	redisContext			*rc = sync_redis(f);
+	struct commit_relay_stats	 rs;
+	struct done			 first, d;
+	uint64_t			 stolen, freed;
+	int				 c, i;
+
+	memset(&first, 0, sizeof(first));
+	memset(&d, 0, sizeof(d));
+	wait_committer(f);
+	c = committer(f);
+	pump(f, 100);
+	/* A write now: the next slot is 1.25 s away. */
+	submit(f, c, &first, 20, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &first, 1, 6000), 0);
+	assert_applied(f, &first);
+	submit(f, 1 - c, &d, 21, harness_now_ms() + 10000);
+	pump(f, 200);
+	commit_relay_stats(f->cr[c], &rs);
+	assert_true(rs.taken >= 2);
+	assert_int_equal(d.calls, 0);
+
+	expect_ok(rc, redisCommand(rc, "SET %s someone-else PX %d", f->lease,
+	    LEASE_MS));
+	stolen = harness_now_ms();
+	freed = stolen + LEASE_MS;
+	assert_int_equal(pump_until(f, &d, 1, 8000), 0);
+	print_message("lease taken away; the change answered %llu ms after "
+	    "the lease was free again\n",
+	    (unsigned long long)(d.at_ms - freed));
+	assert_applied(f, &d);
+	assert_true(d.at_ms < freed + CALL_MS + 1000);
+	commit_relay_stats(f->cr[c], &rs);
+	assert_int_equal(rs.given_back, 1);
+	for (i = 0, rs.replayed = 0; i < NRELAYS; i++) {
+		struct commit_relay_stats	one;
+
+		commit_relay_stats(f->cr[i], &one);
+		rs.replayed += one.replayed;
+	}
+	assert_int_equal(rs.replayed, 1);
+	redisFree(rc);
+}
+
 /* Redis gone: answered before the deadline, never left waiting. */
 static void
 test_redis_down_answers(void **state)
@@ -810,6 +865,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dead_committer_before_write,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_committer_after_write,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_lease_gives_back,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_handover, setup,
 		    teardown),

@@ -241,8 +241,8 @@ test_two_instances_fifty_tablets(void **state)
 }
 
 /*
- * The lease's holder, "zeues:<instance>:w<N>:<pid>": its pid, and whether
- * it is the second instance.
+ * The lease's holder, "zeues:<instance>:w<N>:<pid>:<life>": its pid, and
+ * whether it is the second instance.
  */
 static pid_t
 committer_pid(int *second)
@@ -254,8 +254,11 @@ committer_pid(int *second)
 	    emu.spreadsheet_id);
 	if ((out = harness_redis_cli(srv[0].redis_port, cmd)) == NULL)
 		return (0);
-	if ((colon = strrchr(out, ':')) != NULL)
-		pid = (pid_t)atol(colon + 1);
+	if ((colon = strrchr(out, ':')) != NULL) {
+		*colon = '\0';
+		if ((colon = strrchr(out, ':')) != NULL)
+			pid = (pid_t)atol(colon + 1);
+	}
 	if (second != NULL)
 		*second = strstr(out, ":second:") != NULL;
 	free(out);
