@@ -44,6 +44,7 @@
 
 #define BUDGET		8	/* per instance */
 #define NTRAFFIC	8	/* spools the traffic cycles */
+#define REQUEST_DEADLINE_MS	10000	/* the server's default */
 
 static struct emu		emu;
 static struct test_cluster	cl;
@@ -550,8 +551,17 @@ test_failover_with_traffic(void **state)
 	    (long long)(t_restored - t_promo));
 	assert_true(t_restored != 0);
 
+	/*
+	 * Traffic on the new primary, 3 s at least; a request in flight at
+	 * the kill may wait out REQUEST_DEADLINE_MS before the next one.
+	 */
 	ok_back = t.ok;
-	harness_sleep_ms(3000);		/* traffic on the new primary */
+	until = harness_now_ms() + 3000;
+	if (until < t_kill + REQUEST_DEADLINE_MS + 3000)
+		until = t_kill + REQUEST_DEADLINE_MS + 3000;
+	harness_sleep_ms(3000);
+	while (t.ok - ok_back < NTRAFFIC / 2 && harness_now_ms() < until)
+		harness_sleep_ms(100);
 	t.run = 0;
 	pthread_join(t.thread, NULL);
 	print_message("traffic: %d requests, %d before the kill and %d after "
