@@ -14,8 +14,16 @@
 #include "v4_flow.h"
 
 static void	job_committed(void *, const struct gc_outcome *);
+static void	job_late(void *, const struct gc_outcome *);
 static void	job_unlock(struct occ_job *);
 static void	job_publish(struct occ_job *);
+
+/* What a change that gives the spool back needs if it lands late. */
+struct occ_late {
+	struct occ_flow	*flow;
+	char		 tag[SPOOL_TAG_MAX + 1];
+	char		 lock_value[LOCK_VALUE_MAX];
+};
 
 void
 flow_commit(struct occ_job *job)
@@ -25,6 +33,7 @@ flow_commit(struct occ_job *job)
 	struct gc_change	ch;
 	struct sheets_cell	audit[AUDIT_COLUMNS];
 	struct sheets_row	audit_row1 = { audit, AUDIT_COLUMNS };
+	struct occ_late		*late;
 	char			err[GC_ERROR_MAX];
 	size_t			i, n = 0;
 
@@ -66,7 +75,37 @@ flow_commit(struct occ_job *job)
 		flow_fail(job, OCC_ERR_INTERNAL, "No se pudo preparar el "
 		    "cambio.");
 		flow_undo(job);
+		return;
 	}
+	if (job->out.lock_effect == OCC_LOCK_RELEASE &&
+	    (late = calloc(1, sizeof(*late))) != NULL) {
+		late->flow = job->flow;
+		memcpy(late->tag, job->tag, sizeof(late->tag));
+		memcpy(late->lock_value, job->lock_value,
+		    sizeof(late->lock_value));
+		commit_relay_on_late(job->ticket, job_late, late);
+	}
+}
+
+/*
+ * A change that gives the spool back was answered 503 "it may have
+ * landed", its lock kept, and the committer wrote it after all: the lock
+ * goes back now, owner-checked, not after RECONCILE_GRACE_SECONDS, so the
+ * spool is free for the next worker as soon as Sheets says so.
+ */
+static void
+job_late(void *arg, const struct gc_outcome *o)
+{
+	struct occ_late	*late = arg;
+
+	if (o != NULL && o->status == GC_APPLIED) {
+		log_sink_printf(&late->flow->deps.log, LOG_LEVEL_INFO,
+		    "%s: a change answered 503 landed after all; its lock is "
+		    "given back", late->tag);
+		release_retry_add(late->flow->retry, late->tag,
+		    late->lock_value);
+	}
+	free(late);
 }
 
 static void
@@ -107,9 +146,12 @@ job_committed(void *arg, const struct gc_outcome *o)
 		    job->tag, o->error, o->maybe_applied ?
 		    " (it may have landed; reconciliation will align the lock)" :
 		    "");
-		flow_fail(job, OCC_ERR_SHEETS_UNAVAILABLE, "Google Sheets no "
-		    "respondió a tiempo; el cambio no se registró. Vuelve a "
-		    "intentarlo.");
+		/* A worker told "not recorded" would do it twice. */
+		flow_fail(job, OCC_ERR_SHEETS_UNAVAILABLE, o->maybe_applied ?
+		    "Google Sheets no confirmó el cambio a tiempo; puede que se "
+		    "haya registrado. Revisa el estado del spool antes de "
+		    "repetirlo." : "Google Sheets no respondió a tiempo; el "
+		    "cambio no se registró. Vuelve a intentarlo.");
 		/*
 		 * A write that may have landed keeps its lock for the row;
 		 * a brief lock (metrología) goes back all the same.

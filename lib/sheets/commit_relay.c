@@ -24,6 +24,7 @@ commit_relay_config_defaults(struct commit_relay_config *cfg)
 	cfg->outcome_ttl_ms = 60000;
 	cfg->redis_timeout_ms = 1000;
 	cfg->read_count = 64;
+	cfg->late_ms = 120000;
 }
 
 uint64_t
@@ -118,6 +119,7 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	snprintf(cr->landed_id, sizeof(cr->landed_id), "%s",
 	    cfg->enabled && cfg->landed != NULL ? "$" : "");
 	TAILQ_INIT(&cr->tickets);
+	TAILQ_INIT(&cr->ghosts);
 	TAILQ_INIT(&cr->jobs);
 	return (cr);
 }
@@ -136,15 +138,45 @@ ticket_free(struct commit_ticket *t)
 	free(t);
 }
 
+/* No late outcome for this ticket: its late fn learns so, once. */
+static void
+late_none(commit_late_fn *late, void *arg)
+{
+	if (late != NULL)
+		late(arg, NULL);
+}
+
+static void
+ghost_free(struct commit_relay *cr, struct commit_ghost *g,
+    const struct gc_outcome *o)
+{
+	commit_late_fn	*late = g->late;
+	void		*arg = g->late_arg;
+
+	TAILQ_REMOVE(&cr->ghosts, g, entry);
+	cr->nghosts--;
+	free(g);
+	late(arg, o);
+}
+
 void
 commit_relay_free(struct commit_relay *cr)
 {
 	struct commit_ticket	*t;
+	struct commit_ghost	*g;
+	commit_late_fn		*late;
+	void			*arg;
 
 	if (cr == NULL)
 		return;
-	while ((t = TAILQ_FIRST(&cr->tickets)) != NULL)
+	while ((t = TAILQ_FIRST(&cr->tickets)) != NULL) {
+		late = t->late;
+		arg = t->late_arg;
 		ticket_free(t);
+		late_none(late, arg);
+	}
+	while ((g = TAILQ_FIRST(&cr->ghosts)) != NULL)
+		ghost_free(cr, g, NULL);
 	if (cr->poll_cmd != NULL)
 		redis_pool_cancel(cr->poll_cmd);
 	free(cr->poll_ids);
@@ -178,10 +210,13 @@ local_done(void *arg, const struct gc_outcome *o)
 	struct commit_ticket	*t = arg;
 	gc_done_fn		*done = t->done;
 	void			*darg = t->arg;
+	commit_late_fn		*late = t->late;
+	void			*larg = t->late_arg;
 
 	t->local = NULL;
 	ticket_free(t);
 	done(darg, o);
+	late_none(late, larg);
 }
 
 int
@@ -231,16 +266,36 @@ tell_cache(struct commit_relay *cr, struct commit_ticket *t,
 		    err, sizeof(err));
 }
 
+/*
+ * The answer; a late fn then listens for what the committer does with a
+ * change its origin gave up on while it was in the stream.
+ */
 static void
 ticket_answer(struct commit_ticket *t, const struct gc_outcome *o)
 {
-	gc_done_fn	*done = t->done;
-	void		*arg = t->arg;
+	struct commit_relay	*cr = t->cr;
+	struct commit_ghost	*g = NULL;
+	gc_done_fn		*done = t->done;
+	void			*arg = t->arg;
+	commit_late_fn		*late = t->late;
+	void			*larg = t->late_arg;
 
 	if (o->status == GC_APPLIED)
-		tell_cache(t->cr, t, o);
+		tell_cache(cr, t, o);
+	if (late != NULL && o->status == GC_TIMEOUT && o->maybe_applied &&
+	    t->id[0] != '\0' && cr->nghosts < CR_GHOSTS_MAX &&
+	    (g = calloc(1, sizeof(*g))) != NULL) {
+		memcpy(g->id, t->id, sizeof(g->id));
+		g->late = late;
+		g->late_arg = larg;
+		g->until = io_loop_now(cr->loop) + cr->cfg.late_ms;
+		TAILQ_INSERT_TAIL(&cr->ghosts, g, entry);
+		cr->nghosts++;
+	}
 	ticket_free(t);
 	done(arg, o);
+	if (g == NULL)
+		late_none(late, larg);
 }
 
 static void
@@ -380,7 +435,30 @@ commit_relay_submit(struct commit_relay *cr, const struct gc_change *c,
 void
 commit_relay_cancel(struct commit_ticket *t)
 {
+	commit_late_fn	*late = t->late;
+	void		*arg = t->late_arg;
+
 	ticket_free(t);
+	late_none(late, arg);
+}
+
+void
+commit_relay_on_late(struct commit_ticket *t, commit_late_fn *fn, void *arg)
+{
+	t->late = fn;
+	t->late_arg = arg;
+}
+
+static struct commit_ghost *
+ghost_by_id(struct commit_relay *cr, const char *id)
+{
+	struct commit_ghost	*g;
+
+	TAILQ_FOREACH(g, &cr->ghosts, entry) {
+		if (strcmp(g->id, id) == 0)
+			return (g);
+	}
+	return (NULL);
 }
 
 static struct commit_ticket *
@@ -509,6 +587,7 @@ polled(void *arg, enum redis_pool_status st, const redisReply *r)
 {
 	struct commit_relay	*cr = arg;
 	struct commit_ticket	*t;
+	struct commit_ghost	*g;
 	struct gc_outcome	 o;
 	const redisReply	*e, *outs;
 	char			 err[GC_ERROR_MAX];
@@ -533,9 +612,23 @@ polled(void *arg, enum redis_pool_status st, const redisReply *r)
 		return;
 	for (i = 0; i < outs->elements; i++) {
 		e = outs->element[i];
-		if (e->type != REDIS_REPLY_STRING ||
-		    (t = ticket_by_id(cr, cr->poll_ids[i])) == NULL)
+		if (e->type != REDIS_REPLY_STRING)
 			continue;
+		if ((t = ticket_by_id(cr, cr->poll_ids[i])) == NULL) {
+			if ((g = ghost_by_id(cr, cr->poll_ids[i])) == NULL)
+				continue;
+			if (gc_wire_decode_outcome(e->str, e->len, &o, err,
+			    sizeof(err)) == -1) {
+				ghost_free(cr, g, NULL);
+				continue;
+			}
+			/* The replay that tells the fate is still to come. */
+			if (o.status == GC_TIMEOUT && o.maybe_applied)
+				continue;
+			cr->stats.late++;
+			ghost_free(cr, g, &o);
+			continue;
+		}
 		cr->stats.outcomes++;
 		if (gc_wire_decode_outcome(e->str, e->len, &o, err,
 		    sizeof(err)) == -1)
@@ -551,6 +644,7 @@ static void
 poll_outcomes(struct commit_relay *cr, uint64_t now)
 {
 	struct commit_ticket	*t;
+	struct commit_ghost	*g;
 	enum redis_pool_status	 why;
 	char			(*keys)[CR_KEY_MAX], nkeys[24], count[24];
 	const char		**argv;
@@ -573,6 +667,16 @@ poll_outcomes(struct commit_relay *cr, uint64_t now)
 			    keys[n], sizeof(keys[n])) == -1)
 				continue;
 			memcpy(cr->poll_ids[n], t->id, sizeof(t->id));
+			argv[n + 4] = keys[n];
+			n++;
+		}
+		TAILQ_FOREACH(g, &cr->ghosts, entry) {
+			if (n == CR_POLL_MAX)
+				break;
+			if (cr_outcome_key(cr, g->id, keys[n],
+			    sizeof(keys[n])) == -1)
+				continue;
+			memcpy(cr->poll_ids[n], g->id, sizeof(g->id));
 			argv[n + 4] = keys[n];
 			n++;
 		}
@@ -602,9 +706,12 @@ void
 commit_relay_tick(struct commit_relay *cr, uint64_t now)
 {
 	struct commit_ticket	*t;
+	struct commit_ghost	*g;
 
 	if (!cr->cfg.enabled)
 		return;
+	while ((g = TAILQ_FIRST(&cr->ghosts)) != NULL && now >= g->until)
+		ghost_free(cr, g, NULL);
 	/* A callback may cancel any other ticket: look again after each. */
 again:
 	TAILQ_FOREACH(t, &cr->tickets, entry) {

@@ -34,7 +34,13 @@
  * change read for the first time after its deadline is dropped unwritten.
  *
  * Once a change is in the stream its fate is the committer's: an origin
- * whose deadline passes answers GC_TIMEOUT with maybe_applied set.  A
+ * whose deadline passes answers GC_TIMEOUT with maybe_applied set.  The
+ * committer does not acknowledge an entry whose write it could not
+ * confirm (GC_TIMEOUT, maybe_applied): the entry is replayed, which finds
+ * out whether it landed (and writes it if not), up to late_ms after its
+ * deadline.  An origin that gave up can listen for that late outcome
+ * (commit_relay_on_late()): the occupation flow gives back the lock of a
+ * PAUSAR that landed after all.  A
  * change that could not be appended (Redis down, an error reply) fails
  * with GC_FAILED, or GC_TIMEOUT with maybe_applied when the append's
  * answer was lost.  On GC_APPLIED the origin tells its own cache (the
@@ -91,12 +97,14 @@ struct commit_relay_config {
 	gc_applied_fn	*landed;
 	void		*landed_arg;
 	struct log_sink	 log;			/* a bad landed entry */
+	/* How long after giving up an origin listens for a late outcome. */
+	uint64_t	 late_ms;
 };
 
 /*
  * Defaults: off, "version", a 3 s lease extended every second, polls every
  * 20 ms, 10 s per Sheets call, outcomes kept 60 s, 1 s for Redis, 64
- * entries per read.
+ * entries per read, late outcomes listened for 120 s.
  */
 void	commit_relay_config_defaults(struct commit_relay_config *);
 
@@ -112,10 +120,23 @@ struct commit_relay_stats {
 	uint64_t	lost;		/* times it stopped being one */
 	uint64_t	landed;		/* landed changes told to the cache */
 	uint64_t	landed_bad;	/* landed entries that did not decode */
+	uint64_t	late;		/* outcomes heard after the deadline */
 };
 
 struct commit_relay;
 struct commit_ticket;
+
+/*
+ * The fate of a change its origin gave up on (GC_TIMEOUT with
+ * maybe_applied: it was in the stream when the deadline passed): the
+ * committer may still write it, or answer that it could not, after the
+ * origin has answered its caller.  fn runs exactly once per ticket it was
+ * set on: with that late outcome when the committer gives one within
+ * late_ms of the deadline, else with NULL (the change was answered in
+ * time, relay off, no late answer, cancelled, relay freed), always after
+ * done.
+ */
+typedef void		 commit_late_fn(void *arg, const struct gc_outcome *);
 
 /* gc stays the caller's; returns NULL with err set. */
 struct commit_relay	*commit_relay_new(const struct commit_relay_config *,
@@ -135,8 +156,11 @@ struct commit_ticket	*commit_relay_submit(struct commit_relay *,
 			    const struct gc_change *, uint64_t deadline_ms,
 			    gc_done_fn *done, void *arg, char *err,
 			    size_t errsz);
-/* done will not run; the change may still land. */
+/* done will not run; the change may still land.  A late fn runs (NULL). */
 void			 commit_relay_cancel(struct commit_ticket *);
+/* Sets the ticket's late fn (see commit_late_fn), before its answer. */
+void			 commit_relay_on_late(struct commit_ticket *,
+			    commit_late_fn *fn, void *arg);
 
 /* 1 while this process is the deployment's committer. */
 int			 commit_relay_is_committer(const struct commit_relay *);

@@ -32,6 +32,7 @@ static const char lease_script[] =
  * The outcome first: an entry acknowledged always has its answer.  A
  * change that landed goes to the landed stream before its outcome, so
  * that a worker that sees the outcome has the change in its next read.
+ * ARGV[8] '1' keeps the entry pending: its fate is not known yet.
  */
 static const char answer_script[] =
     "if ARGV[5] ~= '' then\n"
@@ -41,8 +42,10 @@ static const char answer_script[] =
     "if ARGV[3] ~= '' then\n"
     "  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])\n"
     "end\n"
-    "redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
-    "redis.call('XDEL', KEYS[1], ARGV[1])\n"
+    "if ARGV[8] ~= '1' then\n"
+    "  redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
+    "  redis.call('XDEL', KEYS[1], ARGV[1])\n"
+    "end\n"
     "return 1\n";
 
 /*
@@ -147,8 +150,8 @@ answer_send(struct cr_job *j)
 	struct commit_relay	*cr = j->cr;
 	enum redis_pool_status	 why;
 	char			 okey[CR_KEY_MAX], ttl[24], maxlen[24];
-	const char		*argv[13];
-	size_t			 argvlen[13];
+	const char		*argv[14];
+	size_t			 argvlen[14];
 	int			 i, landed = j->landed_version[0] != '\0';
 
 	if (cr_outcome_key(cr, j->id, okey, sizeof(okey)) == -1)
@@ -168,12 +171,13 @@ answer_send(struct cr_job *j)
 	argv[10] = landed ? j->json : "";
 	argv[11] = j->landed_version;
 	argv[12] = maxlen;
-	for (i = 0; i < 13; i++)
+	argv[13] = j->keep ? "1" : "0";
+	for (i = 0; i < 14; i++)
 		argvlen[i] = strlen(argv[i]);
 	argvlen[8] = j->outcome.data != NULL ? j->outcome.len : 0;
 	argvlen[10] = landed ? j->jsonlen : 0;
 	j->cmd = redis_pool_submit(cr->pool, answered, j,
-	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 13, argv,
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 14, argv,
 	    argvlen, &why);
 	return (0);
 }
@@ -188,6 +192,15 @@ job_answer(struct cr_job *j, const struct gc_outcome *o)
 	if (o != NULL && o->status == GC_APPLIED && j->json != NULL)
 		snprintf(j->landed_version, sizeof(j->landed_version), "%s",
 		    o->version);
+	/*
+	 * "It may have landed" is no fate: the entry stays pending, so that
+	 * it is replayed (its row's version tells whether it landed, and it
+	 * is written if not) and its origin, which listens for a late
+	 * outcome, learns which.  Not beyond late_ms after its deadline.
+	 */
+	j->keep = o != NULL && o->status == GC_TIMEOUT && o->maybe_applied &&
+	    j->decoded && cr_unix_ms() < j->wc.deadline_unix_ms +
+	    cr->cfg.late_ms;
 	j->evaled = 0;
 	if ((o != NULL && gc_wire_encode_outcome(o, &j->outcome, err,
 	    sizeof(err)) == -1) || answer_send(j) == -1) {

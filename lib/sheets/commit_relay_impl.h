@@ -19,6 +19,7 @@
 /* The consumer that holds entries given back, for the committer. */
 #define CR_RETURNED	"returned"
 #define CR_POLL_MAX	256			/* outcomes per poll */
+#define CR_GHOSTS_MAX	(CR_POLL_MAX / 2)	/* of them, late ones */
 /* The committer answers this many origin polls before its deadline. */
 #define CR_ANSWER_MARGIN_POLLS	5
 
@@ -36,6 +37,17 @@ struct commit_ticket {
 	int				 sent;		/* it may be in the stream */
 	enum gc_status			 fail;		/* unsent: at next tick */
 	char				 why[GC_ERROR_MAX];
+	commit_late_fn			*late;
+	void				*late_arg;
+};
+
+/* A change whose origin gave up, its outcome still listened for. */
+struct commit_ghost {
+	TAILQ_ENTRY(commit_ghost)	 entry;
+	char				 id[CR_ID_MAX];
+	commit_late_fn			*late;
+	void				*late_arg;
+	uint64_t			 until;
 };
 
 /* An entry of the stream in this committer's hands. */
@@ -53,9 +65,11 @@ struct cr_job {
 	struct strbuf			 outcome;	/* encoded; empty: none */
 	char				 landed_version[UUID4_STRLEN];
 	int				 evaled;
+	int				 keep;		/* pending after */
 };
 
 TAILQ_HEAD(commit_ticket_list, commit_ticket);
+TAILQ_HEAD(commit_ghost_list, commit_ghost);
 TAILQ_HEAD(cr_job_list, cr_job);
 
 struct commit_relay {
@@ -73,6 +87,8 @@ struct commit_relay {
 
 	/* The origin's side. */
 	struct commit_ticket_list	 tickets;
+	struct commit_ghost_list	 ghosts;
+	size_t				 nghosts;
 	struct redis_cmd		*poll_cmd;
 	char				(*poll_ids)[CR_ID_MAX];
 	size_t				 npoll;

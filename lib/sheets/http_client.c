@@ -360,6 +360,7 @@ http_client_submit(struct http_client *c,
     void *arg)
 {
 	struct http_transfer	*t;
+	int			 running;
 
 	if (req->url == NULL || req->timeout_ms == 0 ||
 	    req->timeout_ms > (uint64_t)0x7fffffff || cb == NULL ||
@@ -389,6 +390,15 @@ http_client_submit(struct http_client *c,
 	}
 	t->id = c->next_id++;
 	TAILQ_INSERT_TAIL(&c->transfers, t, entry);
+	/*
+	 * libcurl asks at once for a 0 ms timer to start the new handle:
+	 * run it now rather than at the next tick, up to IO_LOOP_TICK_MS
+	 * later on every Sheets call.  What it finishes is only answered
+	 * from the tick, so no callback runs from in here.
+	 */
+	if (c->timer_armed && c->timer_due_ms <= io_loop_now(c->loop))
+		(void)curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT,
+		    0, &running);
 	return (t->id);
 }
 

@@ -702,6 +702,121 @@ test_dead_committer_after_write(void **state)
 	assert_int_equal(rs.replayed, 1);
 }
 
+/* What a late fn heard: how often, and the status (-1: NULL). */
+struct late {
+	int	calls;
+	int	status;
+};
+
+static void
+on_late(void *arg, const struct gc_outcome *o)
+{
+	struct late	*l = arg;
+
+	l->calls++;
+	l->status = o != NULL ? (int)o->status : -1;
+}
+
+/*
+ * The origin gives up on a change a dead committer holds (503 "it may
+ * have landed" for the tablet); the next committer replays it, and the
+ * origin's late fn hears APPLIED, once: the occupation flow then gives
+ * back the lock of a PAUSAR that landed after all.  A change answered in
+ * time runs its late fn with NULL.
+ */
+static void
+test_late_outcome_heard(void **state)
+{
+	struct fixture		*f = *state;
+	redisContext		*rc = sync_redis(f);
+	struct commit_ticket	*t;
+	struct done		 d, d2;
+	struct late		 late, late2;
+	char			 json[8192];
+	uint64_t		 end;
+	int			 i;
+
+	memset(&d, 0, sizeof(d));
+	memset(&d2, 0, sizeof(d2));
+	memset(&late, 0, sizeof(late));
+	memset(&late2, 0, sizeof(late2));
+	for (i = 0; i < NRELAYS; i++)
+		relay_close(f, i);
+	expect_ok(rc, redisCommand(rc, "SET %s dead PX 2000", f->lease));
+	expect_ok(rc, redisCommand(rc, "XGROUP CREATE %s committers 0 "
+	    "MKSTREAM", f->stream));
+	for (i = 0; i < NRELAYS; i++)
+		relay_open(f, i);
+	t = submit(f, 0, &d, 6, harness_now_ms() + 1500);
+	commit_relay_on_late(t, on_late, &late);
+	pump(f, 100);
+	dead_read(rc, f->stream, json, sizeof(json));
+	assert_int_equal(pump_until(f, &d, 1, 3000), 0);
+	assert_int_equal(d.out.status, GC_TIMEOUT);
+	assert_true(d.out.maybe_applied);
+	assert_int_equal(late.calls, 0);
+
+	end = harness_now_ms() + 15000;
+	while (late.calls == 0 && harness_now_ms() < end)
+		pump_once(f);
+	assert_int_equal(late.calls, 1);
+	assert_int_equal(late.status, GC_APPLIED);
+	assert_int_equal(audit_count(f, d.id), 1);
+
+	t = submit(f, 1, &d2, 7, harness_now_ms() + 5000);
+	commit_relay_on_late(t, on_late, &late2);
+	assert_int_equal(pump_until(f, &d2, 1, 6000), 0);
+	assert_applied(f, &d2);
+	assert_int_equal(late2.calls, 1);
+	assert_int_equal(late2.status, -1);
+	pump(f, 200);
+	assert_int_equal(late.calls, 1);
+	redisFree(rc);
+}
+
+/*
+ * The committer's write is still on its way when the change's deadline
+ * passes (Sheets slow): the origin hears "it may have landed", and the
+ * entry stays pending instead of being acknowledged; its replay finds the
+ * row carrying the change and the origin's late fn hears APPLIED.  Before,
+ * nobody learned the change's fate, and the lock of a PAUSAR that landed
+ * stayed until RECONCILE_GRACE_SECONDS.
+ */
+static void
+test_unconfirmed_write_replayed(void **state)
+{
+	struct fixture		*f = *state;
+	struct commit_ticket	*t;
+	struct done		 first, d;
+	struct late		 late;
+	uint64_t		 end;
+
+	memset(&first, 0, sizeof(first));
+	memset(&d, 0, sizeof(d));
+	memset(&late, 0, sizeof(late));
+	wait_committer(f);
+	pump(f, 100);
+	/* The group commit knows Metadata's length; the next slot is free. */
+	submit(f, 0, &first, 9, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &first, 1, 6000), 0);
+	assert_applied(f, &first);
+	pump(f, 1300);
+	assert_int_equal(emu_faults(&f->emu, "{\"latency_ms\":700}"), 0);
+	t = submit(f, 0, &d, 8, harness_now_ms() + 1400);
+	commit_relay_on_late(t, on_late, &late);
+	assert_int_equal(pump_until(f, &d, 1, 3000), 0);
+	assert_int_equal(d.out.status, GC_TIMEOUT);
+	assert_true(d.out.maybe_applied);
+	assert_int_equal(emu_faults(&f->emu, "{}"), 0);
+
+	end = harness_now_ms() + 15000;
+	while (late.calls == 0 && harness_now_ms() < end)
+		pump_once(f);
+	assert_int_equal(late.calls, 1);
+	assert_int_equal(late.status, GC_APPLIED);
+	assert_int_equal(audit_count(f, d.id), 1);
+}
+
 /* The committer goes away: the other worker takes the lease and writes. */
 static void
 test_lease_handover(void **state)
@@ -865,6 +980,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dead_committer_before_write,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_committer_after_write,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unconfirmed_write_replayed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_outcome_heard,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_lease_gives_back,
 		    setup, teardown),
