@@ -36,7 +36,7 @@
 #include "sheets_client.h"
 
 #define MAX_CONNS	64
-#define MAX_SCRIPT	16
+#define MAX_SCRIPT	64	/* a 300 ms retry loop at 10 ms backoff: ~30 */
 #define MAX_LOG		32
 
 /* A canned answer; status 0 means "never answer". */
