@@ -13,6 +13,8 @@
  * change is owner-checked in Redis (takeover only if still free, release
  * only if still the value seen), so a pass never fights a live request.
  */
+#include <sys/queue.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +47,12 @@ enum pass_stage {
 	PASS_REMOVING,		/* stray locks of one page */
 };
 
+struct fix;
+TAILQ_HEAD(fix_list, fix);
+
 struct reconciler {
 	struct reconciler_deps	 deps;
+	struct fix_list		 fixes;		/* lock changes in flight */
 	enum pass_stage		 stage;
 	uint64_t		 next_ms;
 	struct redis_cmd	*cmd;
@@ -110,6 +116,8 @@ pass_end(struct reconciler *rc, const char *why)
 
 /* One repair in flight: what it is, for the log line once it is done. */
 struct fix {
+	TAILQ_ENTRY(fix)	 entry;
+	struct lock_op		*op;
 	struct reconciler *rc;
 	int	restore;
 	long long worker;
@@ -135,8 +143,10 @@ fix_done(void *arg, const struct lock_reply *r)
 		    "lock of %s (free in Sheets for over %llu s)", f->tag,
 		    (unsigned long long)(rc->deps.grace_ms / 1000));
 	}
+	TAILQ_REMOVE(&rc->fixes, f, entry);
 	free(f);
-	if (--rc->outstanding > 0)
+	/* A pass that ended early has stopped counting its fixes. */
+	if (rc->outstanding == 0 || --rc->outstanding > 0)
 		return;
 	if (rc->stage == PASS_RESTORING) {
 		rc->stage = PASS_SCANNING;
@@ -173,11 +183,13 @@ restore_lock(struct reconciler *rc, const char *tag, long long worker)
 	f->worker = worker;
 	snprintf(f->tag, sizeof(f->tag), "%s", tag);
 	rc->outstanding++;
-	if (lock_takeover(rc->deps.pool, tag, "", value, deadline(rc), fix_done,
-	    f, &why) == NULL) {
+	if ((f->op = lock_takeover(rc->deps.pool, tag, "", value, deadline(rc),
+	    fix_done, f, &why)) == NULL) {
 		rc->outstanding--;
 		free(f);
+		return;
 	}
+	TAILQ_INSERT_TAIL(&rc->fixes, f, entry);
 }
 
 /*
@@ -208,11 +220,13 @@ stray_lock(struct reconciler *rc, const char *tag, const char *value,
 	f->rc = rc;
 	snprintf(f->tag, sizeof(f->tag), "%s", tag);
 	rc->outstanding++;
-	if (lock_release(rc->deps.pool, tag, value, deadline(rc), fix_done, f,
-	    &why) == NULL) {
+	if ((f->op = lock_release(rc->deps.pool, tag, value, deadline(rc),
+	    fix_done, f, &why)) == NULL) {
 		rc->outstanding--;
 		free(f);
+		return;
 	}
+	TAILQ_INSERT_TAIL(&rc->fixes, f, entry);
 }
 
 /* --- scanning Redis's locks --- */
@@ -444,18 +458,27 @@ reconciler_new(const struct reconciler_deps *deps)
 	if ((rc = calloc(1, sizeof(*rc))) == NULL)
 		return (NULL);
 	rc->deps = *deps;
+	TAILQ_INIT(&rc->fixes);
 	return (rc);
 }
 
 void
 reconciler_free(struct reconciler *rc)
 {
+	struct fix	*f;
+
 	if (rc == NULL)
 		return;
 	if (rc->cmd != NULL)
 		redis_pool_cancel(rc->cmd);
 	if (rc->wait != NULL)
 		sheets_cache_cancel(rc->wait);
+	/* Their answers would come from redis_pool_free(), after us. */
+	while ((f = TAILQ_FIRST(&rc->fixes)) != NULL) {
+		TAILQ_REMOVE(&rc->fixes, f, entry);
+		lock_cancel(f->op);
+		free(f);
+	}
 	free(rc);
 }
 
