@@ -1,12 +1,13 @@
 /*
  * What the ops page reads and no other part keeps: the health verdict's
  * transitions (worker 1 notes them in the shared region, as it probes
- * Sheets for all) and each worker's group-commit and quota counters,
- * copied into its stats slot.  Both are fixed-size: a page open for a day
+ * Sheets for all) and each worker's group-commit, relay and quota
+ * counters, copied into its stats slot.  Both are fixed-size: a page open for a day
  * costs no memory here.
  */
 #include <time.h>
 
+#include "commit_relay.h"
 #include "group_commit.h"
 #include "sheets_limiter.h"
 #include "stat_counter.h"
@@ -57,6 +58,8 @@ copy_counters(void)
 	struct commit_quota_stats	*out = &zw.stats->commit_quota;
 	struct group_commit_stats	 gc;
 	struct sheets_limiter_stats	 ls;
+	struct relay_stats		*rel = &zw.stats->relay;
+	struct commit_relay_stats	 rs;
 
 	if (zw.commit != NULL) {
 		group_commit_stats(zw.commit, &gc);
@@ -64,6 +67,21 @@ copy_counters(void)
 		stat_set(&out->gc_changes, gc.applied);
 		stat_set(&out->gc_writes, gc.writes);
 		stat_set(&out->gc_conflicts, gc.conflicts);
+	}
+	if (zw.relay != NULL) {
+		commit_relay_stats(zw.relay, &rs);
+		stat_set(&rel->committer,
+		    (uint64_t)commit_relay_is_committer(zw.relay));
+		stat_set(&rel->appended, rs.appended);
+		stat_set(&rel->outcomes, rs.outcomes);
+		stat_set(&rel->taken, rs.taken);
+		stat_set(&rel->replayed, rs.replayed);
+		stat_set(&rel->given_back, rs.given_back);
+		stat_set(&rel->answered, rs.answered);
+		stat_set(&rel->dropped, rs.dropped);
+		stat_set(&rel->leases, rs.leases);
+		stat_set(&rel->lost, rs.lost);
+		stat_set(&rel->late, rs.late);
 	}
 	if (zw.limiter != NULL) {
 		sheets_limiter_stats(zw.limiter, &ls);

@@ -2,8 +2,9 @@
  * GET /api/ops/stats: what the ops page needs that no other route
  * answers — the health verdict's transitions of the last hour, the Sheets
  * quota (calls granted and made to wait, per kind, against the
- * configured rates, 429s) and the group commit's counters, from which the
- * page draws batch sizes.  Read from the shared region only: no Redis,
+ * configured rates, 429s), the group commit's counters, from which the
+ * page draws batch sizes, and the relay's (which worker is the
+ * deployment's committer, what it took and answered).  Read from the shared region only: no Redis,
  * no Sheets, nothing allocated beyond the answer.  OPS_TOKEN guards it.
  */
 #include <stddef.h>
@@ -110,6 +111,55 @@ read_share_json(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
+#define RL(f)	(offsetof(struct worker_stats, relay) + \
+		    offsetof(struct relay_stats, f))
+
+/*
+ * The deployment's committer, from this instance's side: which of its
+ * workers holds the lease (null: another instance's, or none), and the
+ * relay's totals over its workers.  appended_total - outcomes_total
+ * is what its workers wait on; a climbing lost_total or given_back_total
+ * is a committer that keeps losing its lease (Redis trouble).
+ */
+static void
+relay_json(yajl_gen g)
+{
+	size_t	i, holder = 0;
+
+	for (i = 0; i < zeues_stats->nslots; i++) {
+		if (stat_get(&zeues_stats->slot[i].pid) != 0 &&
+		    stat_get(&zeues_stats->slot[i].relay.committer) != 0) {
+			holder = i + 1;
+			break;
+		}
+	}
+	json_key(g, "relay");
+	yajl_gen_map_open(g);
+	json_kbool(g, "enabled", zeues_sheets.commit_relay);
+	json_key(g, "committer");
+	if (holder == 0)
+		yajl_gen_null(g);
+	else {
+		yajl_gen_map_open(g);
+		json_kint(g, "worker", (long long)stat_get(
+		    &zeues_stats->slot[holder - 1].worker_id));
+		json_kint(g, "pid", (long long)stat_get(
+		    &zeues_stats->slot[holder - 1].pid));
+		yajl_gen_map_close(g);
+	}
+	json_kint(g, "appended_total", (long long)sum(RL(appended)));
+	json_kint(g, "outcomes_total", (long long)sum(RL(outcomes)));
+	json_kint(g, "late_outcomes_total", (long long)sum(RL(late)));
+	json_kint(g, "taken_total", (long long)sum(RL(taken)));
+	json_kint(g, "replayed_total", (long long)sum(RL(replayed)));
+	json_kint(g, "given_back_total", (long long)sum(RL(given_back)));
+	json_kint(g, "answered_total", (long long)sum(RL(answered)));
+	json_kint(g, "dropped_total", (long long)sum(RL(dropped)));
+	json_kint(g, "leases_total", (long long)sum(RL(leases)));
+	json_kint(g, "lost_total", (long long)sum(RL(lost)));
+	yajl_gen_map_close(g);
+}
+
 static void
 sheets_json(yajl_gen g)
 {
@@ -133,6 +183,7 @@ sheets_json(yajl_gen g)
 	json_kint(g, "writes_total", (long long)sum(CQ(gc_writes)));
 	json_kint(g, "conflicts_total", (long long)sum(CQ(gc_conflicts)));
 	yajl_gen_map_close(g);
+	relay_json(g);
 	yajl_gen_map_close(g);
 }
 

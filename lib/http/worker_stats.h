@@ -65,6 +65,24 @@ struct read_share_stats {
 	uint64_t	age_ms;			/* of the tables served */
 };
 
+/*
+ * The deployment's committer as this worker sees it (commit_relay.h): 0s
+ * when SHEETS_COMMIT_MODE is not relay.
+ */
+struct relay_stats {
+	uint64_t	committer;		/* 1 while this worker is it */
+	uint64_t	appended;		/* changes put in the stream */
+	uint64_t	outcomes;		/* outcomes heard by origins */
+	uint64_t	taken;			/* entries read as committer */
+	uint64_t	replayed;		/* claimed from another */
+	uint64_t	given_back;		/* held when the lease was lost */
+	uint64_t	answered;		/* outcomes written */
+	uint64_t	dropped;		/* read after their deadline */
+	uint64_t	leases;			/* times it became committer */
+	uint64_t	lost;			/* times it stopped being one */
+	uint64_t	late;			/* outcomes heard after a 503 */
+};
+
 struct worker_stats {
 	uint64_t			pid;		/* 0: slot unused */
 	uint64_t			worker_id;
@@ -80,6 +98,7 @@ struct worker_stats {
 	struct sheets_probe		read_cache;
 	struct commit_quota_stats	commit_quota;
 	struct read_share_stats		read_share;
+	struct relay_stats		relay;
 };
 
 struct stats_region {

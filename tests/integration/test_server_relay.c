@@ -17,7 +17,9 @@
  *  - Sheets down for a TOMAR handed to the committer: the committer's
  *    "not written" reaches the tablet's worker before it gives up, so
  *    the tablet gets 503 and the lock is given back (not kept as "maybe
- *    applied"), and no audit row is written.
+ *    applied"), and no audit row is written;
+ *  - /api/ops/stats names the committer the lease names, and counts the
+ *    changes handed over and answered.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -472,6 +474,91 @@ test_sheets_outage_gives_the_lock_back(void **state)
 	floor_wb_free(&wb);
 }
 
+/* What both instances' /api/ops/stats say of the relay. */
+struct relay_view {
+	long long	appended;
+	long long	outcomes;
+	long long	answered;
+	int		holders;	/* workers naming themselves committer */
+	int		holder_instance;
+	long long	holder_pid;
+};
+
+static void
+relay_view(struct relay_view *v)
+{
+	struct http_reply	 r;
+	yajl_val		 j, rel, c;
+	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
+				    NULL };
+	char			 url[160];
+	int			 k;
+
+	memset(v, 0, sizeof(*v));
+	for (k = 0; k < nsrv; k++) {
+		snprintf(url, sizeof(url), "%s/api/ops/stats", srv[k].base);
+		assert_int_equal(http_request("GET", url, h, NULL, 0, 5000,
+		    &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(j = http_reply_json(&r));
+		assert_non_null(rel = jpath(j, "sheets", "relay", NULL));
+		assert_true(YAJL_IS_TRUE(jpath(rel, "enabled", NULL)));
+		v->appended += jpath_int(rel, -1, "appended_total", NULL);
+		v->outcomes += jpath_int(rel, -1, "outcomes_total", NULL);
+		v->answered += jpath_int(rel, -1, "answered_total", NULL);
+		c = jpath(rel, "committer", NULL);
+		assert_non_null(c);
+		if (!YAJL_IS_NULL(c)) {
+			v->holders++;
+			v->holder_instance = k;
+			v->holder_pid = jpath_int(c, -1, "pid", NULL);
+			assert_true(jpath_int(c, -1, "worker", NULL) >= 1);
+		}
+		yajl_tree_free(j);
+		http_reply_free(&r);
+	}
+}
+
+/*
+ * An operator asking "who writes to Sheets, and is it keeping up" reads
+ * it from /api/ops/stats: exactly one instance names a worker as the
+ * committer, the one the lease in Redis names, and the changes its
+ * tablets handed over were all answered.
+ */
+static void
+test_ops_stats_name_the_committer(void **state)
+{
+	char			tags[2][80];
+	long			status[2];
+	struct relay_view	a, b;
+	uint64_t		end;
+	pid_t			pid;
+	int			second = -1;
+
+	(void)state;
+	assert_int_equal(pick(tags, 2), 2);
+	relay_view(&a);
+	all_at_once("tomar", tags, 2, status);
+	assert_int_equal(count_200(status, 2), 2);
+	all_at_once("pausar", tags, 2, status);
+	assert_int_equal(count_200(status, 2), 2);
+	/* The counters reach the shared region every 100 ms. */
+	end = harness_now_ms() + 3000;
+	do {
+		harness_sleep_ms(100);
+		relay_view(&b);
+	} while ((b.outcomes - a.outcomes < 4 || b.holders != 1) &&
+	    harness_now_ms() < end);
+	assert_int_equal(b.appended - a.appended, 4);
+	assert_int_equal(b.outcomes - a.outcomes, 4);
+	assert_int_equal(b.answered - a.answered, 4);
+	assert_int_equal(b.holders, 1);
+	pid = committer_pid(&second);
+	assert_true(pid > 0);
+	assert_int_equal(b.holder_pid, pid);
+	assert_int_equal(b.holder_instance, second);
+}
+
 int
 main(void)
 {
@@ -488,6 +575,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_sheets_outage_gives_the_lock_back,
 		    setup_two_quick_instances, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ops_stats_name_the_committer,
+		    setup_two_single_workers, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
