@@ -82,6 +82,7 @@ copy_counters(void)
 		stat_set(&rel->leases, rs.leases);
 		stat_set(&rel->lost, rs.lost);
 		stat_set(&rel->late, rs.late);
+		stat_set(&rel->pruned, rs.pruned);
 	}
 	if (zw.limiter != NULL) {
 		sheets_limiter_stats(zw.limiter, &ls);

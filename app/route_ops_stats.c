@@ -157,6 +157,7 @@ relay_json(yajl_gen g)
 	json_kint(g, "dropped_total", (long long)sum(RL(dropped)));
 	json_kint(g, "leases_total", (long long)sum(RL(leases)));
 	json_kint(g, "lost_total", (long long)sum(RL(lost)));
+	json_kint(g, "consumers_pruned_total", (long long)sum(RL(pruned)));
 	yajl_gen_map_close(g);
 }
 

@@ -81,6 +81,7 @@ struct relay_stats {
 	uint64_t	leases;			/* times it became committer */
 	uint64_t	lost;			/* times it stopped being one */
 	uint64_t	late;			/* outcomes heard after a 503 */
+	uint64_t	pruned;			/* idle consumers removed */
 };
 
 struct worker_stats {

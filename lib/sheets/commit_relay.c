@@ -25,6 +25,7 @@ commit_relay_config_defaults(struct commit_relay_config *cfg)
 	cfg->redis_timeout_ms = 1000;
 	cfg->read_count = 64;
 	cfg->late_ms = 120000;
+	cfg->consumer_idle_ms = 3600 * 1000;
 }
 
 uint64_t
@@ -72,9 +73,10 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	    strlen(sid) > AUDIT_ROWS_ID_MAX || cfg->holder == NULL ||
 	    cfg->holder[0] == '\0' || cfg->poll_ms == 0 ||
 	    cfg->read_count == 0 || cfg->renew_ms == 0 ||
-	    cfg->lease_ttl_ms <= cfg->renew_ms)) {
+	    cfg->lease_ttl_ms <= cfg->renew_ms || cfg->consumer_idle_ms == 0)) {
 		snprintf(err, errsz, "commit relay: spreadsheet id, holder, "
-		    "polls and a lease longer than its renewal are required");
+		    "polls, a consumer idle time and a lease longer than its "
+		    "renewal are required");
 		return (NULL);
 	}
 	if ((cr = calloc(1, sizeof(*cr))) == NULL) {

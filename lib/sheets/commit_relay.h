@@ -29,7 +29,10 @@
  * process's name in the group is its own for its life (a random part is
  * added to the holder), so a process that comes back never takes a past
  * life's entries for its own; and the entries that a lost reply (a read,
- * an answer) left pending to a live committer it reads again itself.  A replay is made even when its origin's deadline has
+ * an answer) left pending to a live committer it reads again itself.
+ * The committer removes the group's consumers idle for consumer_idle_ms
+ * with nothing pending (commit_relay_prune.c), so past lives' names do
+ * not pile up.  A replay is made even when its origin's deadline has
  * passed (the origin has answered TIMEOUT with maybe_applied then); a
  * change read for the first time after its deadline is dropped unwritten.
  *
@@ -99,12 +102,15 @@ struct commit_relay_config {
 	struct log_sink	 log;			/* a bad landed entry */
 	/* How long after giving up an origin listens for a late outcome. */
 	uint64_t	 late_ms;
+	/* A consumer of the group idle this long, nothing pending, goes. */
+	uint64_t	 consumer_idle_ms;
 };
 
 /*
  * Defaults: off, "version", a 3 s lease extended every second, polls every
  * 20 ms, 10 s per Sheets call, outcomes kept 60 s, 1 s for Redis, 64
- * entries per read, late outcomes listened for 120 s.
+ * entries per read, late outcomes listened for 120 s, consumers idle for
+ * an hour removed.
  */
 void	commit_relay_config_defaults(struct commit_relay_config *);
 
@@ -121,6 +127,7 @@ struct commit_relay_stats {
 	uint64_t	landed;		/* landed changes told to the cache */
 	uint64_t	landed_bad;	/* landed entries that did not decode */
 	uint64_t	late;		/* outcomes heard after the deadline */
+	uint64_t	pruned;		/* idle consumers removed */
 };
 
 struct commit_relay;

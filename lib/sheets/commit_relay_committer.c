@@ -113,7 +113,10 @@ cr_committer_stop(struct commit_relay *cr)
 		redis_pool_cancel(cr->own_cmd);
 	if (cr->returned_cmd != NULL)
 		redis_pool_cancel(cr->returned_cmd);
+	if (cr->prune_cmd != NULL)
+		redis_pool_cancel(cr->prune_cmd);
 	cr->read_cmd = cr->claim_cmd = cr->own_cmd = cr->returned_cmd = NULL;
+	cr->prune_cmd = NULL;
 	cr->own_due = 0;
 	/* Pending in the group: given back, or claimed by the next one. */
 	while ((j = TAILQ_FIRST(&cr->jobs)) != NULL)
@@ -645,6 +648,7 @@ cr_committer_tick(struct commit_relay *cr, uint64_t now)
 		argv[8] = cr->own_cursor;
 		cr->own_cmd = send(cr, own_done, now, 9, argv);
 	}
+	cr_prune_tick(cr, now);
 	/*
 	 * What a dead committer read and never answered: idle for longer
 	 * than a lease and a Sheets call, so no live committer still has

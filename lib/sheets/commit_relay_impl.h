@@ -137,6 +137,10 @@ struct commit_relay {
 	struct redis_cmd		*returned_cmd;
 	int				 returned_evaled;
 	uint64_t			 next_returned;
+	/* The group's idle consumers, removed (commit_relay_prune.c). */
+	struct redis_cmd		*prune_cmd;
+	int				 prune_evaled;
+	uint64_t			 next_prune;
 };
 
 /* Milliseconds since the Unix epoch: deadlines between instances. */
@@ -157,5 +161,8 @@ int		cr_note_change(gc_applied_fn *fn, void *arg,
 void		cr_committer_tick(struct commit_relay *, uint64_t now);
 /* Stops being the committer: drops every entry in hand. */
 void		cr_committer_stop(struct commit_relay *);
+
+/* commit_relay_prune.c: the committer's, once its group is there. */
+void		cr_prune_tick(struct commit_relay *, uint64_t now);
 
 #endif

@@ -60,6 +60,7 @@ struct fixture {
 	struct heard			 heard[NRELAYS];
 	char				 stream[256];
 	char				 lease[256];
+	uint64_t			 consumer_idle_ms;	/* 0: default */
 };
 
 struct done {
@@ -205,6 +206,8 @@ relay_open(struct fixture *f, int i)
 	rcfg.landed_arg = &f->heard[i];
 	rcfg.log.fn = on_log;
 	rcfg.log.arg = &f->heard[i];
+	if (f->consumer_idle_ms != 0)
+		rcfg.consumer_idle_ms = f->consumer_idle_ms;
 	f->cr[i] = commit_relay_new(&rcfg, f->gc[i], f->pool,
 	    poll_loop_io(f->pl), err, sizeof(err));
 	if (f->cr[i] == NULL)
@@ -895,6 +898,90 @@ test_lost_lease_gives_back(void **state)
 	redisFree(rc);
 }
 
+/* Whether the group has a consumer of that name. */
+static int
+has_consumer(struct fixture *f, redisContext *rc, const char *name)
+{
+	redisReply	*r, *c;
+	size_t		 i, k;
+	int		 found = 0;
+
+	r = redisCommand(rc, "XINFO CONSUMERS %s committers", f->stream);
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+	for (i = 0; i < r->elements; i++) {
+		c = r->element[i];
+		for (k = 0; k + 1 < c->elements; k += 2) {
+			if (strcmp(c->element[k]->str, "name") == 0 &&
+			    strcmp(c->element[k + 1]->str, name) == 0)
+				found = 1;
+		}
+	}
+	freeReplyObject(r);
+	return (found);
+}
+
+/*
+ * Past lives' consumers do not pile up in the group: one idle with
+ * nothing pending is removed; one still holding an entry (a dead
+ * committer's, for the claim) stays; changes still land after.
+ */
+static void
+test_idle_consumers_removed(void **state)
+{
+	struct fixture			*f = *state;
+	redisContext			*rc = sync_redis(f);
+	struct commit_relay_stats	 rs;
+	redisReply			*r;
+	struct done			 d;
+	int				 i, c, held = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < NRELAYS; i++)
+		relay_close(f, i);
+	f->consumer_idle_ms = 300;
+	for (i = 0; i < NRELAYS; i++)
+		relay_open(f, i);
+	wait_committer(f);
+	c = committer(f);
+	/* The committer's own consumer: it has read the stream. */
+	submit(f, c, &d, 22, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_applied(f, &d);
+
+	expect_ok(rc, redisCommand(rc, "XGROUP CREATECONSUMER %s committers "
+	    "past:idle", f->stream));
+	/* A relay read may reach Redis first: then add another. */
+	for (i = 0; i < 5 && !held; i++) {
+		expect_ok(rc, redisCommand(rc, "XADD %s * not-a-change 1",
+		    f->stream));
+		r = redisCommand(rc, "XREADGROUP GROUP committers past:busy "
+		    "COUNT 1 STREAMS %s >", f->stream);
+		assert_non_null(r);
+		held = r->type == REDIS_REPLY_ARRAY;
+		freeReplyObject(r);
+	}
+	assert_true(held);
+	assert_true(has_consumer(f, rc, "past:idle"));
+
+	/* Past its 300 ms idle, before the claim (2.6 s) takes the entry. */
+	pump(f, 1000);
+	assert_false(has_consumer(f, rc, "past:idle"));
+	assert_true(has_consumer(f, rc, "past:busy"));
+	commit_relay_stats(f->cr[c], &rs);
+	assert_true(rs.pruned >= 1);
+	/*
+	 * Its own consumer may have gone too (Redis counts a read that
+	 * delivers nothing as no activity): nothing was pending to it, and
+	 * the next change it reads makes it again.
+	 */
+	memset(&d, 0, sizeof(d));
+	submit(f, 1 - c, &d, 23, harness_now_ms() + 5000);
+	assert_int_equal(pump_until(f, &d, 1, 6000), 0);
+	assert_applied(f, &d);
+	redisFree(rc);
+}
+
 /* Redis gone: answered before the deadline, never left waiting. */
 static void
 test_redis_down_answers(void **state)
@@ -997,6 +1084,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_landed_heard_by_every_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_landed_corrupt_skipped,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_consumers_removed,
 		    setup, teardown),
 	};
 
