@@ -117,9 +117,9 @@ read_share_json(yajl_gen g)
 /*
  * The deployment's committer, from this instance's side: which of its
  * workers holds the lease (null: another instance's, or none), and the
- * relay's totals over its workers.  appended_total - outcomes_total
- * is what its workers wait on; a climbing lost_total or given_back_total
- * is a committer that keeps losing its lease (Redis trouble).
+ * relay's totals over its workers.  A climbing lost_total or
+ * given_back_total is a committer that keeps losing its lease (Redis
+ * trouble).
  */
 static void
 relay_json(yajl_gen g)

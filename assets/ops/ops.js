@@ -578,6 +578,25 @@ import { drawChart, niceMax } from '/ops/chart.js';
 		setText('q-batch-size', batches > 0 ?
 		    (changes / batches).toFixed(1) : '–');
 		setText('q-conflicts', s.group_commit.conflicts_total);
+		renderRelay(s.relay);
+	}
+
+	/*
+	 * The deployment's one committer (SHEETS_COMMIT_MODE=relay): this
+	 * instance's worker holding the lease, or another instance's.
+	 */
+	function renderRelay(r) {
+		if (!r || !r.enabled) {
+			setText('q-committer', 'cada worker');
+			setText('q-relay-lost', '–');
+			return;
+		}
+		setText('q-committer', r.committer ? 'worker ' +
+		    r.committer.worker + ' (aquí)' : 'otra instancia');
+		$('q-committer').title = r.committer ? 'pid ' +
+		    r.committer.pid : '';
+		/* Climbing: the committer keeps losing its lease (Redis). */
+		setText('q-relay-lost', r.lost_total);
 	}
 
 	/* --- the live floor --- */

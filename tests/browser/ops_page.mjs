@@ -164,6 +164,14 @@ try {
 	await page.screenshot({ path: join(shots, 'ops-page.png'),
 	    fullPage: true });
 
+	/* One instance: the deployment's committer is one of its workers. */
+	const st = await api('GET', '/api/ops/stats');
+	const c = st.json.sheets.relay.committer;
+	const named = await page.locator('#q-committer').innerText();
+	check(c !== null && named === 'worker ' + c.worker + ' (aquí)',
+	    'the Sheets panel names the committer /api/ops/stats names',
+	    named + ' / ' + JSON.stringify(c));
+
 	/* Redis stopped: red within the probe interval, green after. */
 	await control('redis-stop');
 	const down = await waitFor(page, () =>
