@@ -469,12 +469,13 @@ figures_print(double secs)
 	const char	*mode[MODES] = { "slices", "shared", "relay" };
 	const char	*only = getenv("BENCH_MODES");
 	long		errors;
-	int		k;
+	int		k, ran[MODES];
 
 	for (k = 0; k < MODES; k++) {
 		memset(&f[k], 0, sizeof(f[k]));
-		if (only != NULL && strstr(only, mode[k]) == NULL)
-			continue;		/* printed as zeros */
+		ran[k] = only == NULL || strstr(only, mode[k]) != NULL;
+		if (!ran[k])
+			continue;		/* no column */
 		if (figures_run(mode[k], secs, &f[k]) == -1) {
 			fprintf(stderr, "figures: %s did not start\n",
 			    mode[k]);
@@ -488,46 +489,68 @@ figures_print(double secs)
 	    "pacing), shared: SHEETS_COMMIT_MODE=shared, relay: "
 	    "SHEETS_COMMIT_MODE=relay (one committer, the default)\n\n",
 	    secs);
-	printf("| figure | slices | shared | relay |\n|---|---:|---:|---:|\n");
+	printf("| figure |");
+	for (k = 0; k < MODES; k++)
+		if (ran[k])
+			printf(" %s |", mode[k]);
+	printf("\n|---|");
+	for (k = 0; k < MODES; k++)
+		if (ran[k])
+			printf("---:|");
+	printf("\n");
 	printf("| one change after 5 s of quiet, latency 0, p50 ms |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", f[k].quiet_p50);
+		if (ran[k])
+			printf(" %.0f |", f[k].quiet_p50);
 	printf("\n| 50 tablets, 2 workers, latency 0, p99 ms |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", p99(&f[k].lat0));
+		if (ran[k])
+			printf(" %.0f |", p99(&f[k].lat0));
 	printf("\n| 50 tablets, 2 workers, latency 250 ms, p99 ms |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", p99(&f[k].lat250));
+		if (ran[k])
+			printf(" %.0f |", p99(&f[k].lat250));
 	printf("\n| 50 tablets, 4 workers, p99 ms |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", p99(&f[k].w4));
+		if (ran[k])
+			printf(" %.0f |", p99(&f[k].w4));
 	printf("\n| 50 tablets, 4 workers x 2 instances, p99 ms |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", p99(&f[k].w4x2));
+		if (ran[k])
+			printf(" %.0f |", p99(&f[k].w4x2));
 	printf("\n| Sheets writes /100 changes, 50 tablets, 2 workers |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.1f |", f[k].lat0.writes_per_100);
+		if (ran[k])
+			printf(" %.1f |", f[k].lat0.writes_per_100);
 	printf("\n| Sheets reads /min, 4 workers x 2 instances |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", f[k].w4x2.reads_per_min);
+		if (ran[k])
+			printf(" %.0f |", f[k].w4x2.reads_per_min);
 	printf("\n| the same, SHEETS_CACHE_SHARED=1 |");
 	for (k = 0; k < MODES; k++)
-		printf(" %.0f |", f[k].w4x2_shared_reads.reads_per_min);
+		if (ran[k])
+			printf(" %.0f |",
+			    f[k].w4x2_shared_reads.reads_per_min);
 	printf("\n| errors (non-200), all runs |");
 	for (k = 0; k < MODES; k++) {
+		if (!ran[k])
+			continue;
 		errors = f[k].lat0.errors + f[k].lat250.errors +
 		    f[k].w4.errors + f[k].w4x2.errors;
 		printf(" %ld |", errors);
 	}
 	printf("\n| group-commit conflicts, 50 tablets: 2 w / 250 ms / 4 w / "
 	    "4 w x 2 |");
-	for (k = 0; k < MODES; k++)
-		printf(" %lld / %lld / %lld / %lld |", f[k].lat0.conflicts,
-		    f[k].lat250.conflicts, f[k].w4.conflicts,
-		    f[k].w4x2.conflicts);
+	for (k = 0; k < MODES; k++) {
+		if (ran[k])
+			printf(" %lld / %lld / %lld / %lld |",
+			    f[k].lat0.conflicts, f[k].lat250.conflicts,
+			    f[k].w4.conflicts, f[k].w4x2.conflicts);
+	}
 	printf("\n| 429s from the emulator, all runs |");
 	for (k = 0; k < MODES; k++)
-		printf(" %lld |", f[k].rate_limited);
+		if (ran[k])
+			printf(" %lld |", f[k].rate_limited);
 	printf("\n");
 }
 
