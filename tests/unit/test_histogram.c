@@ -21,7 +21,8 @@ test_bounds(void **state)
 {
 	static const uint64_t	want[HISTOGRAM_BUCKETS] = {
 		100, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,
-		500000, 1000000, 5000000,
+		250000, 500000, 750000, 1000000, 1500000, 2000000, 3000000,
+		5000000, 10000000,
 	};
 	size_t	i;
 
@@ -45,9 +46,12 @@ test_observe_bucket(void **state)
 		{ 0, 0 }, { 1, 0 }, { 100, 0 }, { 101, 1 }, { 500, 1 },
 		{ 501, 2 }, { 999, 2 }, { 1000, 2 }, { 1001, 3 },
 		{ 2500, 3 }, { 4999, 4 }, { 10000, 5 }, { 24999, 6 },
-		{ 50000, 7 }, { 50001, 8 }, { 100000, 8 }, { 499999, 9 },
-		{ 1000000, 10 }, { 1000001, 11 }, { 5000000, 11 },
-		{ 5000001, INF_BUCKET }, { UINT64_MAX / 2, INF_BUCKET },
+		{ 50000, 7 }, { 50001, 8 }, { 100000, 8 }, { 250000, 9 },
+		{ 250001, 10 }, { 499999, 10 }, { 750000, 11 },
+		{ 1000000, 12 }, { 1000001, 13 }, { 1500000, 13 },
+		{ 1999999, 14 }, { 3000000, 15 }, { 5000000, 16 },
+		{ 5000001, 17 }, { 10000000, 17 },
+		{ 10000001, INF_BUCKET }, { UINT64_MAX / 2, INF_BUCKET },
 	};
 	struct histogram	h;
 	size_t			i, j;
@@ -90,8 +94,9 @@ test_sum_count(void **state)
 static void
 test_merge(void **state)
 {
-	static const uint64_t	a_obs[] = { 50, 700, 700, 6000000 };
-	static const uint64_t	b_obs[] = { 100, 2000, 9000000, 9000000, 30 };
+	static const uint64_t	a_obs[] = { 50, 700, 700, 16000000 };
+	static const uint64_t	b_obs[] = { 100, 2000, 19000000, 19000000,
+				    30 };
 	struct histogram	a, b, both, dst;
 	size_t			i;
 
@@ -157,15 +162,15 @@ test_quantile(void **state)
 	assert_int_equal(histogram_quantile_us(&h, 0.5), 100);
 	assert_int_equal(histogram_quantile_us(&h, 0.85), 100);
 	assert_int_equal(histogram_quantile_us(&h, 0.95), 5000);
-	assert_int_equal(histogram_quantile_us(&h, 1.0), 5000000);
+	assert_int_equal(histogram_quantile_us(&h, 1.0), 2000000);
 	/* q above 1 is the largest observation's bucket. */
-	assert_int_equal(histogram_quantile_us(&h, 7.0), 5000000);
+	assert_int_equal(histogram_quantile_us(&h, 7.0), 2000000);
 
 	/* Non-decreasing in q, and always one of the bounds. */
 	for (q = 0.0; q <= 1.0; q += 0.01) {
 		v = histogram_quantile_us(&h, q);
 		assert_true(v >= prev);
-		assert_true(v == 100 || v == 5000 || v == 5000000);
+		assert_true(v == 100 || v == 5000 || v == 2000000);
 		prev = v;
 	}
 }

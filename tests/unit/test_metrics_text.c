@@ -488,13 +488,14 @@ test_utilization_ratio(void **state)
 static void
 test_wait_histogram(void **state)
 {
-	/* 50, 80 | 700 | 3000 | 6000000 (+Inf) */
+	/* 50, 80 | 700 | 3000 | 6000000 (le="10") */
 	static const double	want[HISTOGRAM_BUCKETS + 1] = {
-		2, 2, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5,
+		2, 2, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5,
 	};
 	static const char *const les[HISTOGRAM_BUCKETS] = {
 		"0.0001", "0.0005", "0.001", "0.0025", "0.005", "0.01",
-		"0.025", "0.05", "0.1", "0.5", "1", "5",
+		"0.025", "0.05", "0.1", "0.25", "0.5", "0.75", "1", "1.5",
+		"2", "3", "5", "10",
 	};
 	struct stats_region	*r;
 	char			*text, key[128];
@@ -580,11 +581,11 @@ test_http_latency_histogram(void **state)
 {
 	/* 90 | 150 150 | 7000 */
 	static const double	health[HISTOGRAM_BUCKETS + 1] = {
-		1, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,
+		1, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
 	};
-	/* 2 s: only under le="5". */
+	/* 2 s: from le="2" on. */
 	static const double	metrics[HISTOGRAM_BUCKETS + 1] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
 	};
 	struct stats_region	*r;
 	char			*text;
