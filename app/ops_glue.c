@@ -2,8 +2,8 @@
  * What the ops page reads and no other part keeps: the health verdict's
  * transitions (worker 1 notes them in the shared region, as it probes
  * Sheets for all) and each worker's group-commit, relay and quota
- * counters, copied into its stats slot.  Both are fixed-size: a page open for a day
- * costs no memory here.
+ * counters, copied into its stats slot.  Both are fixed-size: a page open
+ * for a day costs no memory here.
  */
 #include <time.h>
 

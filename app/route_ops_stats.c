@@ -4,8 +4,9 @@
  * quota (calls granted and made to wait, per kind, against the
  * configured rates, 429s), the group commit's counters, from which the
  * page draws batch sizes, and the relay's (which worker is the
- * deployment's committer, what it took and answered).  Read from the shared region only: no Redis,
- * no Sheets, nothing allocated beyond the answer.  OPS_TOKEN guards it.
+ * deployment's committer, what it took and answered).  Read from the
+ * shared region only: no Redis, no Sheets, nothing allocated beyond the
+ * answer.  OPS_TOKEN guards it.
  */
 #include <stddef.h>
 #include <time.h>

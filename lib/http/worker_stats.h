@@ -70,18 +70,18 @@ struct read_share_stats {
  * when SHEETS_COMMIT_MODE is not relay.
  */
 struct relay_stats {
-	uint64_t	committer;		/* 1 while this worker is it */
-	uint64_t	appended;		/* changes put in the stream */
-	uint64_t	outcomes;		/* outcomes heard by origins */
-	uint64_t	taken;			/* entries read as committer */
-	uint64_t	replayed;		/* claimed from another */
-	uint64_t	given_back;		/* held when the lease was lost */
-	uint64_t	answered;		/* outcomes written */
-	uint64_t	dropped;		/* read after their deadline */
-	uint64_t	leases;			/* times it became committer */
-	uint64_t	lost;			/* times it stopped being one */
-	uint64_t	late;			/* outcomes heard after a 503 */
-	uint64_t	pruned;			/* idle consumers removed */
+	uint64_t	committer;	/* 1 while this worker is it */
+	uint64_t	appended;	/* changes put in the stream */
+	uint64_t	outcomes;	/* outcomes heard by origins */
+	uint64_t	taken;		/* entries read as committer */
+	uint64_t	replayed;	/* claimed from another */
+	uint64_t	given_back;	/* held when the lease was lost */
+	uint64_t	answered;	/* outcomes written */
+	uint64_t	dropped;	/* read after their deadline */
+	uint64_t	leases;		/* times it became committer */
+	uint64_t	lost;		/* times it stopped being one */
+	uint64_t	late;		/* outcomes heard after a 503 */
+	uint64_t	pruned;		/* idle consumers removed */
 };
 
 struct worker_stats {

@@ -60,7 +60,7 @@ struct fixture {
 	struct heard			 heard[NRELAYS];
 	char				 stream[256];
 	char				 lease[256];
-	uint64_t			 consumer_idle_ms;	/* 0: default */
+	uint64_t			 consumer_idle_ms; /* 0: default */
 };
 
 struct done {

@@ -360,24 +360,33 @@ test_committer_killed_mid_batch(void **state)
 	    count_200(t.status, 8), landed);
 }
 
-/* A figure of an instance's /api/ops/stats "sheets" object. */
-static long long
-sheets_stat(int k, const char *what, const char *sub)
+/* An instance's /api/ops/stats, parsed (caller frees). */
+static yajl_val
+ops_stats(int k)
 {
 	struct http_reply	 r;
 	yajl_val		 j;
 	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
 				    NULL };
 	char			 url[160];
-	long long		 n;
 
 	snprintf(url, sizeof(url), "%s/api/ops/stats", srv[k].base);
 	assert_int_equal(http_request("GET", url, h, NULL, 0, 5000, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(j = http_reply_json(&r));
+	http_reply_free(&r);
+	return (j);
+}
+
+/* A figure of an instance's /api/ops/stats "sheets" object. */
+static long long
+sheets_stat(int k, const char *what, const char *sub)
+{
+	yajl_val	j = ops_stats(k);
+	long long	n;
+
 	n = jpath_int(j, -1, "sheets", what, sub, NULL);
 	yajl_tree_free(j);
-	http_reply_free(&r);
 	assert_true(n >= 0);
 	return (n);
 }
@@ -479,7 +488,7 @@ struct relay_view {
 	long long	appended;
 	long long	outcomes;
 	long long	answered;
-	int		holders;	/* workers naming themselves committer */
+	int		holders;	/* committers named */
 	int		holder_instance;
 	long long	holder_pid;
 };
@@ -487,20 +496,12 @@ struct relay_view {
 static void
 relay_view(struct relay_view *v)
 {
-	struct http_reply	 r;
-	yajl_val		 j, rel, c;
-	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
-				    NULL };
-	char			 url[160];
-	int			 k;
+	yajl_val	j, rel, c;
+	int		k;
 
 	memset(v, 0, sizeof(*v));
 	for (k = 0; k < nsrv; k++) {
-		snprintf(url, sizeof(url), "%s/api/ops/stats", srv[k].base);
-		assert_int_equal(http_request("GET", url, h, NULL, 0, 5000,
-		    &r), 0);
-		assert_int_equal(r.status, 200);
-		assert_non_null(j = http_reply_json(&r));
+		j = ops_stats(k);
 		assert_non_null(rel = jpath(j, "sheets", "relay", NULL));
 		assert_true(YAJL_IS_TRUE(jpath(rel, "enabled", NULL)));
 		v->appended += jpath_int(rel, -1, "appended_total", NULL);
@@ -515,7 +516,6 @@ relay_view(struct relay_view *v)
 			assert_true(jpath_int(c, -1, "worker", NULL) >= 1);
 		}
 		yajl_tree_free(j);
-		http_reply_free(&r);
 	}
 }
 
