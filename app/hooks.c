@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <kore/seccomp.h>
 
+#include "commit_relay.h"
 #include "parent_watch.h"
 #include "reconciler.h"
 #include "service_account.h"
@@ -55,6 +56,8 @@ struct stats_region	*zeues_stats;
 struct zeues_worker	 zw;
 /* Kore's parent (kore_pid is the worker's own pid in a worker). */
 static pid_t		 parent_pid;
+/* The commit relay's nudges ("" when the relay is off). */
+static char		 relay_channel[COMMIT_RELAY_CHANNEL_MAX];
 
 void	kore_parent_configure(int, char **);
 void	kore_worker_configure(void);
@@ -167,6 +170,8 @@ on_event(void *arg, const char *channel, const char *payload, size_t len)
 	(void)arg;
 	if (strcmp(channel, EVENTS_CHANNEL) == 0)
 		sse_glue_event(payload, len);
+	else if (zw.relay != NULL && strcmp(channel, relay_channel) == 0)
+		commit_relay_nudged(zw.relay, payload, len);
 }
 
 static void
@@ -282,6 +287,7 @@ kore_worker_configure(void)
 	struct redis_pool_config		pc;
 	struct redis_subscriber_handlers	h = { on_event, on_resubscribed,
 						    NULL };
+	const char				*channels[3] = { NULL };
 	char					err[256];
 
 	memset(&zw, 0, sizeof(zw));
@@ -335,8 +341,16 @@ kore_worker_configure(void)
 
 	snprintf(pc.client_name, sizeof(pc.client_name), "%sw%d:sub",
 	    zw.client_prefix, zw.id);
-	zw.sub = redis_subscriber_new(&pc, zw.pool, zw.loop, EVENTS_CHANNEL,
-	    &h, &zw.stats->sub);
+	channels[0] = EVENTS_CHANNEL;
+	if (zeues_sheets.configured && zeues_sheets.commit_relay) {
+		if (commit_relay_channel(zeues_sheets.spreadsheet_id,
+		    relay_channel, sizeof(relay_channel)) == -1)
+			fatal("worker %d: the commit relay's channel name is "
+			    "too long", zw.id);
+		channels[1] = relay_channel;
+	}
+	zw.sub = redis_subscriber_new(&pc, zw.pool, zw.loop, channels, &h,
+	    &zw.stats->sub);
 	if (zw.sub == NULL)
 		fatal("worker %d: cannot create the event subscription", zw.id);
 

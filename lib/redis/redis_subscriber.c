@@ -25,8 +25,10 @@ struct redis_subscriber {
 	struct io_loop			*loop;
 	struct redis_subscriber_handlers h;
 	struct redis_subscriber_stats	*stats;
-	char				 channel[CHANNEL_MAX];
-	char				 heartbeat[CHANNEL_MAX];
+	/* The caller's channels, then the heartbeat's. */
+	char				 channel[REDIS_SUBSCRIBER_CHANNELS_MAX + 1]
+					    [CHANNEL_MAX];
+	size_t				 nchannels;	/* heartbeat's too */
 
 	struct redis_io			 io;
 	enum sub_state			 state;
@@ -44,6 +46,12 @@ struct redis_subscriber {
 };
 
 static void	sub_fail(struct redis_subscriber *, const char *, const char *);
+
+static const char *
+heartbeat_channel(const struct redis_subscriber *s)
+{
+	return (s->channel[s->nchannels - 1]);
+}
 
 /* hiredis is done with the context: it may be freed right after this. */
 static void
@@ -102,8 +110,9 @@ on_message(redisAsyncContext *ac, void *r, void *privdata)
 		return;
 
 	if (strcmp(e[0]->str, "subscribe") == 0) {
-		/* Both channels confirmed: the second reply says count 2. */
-		if (e[2]->type != REDIS_REPLY_INTEGER || e[2]->integer != 2)
+		/* Every channel confirmed: the last reply counts them all. */
+		if (e[2]->type != REDIS_REPLY_INTEGER ||
+		    e[2]->integer != (long long)s->nchannels)
 			return;
 		resubscribed = s->ever_subscribed;
 		s->state = SUB_SUBSCRIBED;
@@ -123,7 +132,7 @@ on_message(redisAsyncContext *ac, void *r, void *privdata)
 	if (strcmp(e[0]->str, "message") != 0 ||
 	    e[2]->type != REDIS_REPLY_STRING)
 		return;
-	if (strcmp(e[1]->str, s->heartbeat) == 0) {
+	if (strcmp(e[1]->str, heartbeat_channel(s)) == 0) {
 		s->hb_sent_ms = 0;
 		stat_set(&s->stats->live, 1);
 		return;
@@ -170,7 +179,9 @@ sub_connect(struct redis_subscriber *s, uint64_t now)
 {
 	const struct redis_url	*u = redis_pool_url(s->pool);
 	char			 name[REDIS_POOL_NAME_MAX + 8], db[16];
+	const char		*argv[REDIS_SUBSCRIBER_CHANNELS_MAX + 2];
 	redisAsyncContext	*ac;
+	size_t			 i;
 
 	/* Sentinel mode: where the pool's commands go, once it is known. */
 	s->generation = redis_pool_generation(s->pool);
@@ -212,28 +223,45 @@ sub_connect(struct redis_subscriber *s, uint64_t now)
 	}
 	snprintf(name, sizeof(name), "%s", s->cfg.client_name);
 	redisAsyncCommand(ac, on_setup_reply, s, "CLIENT SETNAME %s", name);
-	redisAsyncCommand(ac, on_message, s, "SUBSCRIBE %s %s", s->channel,
-	    s->heartbeat);
+	argv[0] = "SUBSCRIBE";
+	for (i = 0; i < s->nchannels; i++)
+		argv[i + 1] = s->channel[i];
+	redisAsyncCommandArgv(ac, on_message, s, (int)s->nchannels + 1, argv,
+	    NULL);
 }
 
 struct redis_subscriber *
 redis_subscriber_new(const struct redis_pool_config *cfg,
-    struct redis_pool *pool, struct io_loop *loop, const char *channel,
-    const struct redis_subscriber_handlers *h,
+    struct redis_pool *pool, struct io_loop *loop,
+    const char *const *channels, const struct redis_subscriber_handlers *h,
     struct redis_subscriber_stats *stats)
 {
 	struct redis_subscriber	*s;
+	size_t			 n;
+	int			 len;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (NULL);
+	for (n = 0; channels[n] != NULL; n++) {
+		if (n == REDIS_SUBSCRIBER_CHANNELS_MAX || (len =
+		    snprintf(s->channel[n], CHANNEL_MAX, "%s", channels[n])) <
+		    0 || len >= CHANNEL_MAX) {
+			free(s);
+			return (NULL);
+		}
+	}
+	len = snprintf(s->channel[n], CHANNEL_MAX, "zeues:heartbeat:%s",
+	    cfg->client_name);
+	if (n == 0 || len < 0 || len >= CHANNEL_MAX) {
+		free(s);
+		return (NULL);
+	}
+	s->nchannels = n + 1;
 	s->cfg = *cfg;
 	s->pool = pool;
 	s->loop = loop;
 	s->h = *h;
 	s->stats = stats;
-	snprintf(s->channel, sizeof(s->channel), "%s", channel);
-	snprintf(s->heartbeat, sizeof(s->heartbeat), "zeues:heartbeat:%s",
-	    cfg->client_name);
 	snprintf(s->last_error, sizeof(s->last_error), "not subscribed yet");
 	stat_set(&stats->connected, 0);
 	stat_set(&stats->live, 0);
@@ -286,7 +314,7 @@ heartbeat(struct redis_subscriber *s, uint64_t now)
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)++s->hb_seq);
 	s->hb_cmd = redis_pool_submitf(s->pool, heartbeat_sent, s,
 	    now + (uint64_t)s->cfg.command_timeout_ms, &why, "PUBLISH %s %s",
-	    s->heartbeat, seq);
+	    heartbeat_channel(s), seq);
 	if (s->hb_cmd != NULL)
 		s->hb_sent_ms = now;
 	s->hb_next_ms = now + (uint64_t)s->cfg.health_interval_ms;

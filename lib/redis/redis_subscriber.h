@@ -17,6 +17,8 @@
 
 #include "redis_pool.h"
 
+#define REDIS_SUBSCRIBER_CHANNELS_MAX	4
+
 struct redis_subscriber;
 
 struct redis_subscriber_stats {
@@ -35,11 +37,16 @@ struct redis_subscriber_handlers {
 	void	*arg;
 };
 
-/* Subscribes to channel; cfg supplies the URL, name and timeouts. */
+/*
+ * Subscribes to channels (NULL-terminated, 1 to
+ * REDIS_SUBSCRIBER_CHANNELS_MAX); cfg supplies the URL, name and
+ * timeouts.  NULL when out of memory or given no channel, too many, or
+ * one whose name is too long.
+ */
 struct redis_subscriber	*redis_subscriber_new(
 			    const struct redis_pool_config *cfg,
 			    struct redis_pool *pool, struct io_loop *loop,
-			    const char *channel,
+			    const char *const *channels,
 			    const struct redis_subscriber_handlers *,
 			    struct redis_subscriber_stats *);
 void			 redis_subscriber_free(struct redis_subscriber *);

@@ -104,7 +104,8 @@ commit_relay_new(const struct commit_relay_config *cfg,
 	    "changes") == -1 || key(cr->lease, sizeof(cr->lease), sid,
 	    "committer") == -1 || key(cr->outcome, sizeof(cr->outcome), sid,
 	    "outcome:") == -1 || key(cr->landed, sizeof(cr->landed), sid,
-	    "landed") == -1))) {
+	    "landed") == -1 || key(cr->nudge, sizeof(cr->nudge), sid,
+	    "nudge") == -1))) {
 		snprintf(err, errsz, "commit relay: a name is too long");
 		free(cr);
 		return (NULL);
@@ -313,6 +314,53 @@ ticket_fail(struct commit_ticket *t, enum gc_status st, int maybe,
 	ticket_answer(t, &o);
 }
 
+int
+commit_relay_channel(const char *spreadsheet_id, char *out, size_t len)
+{
+	return (key(out, len, spreadsheet_id, "nudge"));
+}
+
+static void	poll_outcomes(struct commit_relay *, uint64_t);
+
+/*
+ * Tells the committer that a change is in the stream.  Unanswered: a
+ * nudge lost costs a poll's wait.
+ */
+static void
+nudge_committer(struct commit_relay *cr)
+{
+	enum redis_pool_status	 why;
+	const char		*argv[3] = { "PUBLISH", cr->nudge,
+				    CR_NUDGE_CHANGE };
+	size_t			 argvlen[3];
+	size_t			 i;
+
+	for (i = 0; i < 3; i++)
+		argvlen[i] = strlen(argv[i]);
+	(void)redis_pool_submit(cr->pool, NULL, NULL,
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 3, argv,
+	    argvlen, &why);
+}
+
+void
+commit_relay_nudged(struct commit_relay *cr, const char *message,
+    size_t len)
+{
+	uint64_t	now;
+
+	if (!cr->cfg.enabled || len != 1)
+		return;
+	now = io_loop_now(cr->loop);
+	if (message[0] == CR_NUDGE_CHANGE[0] && cr->committer) {
+		cr->next_read = 0;
+		cr_committer_tick(cr, now);
+	} else if (message[0] == CR_NUDGE_OUTCOME[0] &&
+	    (!TAILQ_EMPTY(&cr->tickets) || !TAILQ_EMPTY(&cr->ghosts))) {
+		cr->next_poll = 0;
+		poll_outcomes(cr, now);
+	}
+}
+
 static void
 appended(void *arg, enum redis_pool_status st, const redisReply *r)
 {
@@ -324,6 +372,7 @@ appended(void *arg, enum redis_pool_status st, const redisReply *r)
 		memcpy(t->id, r->str, r->len);
 		t->id[r->len] = '\0';
 		t->cr->stats.appended++;
+		nudge_committer(t->cr);
 		return;
 	}
 	if (st == REDIS_POOL_TIMEOUT || st == REDIS_POOL_UNAVAILABLE)

@@ -64,6 +64,13 @@
  * cache reads Sheets anyway); an entry that does not decode is logged
  * once and skipped; with Redis in trouble the next poll reads on.
  *
+ * Polls are the floor, not the pace: an origin whose change is in the
+ * stream PUBLISHes a nudge on zeues:gc:<spreadsheet id>:nudge, and the
+ * answer script another when it writes an outcome.  Each worker's
+ * subscription hears them (commit_relay_nudged()): the committer reads
+ * the stream at once, and a worker awaiting outcomes polls at once.  A
+ * nudge lost, or a subscription down, costs a poll's wait, nothing more.
+ *
  * Callbacks run exactly once, never from inside commit_relay_submit(),
  * never after commit_relay_cancel(); deadlines are absolute (loop clock).
  */
@@ -73,6 +80,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit_rows.h"
 #include "group_commit.h"
 #include "io_loop.h"
 #include "log_sink.h"
@@ -80,6 +88,8 @@
 
 #define COMMIT_RELAY_HOLDER_MAX	96
 #define COMMIT_RELAY_LANDED_MAX	4096	/* the landed stream, about */
+/* The nudge channel's name, for any spreadsheet id the relay takes. */
+#define COMMIT_RELAY_CHANNEL_MAX	(AUDIT_ROWS_ID_MAX + 16)
 
 struct commit_relay_config {
 	int		 enabled;		/* 0: straight to the group commit */
@@ -168,6 +178,16 @@ void			 commit_relay_cancel(struct commit_ticket *);
 /* Sets the ticket's late fn (see commit_late_fn), before its answer. */
 void			 commit_relay_on_late(struct commit_ticket *,
 			    commit_late_fn *fn, void *arg);
+
+/*
+ * The nudge channel of spreadsheet_id's relay, for the caller's
+ * subscription; -1 when it does not fit in len.
+ */
+int			 commit_relay_channel(const char *spreadsheet_id,
+			    char *out, size_t len);
+/* A message heard on that channel: the reads or polls it calls for. */
+void			 commit_relay_nudged(struct commit_relay *,
+			    const char *message, size_t len);
 
 /* 1 while this process is the deployment's committer. */
 int			 commit_relay_is_committer(const struct commit_relay *);

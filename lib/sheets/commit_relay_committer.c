@@ -32,7 +32,9 @@ static const char lease_script[] =
  * The outcome first: an entry acknowledged always has its answer.  A
  * change that landed goes to the landed stream before its outcome, so
  * that a worker that sees the outcome has the change in its next read.
- * ARGV[8] '1' keeps the entry pending: its fate is not known yet.
+ * ARGV[8] '1' keeps the entry pending: its fate is not known yet.  An
+ * outcome written is announced on the relay's channel (ARGV[9]), so that
+ * its origin need not wait for its next poll.
  */
 static const char answer_script[] =
     "if ARGV[5] ~= '' then\n"
@@ -45,6 +47,9 @@ static const char answer_script[] =
     "if ARGV[8] ~= '1' then\n"
     "  redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
     "  redis.call('XDEL', KEYS[1], ARGV[1])\n"
+    "end\n"
+    "if ARGV[3] ~= '' then\n"
+    "  redis.call('PUBLISH', ARGV[9], '" CR_NUDGE_OUTCOME "')\n"
     "end\n"
     "return 1\n";
 
@@ -153,8 +158,8 @@ answer_send(struct cr_job *j)
 	struct commit_relay	*cr = j->cr;
 	enum redis_pool_status	 why;
 	char			 okey[CR_KEY_MAX], ttl[24], maxlen[24];
-	const char		*argv[14];
-	size_t			 argvlen[14];
+	const char		*argv[15];
+	size_t			 argvlen[15];
 	int			 i, landed = j->landed_version[0] != '\0';
 
 	if (cr_outcome_key(cr, j->id, okey, sizeof(okey)) == -1)
@@ -175,12 +180,13 @@ answer_send(struct cr_job *j)
 	argv[11] = j->landed_version;
 	argv[12] = maxlen;
 	argv[13] = j->keep ? "1" : "0";
-	for (i = 0; i < 14; i++)
+	argv[14] = cr->nudge;
+	for (i = 0; i < 15; i++)
 		argvlen[i] = strlen(argv[i]);
 	argvlen[8] = j->outcome.data != NULL ? j->outcome.len : 0;
 	argvlen[10] = landed ? j->jsonlen : 0;
 	j->cmd = redis_pool_submit(cr->pool, answered, j,
-	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 14, argv,
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 15, argv,
 	    argvlen, &why);
 	return (0);
 }

@@ -22,6 +22,9 @@
 #define CR_GHOSTS_MAX	(CR_POLL_MAX / 2)	/* of them, late ones */
 /* The committer answers this many origin polls before its deadline. */
 #define CR_ANSWER_MARGIN_POLLS	5
+/* What a nudge on the relay's channel says is waiting in Redis. */
+#define CR_NUDGE_CHANGE		"c"	/* an entry in the stream */
+#define CR_NUDGE_OUTCOME	"o"	/* an outcome */
 
 /* A change of this worker's, from submit to its answer. */
 struct commit_ticket {
@@ -80,6 +83,7 @@ struct commit_relay {
 	char				 lease[CR_KEY_MAX];
 	char				 outcome[CR_KEY_MAX];	/* prefix */
 	char				 landed[CR_KEY_MAX];
+	char				 nudge[CR_KEY_MAX];	/* channel */
 	struct group_commit		*gc;
 	struct redis_pool		*pool;
 	struct io_loop			*loop;

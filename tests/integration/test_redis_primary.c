@@ -173,6 +173,7 @@ test_follows_the_primary(void **state)
 {
 	struct fixture			*f = *state;
 	struct redis_subscriber_handlers h = { on_message, NULL, f };
+	const char			*channels[] = { "zeues:test", NULL };
 	struct outcome			 o;
 	char				 args[64];
 	int				 before;
@@ -183,7 +184,7 @@ test_follows_the_primary(void **state)
 	o = set_k(f);
 	assert_int_equal(o.status, REDIS_POOL_UNAVAILABLE);
 	f->sub = redis_subscriber_new(&f->cfg, f->pool, poll_loop_io(f->pl),
-	    "zeues:test", &h, &f->sub_stats);
+	    channels, &h, &f->sub_stats);
 	assert_non_null(f->sub);
 
 	/* A replica named as the primary is refused and asked about again. */

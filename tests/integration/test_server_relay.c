@@ -559,6 +559,33 @@ test_ops_stats_name_the_committer(void **state)
 	assert_int_equal(b.holder_instance, second);
 }
 
+/*
+ * Every worker of every instance listens on the relay's nudge channel,
+ * so that a change reaches the committer, and its outcome the origin,
+ * without waiting for a poll (commit_relay.h).
+ */
+static void
+test_every_worker_hears_nudges(void **state)
+{
+	char		 cmd[256], *out, *nl;
+	long		 n = -1;
+	uint64_t	 end = harness_now_ms() + 3000;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "PUBSUB NUMSUB zeues:gc:%s:nudge",
+	    emu.spreadsheet_id);
+	do {
+		if ((out = harness_redis_cli(srv[0].redis_port, cmd)) != NULL) {
+			n = (nl = strchr(out, '\n')) != NULL ? atol(nl + 1) :
+			    -1;
+			free(out);
+		}
+		if (n != 2)
+			harness_sleep_ms(100);
+	} while (n != 2 && harness_now_ms() < end);
+	assert_int_equal(n, 2);
+}
+
 int
 main(void)
 {
@@ -577,6 +604,9 @@ main(void)
 		    setup_two_quick_instances, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_ops_stats_name_the_committer,
+		    setup_two_single_workers, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_every_worker_hears_nudges,
 		    setup_two_single_workers, teardown),
 	};
 

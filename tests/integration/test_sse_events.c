@@ -127,6 +127,7 @@ setup(void **state)
 					    host_fetch, host_cancel, NULL };
 	struct redis_subscriber_handlers h = { on_message, on_resubscribed,
 					    NULL };
+	const char			*channels[2] = { NULL, NULL };
 	uint64_t			 end;
 
 	w->port = harness_free_port();
@@ -154,8 +155,9 @@ setup(void **state)
 	w->hub = sse_hub_new(&hcfg, &host, w->loop, &w->hub_stats);
 	assert_non_null(w->hub);
 	h.arg = w;
-	w->sub = redis_subscriber_new(&w->pcfg, w->pool, w->loop,
-	    w->ecfg.channel, &h, &w->sub_stats);
+	channels[0] = w->ecfg.channel;
+	w->sub = redis_subscriber_new(&w->pcfg, w->pool, w->loop, channels,
+	    &h, &w->sub_stats);
 	assert_non_null(w->sub);
 	end = harness_now_ms() + 3000;
 	while (!redis_subscriber_live(w->sub) && harness_now_ms() < end)
