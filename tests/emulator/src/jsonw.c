@@ -8,8 +8,6 @@
 
 #include "jsonw.h"
 
-#define JW_INDENT	"  "
-
 void
 jw_init(struct jw *w, int flags)
 {
@@ -26,37 +24,49 @@ jw_free(struct jw *w)
 	w->len = w->cap = 0;
 }
 
-static void
-jw_put(struct jw *w, const char *p, size_t n)
+/*
+ * Room for n more bytes and the NUL that jw_finish() adds; -1 (and failed)
+ * when out of memory.  Out of line, so that jw_put(), called for every
+ * token, is a test and a memcpy().
+ */
+static int
+jw_grow(struct jw *w, size_t n)
 {
 	size_t	 ncap;
 	char	*nbuf;
 
 	if (w->failed)
-		return;
+		return (-1);
 	if (n > SIZE_MAX - w->len - 1) {
 		w->failed = 1;
-		return;
+		return (-1);
 	}
-	if (w->len + n + 1 > w->cap) {
-		ncap = w->cap ? w->cap : 256;
-		while (ncap < w->len + n + 1) {
-			if (ncap > SIZE_MAX / 2) {
-				w->failed = 1;
-				return;
-			}
-			ncap *= 2;
-		}
-		if ((nbuf = realloc(w->buf, ncap)) == NULL) {
+	if (w->len + n + 1 <= w->cap)
+		return (0);
+	ncap = w->cap ? w->cap : 256;
+	while (ncap < w->len + n + 1) {
+		if (ncap > SIZE_MAX / 2) {
 			w->failed = 1;
-			return;
+			return (-1);
 		}
-		w->buf = nbuf;
-		w->cap = ncap;
+		ncap *= 2;
 	}
+	if ((nbuf = realloc(w->buf, ncap)) == NULL) {
+		w->failed = 1;
+		return (-1);
+	}
+	w->buf = nbuf;
+	w->cap = ncap;
+	return (0);
+}
+
+static inline void
+jw_put(struct jw *w, const char *p, size_t n)
+{
+	if (w->failed || (w->cap - w->len <= n && jw_grow(w, n) == -1))
+		return;
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;
-	w->buf[w->len] = '\0';
 }
 
 static void
@@ -72,14 +82,17 @@ jw_inline(const struct jw *w)
 	    (w->depth > 0 && w->stack[w->depth - 1].is_inline));
 }
 
+/* A newline and the deepest indentation, cut to length in one put. */
+#define JW_SPACES16	"                "
+static const char jw_nl_indent[] =
+    "\n" JW_SPACES16 JW_SPACES16 JW_SPACES16 JW_SPACES16;
+_Static_assert(sizeof(jw_nl_indent) == 2 + 2 * JW_MAX_DEPTH,
+    "jw_nl_indent must cover JW_MAX_DEPTH levels");
+
 static void
 jw_newline(struct jw *w, unsigned int depth)
 {
-	unsigned int	i;
-
-	jw_put(w, "\n", 1);
-	for (i = 0; i < depth; i++)
-		jw_puts(w, JW_INDENT);
+	jw_put(w, jw_nl_indent, 1 + 2 * (size_t)depth);
 }
 
 /* Separator and indentation owed before the next array element or key. */
@@ -89,7 +102,7 @@ jw_next_slot(struct jw *w)
 	struct jw_level	*top = &w->stack[w->depth - 1];
 
 	if (top->count > 0)
-		jw_puts(w, (w->pretty && top->is_inline) ? ", " : ",");
+		jw_put(w, ", ", (w->pretty && top->is_inline) ? 2 : 1);
 	if (!jw_inline(w))
 		jw_newline(w, w->depth);
 	top->count++;
@@ -115,7 +128,7 @@ jw_before_value(struct jw *w)
 }
 
 static void
-jw_open(struct jw *w, int is_object, int is_inline, const char *tok)
+jw_open(struct jw *w, int is_object, int is_inline, char tok)
 {
 	int	parent_inline;
 
@@ -131,11 +144,11 @@ jw_open(struct jw *w, int is_object, int is_inline, const char *tok)
 	w->stack[w->depth].is_inline = (uint8_t)(is_inline || parent_inline);
 	w->stack[w->depth].count = 0;
 	w->depth++;
-	jw_puts(w, tok);
+	jw_put(w, &tok, 1);
 }
 
 static void
-jw_close(struct jw *w, int is_object, const char *tok)
+jw_close(struct jw *w, int is_object, char tok)
 {
 	struct jw_level	*top;
 
@@ -150,43 +163,43 @@ jw_close(struct jw *w, int is_object, const char *tok)
 	if (top->count > 0 && !jw_inline(w))
 		jw_newline(w, w->depth - 1);
 	w->depth--;
-	jw_puts(w, tok);
+	jw_put(w, &tok, 1);
 }
 
 void
 jw_obj_open(struct jw *w)
 {
-	jw_open(w, 1, 0, "{");
+	jw_open(w, 1, 0, '{');
 }
 
 void
 jw_obj_open_inline(struct jw *w)
 {
-	jw_open(w, 1, 1, "{");
+	jw_open(w, 1, 1, '{');
 }
 
 void
 jw_obj_close(struct jw *w)
 {
-	jw_close(w, 1, "}");
+	jw_close(w, 1, '}');
 }
 
 void
 jw_arr_open(struct jw *w)
 {
-	jw_open(w, 0, 0, "[");
+	jw_open(w, 0, 0, '[');
 }
 
 void
 jw_arr_open_inline(struct jw *w)
 {
-	jw_open(w, 0, 1, "[");
+	jw_open(w, 0, 1, '[');
 }
 
 void
 jw_arr_close(struct jw *w)
 {
-	jw_close(w, 0, "]");
+	jw_close(w, 0, ']');
 }
 
 /* Length of the valid UTF-8 sequence at p, or 0 if it is not valid. */
@@ -223,72 +236,124 @@ utf8_seq_len(const unsigned char *p, size_t avail)
 	return (n);
 }
 
+/*
+ * What ends a run of bytes copied as they are: JW_ESC_ALWAYS for control
+ * characters, '"', '\\' and every non-ASCII byte (whose UTF-8 is checked),
+ * JW_ESC_HTML for < > & = ' under JW_HTML_SAFE.  A table, because this test
+ * runs for every byte of every string and strchr() made it the hot spot of
+ * saving a workbook.
+ */
+#define JW_ESC_ALWAYS	1
+#define JW_ESC_HTML	2
+
+static const uint8_t jw_esc_class[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0,	/* " & ' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 0,	/* < = > */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* \\ */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Length of the run at p that needs no escaping. */
+static size_t
+jw_plain_run(const unsigned char *p, size_t n, unsigned int mask)
+{
+	size_t	i;
+
+	for (i = 0; i < n && (jw_esc_class[p[i]] & mask) == 0; i++)
+		continue;
+	return (i);
+}
+
+/* Non-ASCII at p: valid UTF-8 as is, U+2028/9 escaped, junk as U+FFFD. */
+static size_t
+jw_escape_utf8(struct jw *w, const unsigned char *p, size_t avail)
+{
+	size_t	sl;
+
+	if ((sl = utf8_seq_len(p, avail)) == 0) {
+		jw_put(w, "\\ufffd", 6);
+		return (1);
+	}
+	if (sl == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0xa8 || p[2] == 0xa9)) {
+		jw_put(w, p[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+		return (3);
+	}
+	jw_put(w, (const char *)p, sl);
+	return (sl);
+}
+
+/* One ASCII byte that jw_esc_class marks. */
+static void
+jw_escape_ascii(struct jw *w, unsigned char c)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 esc[6];
+
+	switch (c) {
+	case '"':
+		jw_put(w, "\\\"", 2);
+		break;
+	case '\\':
+		jw_put(w, "\\\\", 2);
+		break;
+	case '\n':
+		jw_put(w, "\\n", 2);
+		break;
+	case '\r':
+		jw_put(w, "\\r", 2);
+		break;
+	case '\t':
+		jw_put(w, "\\t", 2);
+		break;
+	case '\b':
+		jw_put(w, "\\b", 2);
+		break;
+	case '\f':
+		jw_put(w, "\\f", 2);
+		break;
+	default:
+		/* Only bytes below 0x80 get here: \u00XX. */
+		memcpy(esc, "\\u00", 4);
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 0xf];
+		jw_put(w, esc, sizeof(esc));
+		break;
+	}
+}
+
 static void
 jw_escaped(struct jw *w, const char *s, size_t n)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	const char		*special;
-	char			 esc[8];
-	size_t			 i, run, sl;
+	unsigned int		 mask;
+	size_t			 i, run;
 
-	special = w->html_safe ? "\"\\<>&='" : "\"\\";
+	mask = w->html_safe ? (JW_ESC_ALWAYS | JW_ESC_HTML) : JW_ESC_ALWAYS;
 	jw_put(w, "\"", 1);
 	for (i = 0; i < n && !w->failed; ) {
 		/* Copy the longest run that needs no escaping in one go. */
-		for (run = i; run < n; run++) {
-			if (p[run] < 0x20 || p[run] >= 0x80 ||
-			    strchr(special, p[run]) != NULL)
-				break;
+		if ((run = jw_plain_run(p + i, n - i, mask)) > 0) {
+			jw_put(w, s + i, run);
+			i += run;
+		} else if (p[i] >= 0x80) {
+			i += jw_escape_utf8(w, p + i, n - i);
+		} else {
+			jw_escape_ascii(w, p[i]);
+			i++;
 		}
-		if (run > i) {
-			jw_put(w, s + i, run - i);
-			i = run;
-			continue;
-		}
-		if (p[i] >= 0x80) {
-			if ((sl = utf8_seq_len(p + i, n - i)) == 0) {
-				jw_puts(w, "\\ufffd");
-				i++;
-			} else if (sl == 3 && p[i] == 0xe2 &&
-			    p[i + 1] == 0x80 &&
-			    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-				jw_puts(w, p[i + 2] == 0xa8 ?
-				    "\\u2028" : "\\u2029");
-				i += 3;
-			} else {
-				jw_put(w, s + i, sl);
-				i += sl;
-			}
-			continue;
-		}
-		switch (p[i]) {
-		case '"':
-			jw_puts(w, "\\\"");
-			break;
-		case '\\':
-			jw_puts(w, "\\\\");
-			break;
-		case '\n':
-			jw_puts(w, "\\n");
-			break;
-		case '\r':
-			jw_puts(w, "\\r");
-			break;
-		case '\t':
-			jw_puts(w, "\\t");
-			break;
-		case '\b':
-			jw_puts(w, "\\b");
-			break;
-		case '\f':
-			jw_puts(w, "\\f");
-			break;
-		default:
-			(void)snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
-			jw_puts(w, esc);
-			break;
-		}
-		i++;
 	}
 	jw_put(w, "\"", 1);
 }
@@ -305,7 +370,7 @@ jw_key(struct jw *w, const char *k)
 	}
 	jw_next_slot(w);
 	jw_escaped(w, k, strlen(k));
-	jw_puts(w, w->pretty ? ": " : ":");
+	jw_put(w, ": ", w->pretty ? 2 : 1);
 	w->after_key = 1;
 }
 
@@ -410,6 +475,8 @@ jw_finish(struct jw *w, size_t *lenp)
 		jw_free(w);
 		return (NULL);
 	}
+	/* jw_grow() kept a byte for it. */
+	w->buf[w->len] = '\0';
 	out = w->buf;
 	if (lenp != NULL)
 		*lenp = w->len;
