@@ -477,27 +477,24 @@ op_response(void *arg, const struct http_client_result *hr)
 	}
 }
 
-static void
-op_send(struct sheets_op *op)
+/*
+ * Hands op to the HTTP client, with left ms to go; -1 with *why set when
+ * it cannot be handed over.  Never calls back.
+ */
+static int
+op_hand_over(struct sheets_op *op, uint64_t left, const char **why)
 {
 	struct sheets_client		*sc = op->sc;
 	struct http_client_request	 req;
 	const char			*headers[3];
 	char				*auth = NULL;
 	size_t				 nh = 0, len;
-	uint64_t			 now = now_ms(sc), left;
-
-	if (now >= op->deadline_ms) {
-		op_give_up(op);
-		return;
-	}
-	left = op->deadline_ms - now;
 
 	if (sc->signer != NULL) {
 		len = strlen(sc->token) + sizeof("Authorization: Bearer ");
 		if ((auth = malloc(len)) == NULL) {
-			op_fail(op, SHEETS_FATAL, "out of memory");
-			return;
+			*why = "out of memory";
+			return (-1);
 		}
 		snprintf(auth, len, "Authorization: Bearer %s", sc->token);
 		headers[nh++] = auth;
@@ -519,13 +516,28 @@ op_send(struct sheets_op *op)
 	op->http_id = http_client_submit(sc->http, &req, op_response, op);
 	secret_free(auth);
 	if (op->http_id == 0) {
-		op_fail(op, SHEETS_FATAL, "cannot submit the HTTP request");
-		return;
+		*why = "cannot submit the HTTP request";
+		return (-1);
 	}
 	op->state = OP_IN_FLIGHT;
 	if (op->res.attempts++ > 0)
 		sc->stats.retries++;
 	sc->stats.attempts++;
+	return (0);
+}
+
+static void
+op_send(struct sheets_op *op)
+{
+	const char	*why;
+	uint64_t	 now = now_ms(op->sc);
+
+	if (now >= op->deadline_ms) {
+		op_give_up(op);
+		return;
+	}
+	if (op_hand_over(op, op->deadline_ms - now, &why) == -1)
+		op_fail(op, SHEETS_FATAL, "%s", why);
 }
 
 /* Fails every call waiting for a token with the token error. */
@@ -694,6 +706,7 @@ op_submit(struct sheets_client *sc, enum sheets_call call,
     size_t errsz)
 {
 	struct sheets_op	*op;
+	const char		*why;
 
 	if (url != NULL && strlen(url) > SHEETS_URI_MAX) {
 		snprintf(err, errsz, "%s: request URL of %zu bytes is over "
@@ -721,11 +734,18 @@ op_submit(struct sheets_client *sc, enum sheets_call call,
 	op->cb = cb;
 	op->arg = arg;
 	op->res.call = call;
-	/* Sent from the next tick, so no callback can run from here. */
 	op->state = OP_BACKOFF;
 	op->due_ms = 0;
 	TAILQ_INSERT_TAIL(&sc->ops, op, entry);
 	sc->nops++;
+	/*
+	 * Sent now when nothing stands in the way, rather than up to a
+	 * tick later on every call.  Whatever does (a token to fetch, a
+	 * refused hand-over) is dealt with from the next tick, so that no
+	 * callback runs from here.
+	 */
+	if (sc->signer == NULL || token_fresh(sc, now_ms(sc)))
+		(void)op_hand_over(op, timeout_ms, &why);
 	return (op->id);
 }
 
