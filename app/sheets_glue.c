@@ -29,9 +29,10 @@
  */
 #define METADATA_GAP_MS		(5 * 60 * 1000)
 
-static uint64_t	probe_next_ms;
-static uint64_t	probe_started_ms;
-static uint64_t	probe_call;
+static uint64_t			 probe_next_ms;
+static uint64_t			 probe_started_ms;
+static uint64_t			 probe_call;
+static struct sheets_limit_op	*probe_quota;	/* its read, awaited */
 static uint64_t	cache_refreshes_seen;	/* refreshes ended, published */
 
 static void
@@ -269,6 +270,7 @@ sheets_glue_stop(void)
 	zw.limiter = NULL;
 	zw.sheets = NULL;
 	probe_call = 0;
+	probe_quota = NULL;		/* dropped with the limiter */
 	cache_refreshes_seen = 0;
 }
 
@@ -313,19 +315,47 @@ probe_done(void *arg, int ok, const char *error)
 static struct sheets_probe_call	probe_in_flight = { probe_done, NULL };
 
 static void
-probe(uint64_t now)
+probe_granted(void *arg, const struct sheets_limit_reply *r)
 {
+	uint64_t	now = kore_io_loop_now();
 	char		err[160];
 
-	if (probe_call != 0 || now < probe_next_ms)
+	(void)arg;
+	probe_quota = NULL;
+	if (r->result != SHEETS_LIMIT_GRANTED) {
+		/*
+		 * The deployment's reads are spoken for: try again in a
+		 * second.  Only a minute of that ages the record into an
+		 * error, which the read quota being full that long is.
+		 */
+		probe_next_ms = now + 1000;
 		return;
-	probe_next_ms = now + (uint64_t)zeues_sheets.health_interval_ms;
+	}
 	probe_started_ms = now;
 	probe_call = sheets_probe_start(zw.sheets, sheets_probe_timeout_ms(
 	    (uint64_t)zeues_sheets.health_interval_ms), &probe_in_flight, err,
 	    sizeof(err));
 	if (probe_call == 0)
 		probe_record(now, 0, 0, err);
+}
+
+/*
+ * The probe's read is one of the account's 60 a minute: it is charged
+ * to the deployment's quota like any other, leaving the reserve to the
+ * writes' verification reads, so that it cannot push the deployment
+ * into a 429.
+ */
+static void
+probe(uint64_t now)
+{
+	if (probe_call != 0 || probe_quota != NULL || now < probe_next_ms)
+		return;
+	probe_next_ms = now + (uint64_t)zeues_sheets.health_interval_ms;
+	probe_quota = sheets_limiter_acquire_spare(zw.limiter,
+	    SHEETS_QUOTA_READ, now + sheets_probe_timeout_ms(
+	    (uint64_t)zeues_sheets.health_interval_ms), probe_granted, NULL);
+	if (probe_quota == NULL)
+		probe_record(now, 0, 0, "out of memory");
 }
 
 /* Each ended refresh of this worker's cache, for every /api/health. */

@@ -19,6 +19,7 @@
 #include "server.h"
 
 #define PROBE_INTERVAL_S	2
+#define OPS_TOKEN		"sheets-health-test-token-0123456789"
 
 static struct test_emulator	emu;
 static struct test_server	srv;
@@ -36,6 +37,7 @@ setup(void **state)
 		env[i] = emu.env[i];
 	env[i++] = "SHEETS_HEALTH_CHECK_INTERVAL=2";
 	env[i++] = "REDIS_SOCKET_TIMEOUT=2";
+	env[i++] = "OPS_TOKEN=" OPS_TOKEN;
 	env[i] = NULL;
 	memset(&srv, 0, sizeof(srv));
 	return (test_server_start(&srv, env));
@@ -134,6 +136,57 @@ test_polling_health_spends_no_quota(void **state)
 	    (long long)((harness_now_ms() - t0) / (PROBE_INTERVAL_S * 1000)) + 1);
 }
 
+/* The server's reads granted by the shared quota, or -1. */
+static long long
+reads_granted(void)
+{
+	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
+				    NULL };
+	struct http_reply	 r;
+	yajl_val		 j;
+	char			 url[128];
+	long long		 n = -1;
+
+	snprintf(url, sizeof(url), "%s/api/ops/stats", srv.base);
+	if (http_request("GET", url, h, NULL, 0, 5000, &r) == 0 &&
+	    (j = http_reply_json(&r)) != NULL) {
+		n = jpath_int(j, -1, "sheets", "quota_granted_total", "read",
+		    NULL);
+		yajl_tree_free(j);
+	}
+	http_reply_free(&r);
+	return (n);
+}
+
+/*
+ * Every read the emulator served was granted by the deployment's quota,
+ * the health probes' included: a read outside it can push a deployment
+ * that uses its whole quota into 429s.  Three probes' worth of time,
+ * then the two counts agree (the grants reach the stats within 100 ms,
+ * and a read granted may still be on its way: looked at again until
+ * they settle).
+ */
+static void
+test_every_read_is_charged(void **state)
+{
+	long long	reads = -1, granted = -2;
+	uint64_t	end;
+
+	(void)state;
+	harness_sleep_ms(3 * PROBE_INTERVAL_S * 1000);
+	end = harness_now_ms() + 3000;
+	while (harness_now_ms() < end) {
+		granted = reads_granted();
+		reads = emulator_reads();
+		if (reads == granted)
+			break;
+		harness_sleep_ms(200);
+	}
+	if (reads != granted || reads < 3)
+		fail_msg("the emulator served %lld reads, the quota granted "
+		    "%lld", reads, granted);
+}
+
 /* The value of the metric line that starts with name, or -1. */
 static double
 metric(const char *text, const char *name)
@@ -152,13 +205,16 @@ metric(const char *text, const char *name)
 static void
 test_sheets_metrics(void **state)
 {
-	struct http_reply	r;
-	char			url[128];
+	const char		*h[] = { "Authorization: Bearer " OPS_TOKEN,
+				    NULL };
+	struct http_reply	 r;
+	char			 url[128];
 
 	(void)state;
 	assert_true(wait_health("healthy", 10000, NULL, 0) >= 0);
 	snprintf(url, sizeof(url), "%s/metrics", srv.base);
-	assert_int_equal(http_get(url, 5000, &r), 0);
+	assert_int_equal(http_request("GET", url, h, NULL, 0, 5000, &r), 0);
+	assert_int_equal(r.status, 200);
 	assert_true(metric(r.body, "zeues_sheets_calls_total{call="
 	    "\"spreadsheets.get\",outcome=\"ok\"}") >= 1);
 	assert_true(metric(r.body, "zeues_sheets_token_refreshes_total") >= 1);
@@ -212,6 +268,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy_with_both),
 		cmocka_unit_test(test_polling_health_spends_no_quota),
+		cmocka_unit_test(test_every_read_is_charged),
 		cmocka_unit_test(test_sheets_metrics),
 		cmocka_unit_test(test_emulator_down_then_back),
 		cmocka_unit_test(test_redis_down_is_degraded),
