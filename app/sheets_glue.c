@@ -28,6 +28,12 @@
  * stays cheap.
  */
 #define METADATA_GAP_MS		(5 * 60 * 1000)
+/*
+ * How recent another call's success must be to stand for the probe: a
+ * quarter of an interval, 2 s at most, so that an outage is still seen
+ * within an interval and a quarter (plus the probe's own timeout).
+ */
+#define PROBE_RECENT_MAX_MS	2000
 
 static uint64_t			 probe_next_ms;
 static uint64_t			 probe_started_ms;
@@ -340,17 +346,52 @@ probe_granted(void *arg, const struct sheets_limit_reply *r)
 }
 
 /*
- * The probe's read is one of the account's 60 a minute: it is charged
- * to the deployment's quota like any other, leaving the reserve to the
- * writes' verification reads, so that it cannot push the deployment
- * into a 429.
+ * The newest call of this instance's workers that Sheets answered ok
+ * (their clocks are the same monotonic clock); 0 when none.
+ */
+static uint64_t
+instance_last_ok(uint64_t *latency)
+{
+	const struct sheets_stats	*st;
+	uint64_t			 at, best = 0;
+	size_t				 i;
+
+	for (i = 0; i < zeues_stats->nslots; i++) {
+		if (stat_get(&zeues_stats->slot[i].pid) == 0)
+			continue;
+		st = &zeues_stats->slot[i].sheets;
+		if ((at = stat_get(&st->last_ok_ms)) > best) {
+			best = at;
+			*latency = stat_get(&st->last_ok_latency_ms);
+		}
+	}
+	return (best);
+}
+
+/*
+ * A call answered ok a moment ago proves what the probe would:
+ * the token, the spreadsheet and the way there work.  Otherwise the
+ * probe reads, and its read is one of the account's 60 a minute: it is
+ * charged to the deployment's quota like any other, leaving the reserve
+ * to the writes' verification reads, so that it cannot push the
+ * deployment into a 429.  A busy deployment so spends no read on it.
  */
 static void
 probe(uint64_t now)
 {
+	uint64_t	last_ok, latency = 0, recent;
+
 	if (probe_call != 0 || probe_quota != NULL || now < probe_next_ms)
 		return;
 	probe_next_ms = now + (uint64_t)zeues_sheets.health_interval_ms;
+	recent = (uint64_t)zeues_sheets.health_interval_ms / 4;
+	if (recent > PROBE_RECENT_MAX_MS)
+		recent = PROBE_RECENT_MAX_MS;
+	last_ok = instance_last_ok(&latency);
+	if (last_ok != 0 && last_ok <= now && now - last_ok < recent) {
+		probe_record(now, 1, latency, "");
+		return;
+	}
 	probe_quota = sheets_limiter_acquire_spare(zw.limiter,
 	    SHEETS_QUOTA_READ, now + sheets_probe_timeout_ms(
 	    (uint64_t)zeues_sheets.health_interval_ms), probe_granted, NULL);
@@ -421,6 +462,8 @@ sheets_glue_tick(uint64_t now)
 	stat_set(&out->retries, st.retries);
 	stat_set(&out->token_refreshes, st.token_refreshes);
 	stat_set(&out->token_failures, st.token_failures);
+	stat_set(&out->last_ok_latency_ms, st.last_ok_latency_ms);
+	stat_set(&out->last_ok_ms, st.last_ok_ms);
 }
 
 int

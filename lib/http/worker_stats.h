@@ -30,6 +30,8 @@ struct sheets_stats {
 	uint64_t	retries;
 	uint64_t	token_refreshes;
 	uint64_t	token_failures;
+	uint64_t	last_ok_ms;		/* monotonic; 0: none */
+	uint64_t	last_ok_latency_ms;
 };
 
 /* Occupation changes recorded, by action (OCC_TOMAR...). */

@@ -49,6 +49,7 @@ struct sheets_op {
 	uint64_t		 due_ms;
 	uint64_t		 http_id;
 	uint64_t		 token_gen;	/* token the attempt carried */
+	uint64_t		 sent_ms;	/* the attempt's start */
 	int			 auth_retried;
 	sheets_done_fn		*cb;
 	void			*arg;
@@ -254,9 +255,12 @@ op_finish(struct sheets_op *op, enum sheets_error_class class)
 	op_detach(op);
 	op->res.class = class;
 	op->res.error = class == SHEETS_OK ? "" : op->error;
-	if (class == SHEETS_OK)
+	if (class == SHEETS_OK) {
 		sc->stats.calls_ok++;
-	else
+		sc->stats.last_ok_ms = now_ms(sc);
+		sc->stats.last_ok_latency_ms = sc->stats.last_ok_ms -
+		    op->sent_ms;
+	} else
 		sc->stats.calls_failed++;
 	if ((unsigned int)op->res.call < SHEETS_CALLS)
 		sc->stats.by_call[op->res.call][class == SHEETS_OK ? 0 : 1]++;
@@ -520,6 +524,7 @@ op_hand_over(struct sheets_op *op, uint64_t left, const char **why)
 		return (-1);
 	}
 	op->state = OP_IN_FLIGHT;
+	op->sent_ms = now_ms(sc);
 	if (op->res.attempts++ > 0)
 		sc->stats.retries++;
 	sc->stats.attempts++;

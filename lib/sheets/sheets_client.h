@@ -130,6 +130,9 @@ struct sheets_client_stats {
 	uint64_t	retries;
 	uint64_t	token_refreshes;
 	uint64_t	token_failures;
+	/* The last call answered ok: when (loop clock; 0: none), how fast. */
+	uint64_t	last_ok_ms;
+	uint64_t	last_ok_latency_ms;
 };
 
 /*
