@@ -329,17 +329,11 @@ static void	poll_outcomes(struct commit_relay *, uint64_t);
 static void
 nudge_committer(struct commit_relay *cr)
 {
-	enum redis_pool_status	 why;
-	const char		*argv[3] = { "PUBLISH", cr->nudge,
-				    CR_NUDGE_CHANGE };
-	size_t			 argvlen[3];
-	size_t			 i;
+	enum redis_pool_status	why;
 
-	for (i = 0; i < 3; i++)
-		argvlen[i] = strlen(argv[i]);
-	(void)redis_pool_submit(cr->pool, NULL, NULL,
-	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, 3, argv,
-	    argvlen, &why);
+	(void)redis_pool_submitf(cr->pool, NULL, NULL,
+	    io_loop_now(cr->loop) + cr->cfg.redis_timeout_ms, &why,
+	    "PUBLISH %s %s", cr->nudge, CR_NUDGE_CHANGE);
 }
 
 void

@@ -51,6 +51,7 @@ struct fixture {
 	int				 redis_port;
 	pid_t				 redis;
 	struct poll_loop		*pl;
+	struct redis_pool_config	 pcfg;
 	struct redis_pool		*pool;
 	struct redis_pool_stats		 pool_stats;
 	struct sheets_client		*sc;
@@ -235,7 +236,7 @@ static int
 setup(void **state)
 {
 	struct fixture			*f = calloc(1, sizeof(*f));
-	struct redis_pool_config	 pcfg;
+	struct redis_pool_config	*pcfg;
 	struct sheets_limiter_config	 lcfg;
 	int				 i;
 
@@ -245,19 +246,20 @@ setup(void **state)
 	f->redis = harness_start_redis(f->redis_port, harness_tmpdir());
 	assert_true(f->redis > 0);
 	f->pl = poll_loop_new();
-	memset(&pcfg, 0, sizeof(pcfg));
-	snprintf(pcfg.url.host, sizeof(pcfg.url.host), "127.0.0.1");
-	pcfg.url.port = f->redis_port;
-	snprintf(pcfg.client_name, sizeof(pcfg.client_name), "zeues-test-cr");
-	pcfg.max_connections = 2;
-	pcfg.connect_timeout_ms = 1000;
-	pcfg.command_timeout_ms = 1000;
-	pcfg.health_interval_ms = 30000;
-	pcfg.idle_timeout_ms = 60000;
-	pcfg.grow_depth = 16;
-	pcfg.wait_queue_max = 1000;
-	pcfg.pipeline_max = 256;
-	f->pool = redis_pool_new(&pcfg, poll_loop_io(f->pl), &f->pool_stats);
+	pcfg = &f->pcfg;
+	snprintf(pcfg->url.host, sizeof(pcfg->url.host), "127.0.0.1");
+	pcfg->url.port = f->redis_port;
+	snprintf(pcfg->client_name, sizeof(pcfg->client_name),
+	    "zeues-test-cr");
+	pcfg->max_connections = 2;
+	pcfg->connect_timeout_ms = 1000;
+	pcfg->command_timeout_ms = 1000;
+	pcfg->health_interval_ms = 30000;
+	pcfg->idle_timeout_ms = 60000;
+	pcfg->grow_depth = 16;
+	pcfg->wait_queue_max = 1000;
+	pcfg->pipeline_max = 256;
+	f->pool = redis_pool_new(pcfg, poll_loop_io(f->pl), &f->pool_stats);
 	assert_non_null(f->pool);
 	assert_non_null(f->sc = emu_client(&f->emu, poll_loop_io(f->pl)));
 	sheets_limiter_config_defaults(&lcfg);
@@ -553,14 +555,10 @@ test_nudges_stand_in_for_polls(void **state)
 	assert_int_equal(commit_relay_channel(f->emu.spreadsheet_id, channel,
 	    sizeof(channel)), 0);
 	channels[0] = channel;
-	memset(&pcfg, 0, sizeof(pcfg));
-	snprintf(pcfg.url.host, sizeof(pcfg.url.host), "127.0.0.1");
-	pcfg.url.port = f->redis_port;
+	/* The pool's settings, under the subscription's own name. */
+	pcfg = f->pcfg;
 	snprintf(pcfg.client_name, sizeof(pcfg.client_name),
 	    "zeues-test-cr-sub");
-	pcfg.connect_timeout_ms = 1000;
-	pcfg.command_timeout_ms = 1000;
-	pcfg.health_interval_ms = 30000;
 	f->sub = redis_subscriber_new(&pcfg, f->pool, poll_loop_io(f->pl),
 	    channels, &h, &f->sub_stats);
 	assert_non_null(f->sub);
