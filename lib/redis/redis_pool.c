@@ -84,7 +84,7 @@ struct redis_pool {
 static void	conn_open(struct redis_pool *, uint64_t);
 static void	conn_close(struct redis_conn *, int timed_out);
 static void	conn_failed(struct redis_conn *, const char *, const char *);
-static void	conn_send(struct redis_conn *, struct redis_cmd *, uint64_t);
+static int	conn_send(struct redis_conn *, struct redis_cmd *, uint64_t);
 static void	pool_publish(struct redis_pool *);
 static void	pool_dispatch_waiting(struct redis_pool *, uint64_t);
 
@@ -334,7 +334,10 @@ internal_cmd(struct redis_conn *c, uint64_t now, redis_pool_reply_fn *cb,
 	cmd->internal = 1;
 	cmd->submitted_ms = now;
 	cmd->deadline_ms = now + (uint64_t)c->pool->cfg.command_timeout_ms;
-	conn_send(c, cmd, now);
+	if (conn_send(c, cmd, now) == -1) {
+		cmd_free(cmd);
+		return (NULL);
+	}
 	return (cmd);
 }
 
@@ -434,7 +437,13 @@ conn_close(struct redis_conn *c, int timed_out)
 	redisAsyncFree(c->io.ac);
 }
 
-static void
+/*
+ * Hands cmd to c; -1, cmd untouched and its callback not run, when c's
+ * context refuses it.  That happens only while hiredis tears c down: a
+ * callback of c's last replies submitting again, before c's disconnect
+ * callback has marked it.
+ */
+static int
 conn_send(struct redis_conn *c, struct redis_cmd *cmd, uint64_t now)
 {
 	struct redis_pool	*pool = c->pool;
@@ -443,18 +452,15 @@ conn_send(struct redis_conn *c, struct redis_cmd *cmd, uint64_t now)
 	cmd->sent_ms = now;
 	TAILQ_INSERT_TAIL(&c->inflight, cmd, link);
 	c->ninflight++;
-	c->last_used_ms = now;
 	if (redisAsyncFormattedCommand(c->io.ac, conn_reply, cmd, cmd->buf,
 	    cmd->len) != REDIS_OK) {
-		/* Only when the context is already failing; hiredis drops it. */
 		TAILQ_REMOVE(&c->inflight, cmd, link);
 		c->ninflight--;
 		cmd->conn = NULL;
 		stat_add(&pool->stats->errors_total, 1);
-		cmd_deliver(cmd, REDIS_POOL_UNAVAILABLE, NULL);
-		cmd_free(cmd);
-		return;
+		return (-1);
 	}
+	c->last_used_ms = now;
 	free(cmd->buf);
 	cmd->buf = NULL;
 	if (!cmd->internal) {
@@ -462,6 +468,7 @@ conn_send(struct redis_conn *c, struct redis_cmd *cmd, uint64_t now)
 		histogram_observe(&pool->stats->wait,
 		    (now - cmd->submitted_ms) * 1000);
 	}
+	return (0);
 }
 
 /* The least loaded ready connection below the pipeline cap, or NULL. */
@@ -491,7 +498,10 @@ pool_dispatch_waiting(struct redis_pool *pool, uint64_t now)
 			break;
 		TAILQ_REMOVE(&pool->waiting, cmd, link);
 		pool->nwaiting--;
-		conn_send(c, cmd, now);
+		if (conn_send(c, cmd, now) == -1) {
+			cmd_deliver(cmd, REDIS_POOL_UNAVAILABLE, NULL);
+			cmd_free(cmd);
+		}
 	}
 }
 
@@ -563,10 +573,13 @@ pool_accept(struct redis_pool *pool, struct redis_cmd *cmd,
 	uint64_t		 now = cmd->submitted_ms;
 	struct redis_conn	*c;
 
-	if ((c = pool_pick(pool)) != NULL && TAILQ_EMPTY(&pool->waiting)) {
-		conn_send(c, cmd, now);
+	/*
+	 * A connection that refuses cmd is dying: cmd waits, like any
+	 * other, for one that is ready, as the callback may not run here.
+	 */
+	if ((c = pool_pick(pool)) != NULL && TAILQ_EMPTY(&pool->waiting) &&
+	    conn_send(c, cmd, now) == 0)
 		return (cmd);
-	}
 	if (!pool->up && pool_count(pool, CONN_CONNECTING) == 0) {
 		*why = REDIS_POOL_UNAVAILABLE;
 	} else if (pool->nwaiting >= (unsigned int)pool->cfg.wait_queue_max) {

@@ -2,7 +2,8 @@
  * The Redis pool of lib/ against a real redis-server, driven by a poll()
  * loop: pipelining within the connection budget, names the server can
  * count, failing fast while Redis is down, recovering when it is back,
- * and deadlines when Redis accepts connections but does not answer.
+ * deadlines when Redis accepts connections but does not answer, and no
+ * callback from inside a submit made on a connection that is dying.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -248,6 +249,85 @@ test_cancel_suppresses_callback(void **state)
 	assert_int_equal(o[0].done, 0);
 }
 
+/*
+ * A callback that submits again while its connection is dying (the
+ * server closed it with a command in flight, as a failover does): the
+ * new command's callback does not run inside that submit, and runs once.
+ */
+struct resubmit {
+	struct fixture	*f;
+	int		 in_submit;
+	int		 called_inside;
+	int		 refused;
+	struct outcome	 first;
+	struct outcome	 second;
+};
+
+static void
+resubmit_second(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct resubmit	*rs = arg;
+
+	if (rs->in_submit)
+		rs->called_inside = 1;
+	assert_int_equal(rs->second.done, 0);
+	record(&rs->second, st, r);
+}
+
+static void
+resubmit_first(void *arg, enum redis_pool_status st, const redisReply *r)
+{
+	struct resubmit		*rs = arg;
+	enum redis_pool_status	 why;
+
+	record(&rs->first, st, r);
+	rs->in_submit = 1;
+	if (redis_pool_submitf(rs->f->pool, resubmit_second, rs,
+	    harness_now_ms() + 2000, &why, "PING") == NULL)
+		rs->refused = 1;
+	rs->in_submit = 0;
+}
+
+static void
+test_submit_from_a_dying_connection(void **state)
+{
+	struct fixture		*f = *state;
+	struct resubmit		 rs;
+	struct outcome		 ready;
+	enum redis_pool_status	 why;
+	uint64_t		 end;
+	char			*out;
+
+	/* One connection: the second command can only go to the dying one. */
+	redis_pool_free(f->pool);
+	f->cfg.max_connections = 1;
+	f->pool = redis_pool_new(&f->cfg, poll_loop_io(f->pl), &f->stats);
+	assert_non_null(f->pool);
+	memset(&ready, 0, sizeof(ready));
+	assert_non_null(redis_pool_submitf(f->pool, record, &ready,
+	    harness_now_ms() + 2000, &why, "PING"));
+	assert_int_equal(pump_until(f, &ready, 1, 3000), 0);
+
+	memset(&rs, 0, sizeof(rs));
+	rs.f = f;
+	assert_non_null(redis_pool_submitf(f->pool, resubmit_first, &rs,
+	    harness_now_ms() + 5000, &why, "BLPOP %s %s", "nothing", "4"));
+	pump(f, 100);
+	out = harness_redis_cli(f->port, "CLIENT KILL TYPE normal");
+	assert_non_null(out);
+	free(out);
+	end = harness_now_ms() + 3000;
+	while (harness_now_ms() < end && !(rs.first.done &&
+	    (rs.second.done || rs.refused)))
+		pump(f, 10);
+	assert_int_equal(rs.first.done, 1);
+	assert_int_equal(rs.first.status, REDIS_POOL_UNAVAILABLE);
+	assert_int_equal(rs.called_inside, 0);
+	assert_true(rs.second.done || rs.refused);
+	pump(f, 100);
+	assert_int_equal(rs.second.done, !rs.refused);
+}
+
 int
 main(void)
 {
@@ -262,6 +342,8 @@ main(void)
 		    test_silent_redis_costs_only_the_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_suppresses_callback,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_submit_from_a_dying_connection, setup, teardown),
 	};
 
 	return (cmocka_run_group_tests_name("redis_pool", tests, NULL, NULL));
