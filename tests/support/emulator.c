@@ -33,6 +33,29 @@ read_line(const char *path, char *buf, size_t len)
 	return (0);
 }
 
+/*
+ * Kore's parent listens before its worker has loaded the workbook, which
+ * takes seconds for the demo workbook under AddressSanitizer: a test
+ * whose first call waited for that would count it against its deadline.
+ * Any HTTP answer means the worker serves.
+ */
+static int
+emulator_answers(int port, uint64_t end)
+{
+	struct http_reply	r;
+	char			url[64];
+	uint64_t		now = harness_now_ms();
+	int			answered;
+
+	if (now >= end)
+		return (0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/admin/counters", port);
+	answered = http_get(url, end - now < 1000 ? (long)(end - now) : 1000,
+	    &r) == 0;
+	http_reply_free(&r);
+	return (answered);
+}
+
 pid_t
 emulator_launch(const struct emulator_launch *l)
 {
@@ -71,7 +94,8 @@ emulator_launch(const struct emulator_launch *l)
 		/* A bad configuration ends the process; do not wait it out. */
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return (-1);
-		if (harness_wait_port(l->port, 100) == 0)
+		if (harness_wait_port(l->port, 100) == 0 &&
+		    emulator_answers(l->port, end))
 			return (pid);
 	}
 	harness_stop(pid, 5000);
@@ -96,7 +120,7 @@ spawn(struct test_emulator *e)
 	l.module = test_build_path("tests/emulator/sheets_emulator.so");
 	l.flags = emulator_flags;
 	l.log = e->log;
-	l.timeout_ms = 10000;
+	l.timeout_ms = 30000;
 	if ((e->pid = emulator_launch(&l)) <= 0) {
 		e->pid = 0;
 		fprintf(stderr, "emulator did not start; see %s\n", e->log);

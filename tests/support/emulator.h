@@ -23,8 +23,9 @@ struct test_emulator {
 /*
  * The one way tests start the emulator: run-emulator.sh (script) on port
  * with its files and extra flags, output appended to log, in a process
- * group of its own.  Its pid once the port accepts connections, or -1
- * (the process ended, or did not listen within timeout_ms).
+ * group of its own.  Its pid once it answers HTTP (its worker has loaded
+ * the workbook), or -1 (the process ended, or did not answer within
+ * timeout_ms).
  */
 struct emulator_launch {
 	const char		*script;

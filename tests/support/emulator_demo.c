@@ -74,7 +74,7 @@ emu_start_demo(struct emu *e)
 	l.state_dir = state;
 	l.module = test_build_path("tests/emulator/sheets_emulator.so");
 	l.log = te->log;
-	l.timeout_ms = 10000;
+	l.timeout_ms = 30000;
 	if ((te->pid = emulator_launch(&l)) <= 0) {
 		te->pid = 0;
 		fprintf(stderr, "emulator did not start; see %s\n", te->log);
