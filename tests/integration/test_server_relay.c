@@ -134,8 +134,11 @@ setup_two_quick_instances(void **state)
 
 	(void)state;
 	extra_env = "SHEETS_CACHE_TTL_MS=200";
-	/* The sanitizer build (SAN_ENV preloads ASan) is several times slower. */
-	rc = start(2, "1", getenv("ZEUES_PRELOAD") != NULL ? "10000" : "4000");
+	/*
+	 * The sanitizer build (SAN_ENV preloads ASan) is several times slower;
+	 * with 10 s, a tap after the outage has run out of time in CI.
+	 */
+	rc = start(2, "1", getenv("ZEUES_PRELOAD") != NULL ? "20000" : "4000");
 	extra_env = NULL;
 	return (rc);
 }
@@ -323,7 +326,11 @@ test_committer_killed_mid_batch(void **state)
 	 */
 	assert_int_equal(emu_faults(&emu, "{\"latency_ms\":1000}"), 0);
 	assert_int_equal(pthread_create(&th, NULL, tablets_tomar, &t), 0);
-	end = harness_now_ms() + 5000;
+	/*
+	 * Cold caches read Sheets at 1 s a call first; under the sanitizers
+	 * on a loaded machine that alone has taken over 5 s.
+	 */
+	end = harness_now_ms() + 15000;
 	while (pending() < 1 && harness_now_ms() < end)
 		harness_sleep_ms(50);
 	assert_true(pending() >= 1);
