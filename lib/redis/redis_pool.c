@@ -574,13 +574,15 @@ pool_accept(struct redis_pool *pool, struct redis_cmd *cmd,
 	struct redis_conn	*c;
 
 	/*
-	 * A connection that refuses cmd is dying: cmd waits, like any
-	 * other, for one that is ready, as the callback may not run here.
+	 * A connection that refuses cmd is dying: cmd fails at once, as it
+	 * would on its connection a moment later, refused here because its
+	 * callback may not run inside the submit.
 	 */
-	if ((c = pool_pick(pool)) != NULL && TAILQ_EMPTY(&pool->waiting) &&
-	    conn_send(c, cmd, now) == 0)
-		return (cmd);
-	if (!pool->up && pool_count(pool, CONN_CONNECTING) == 0) {
+	if ((c = pool_pick(pool)) != NULL && TAILQ_EMPTY(&pool->waiting)) {
+		if (conn_send(c, cmd, now) == 0)
+			return (cmd);
+		*why = REDIS_POOL_UNAVAILABLE;
+	} else if (!pool->up && pool_count(pool, CONN_CONNECTING) == 0) {
 		*why = REDIS_POOL_UNAVAILABLE;
 	} else if (pool->nwaiting >= (unsigned int)pool->cfg.wait_queue_max) {
 		*why = REDIS_POOL_OVERLOADED;

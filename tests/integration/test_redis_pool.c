@@ -252,13 +252,15 @@ test_cancel_suppresses_callback(void **state)
 /*
  * A callback that submits again while its connection is dying (the
  * server closed it with a command in flight, as a failover does): the
- * new command's callback does not run inside that submit, and runs once.
+ * new command's callback does not run inside that submit; the submit
+ * refuses it (UNAVAILABLE), or its callback runs once.
  */
 struct resubmit {
 	struct fixture	*f;
 	int		 in_submit;
 	int		 called_inside;
 	int		 refused;
+	enum redis_pool_status refused_why;
 	struct outcome	 first;
 	struct outcome	 second;
 };
@@ -283,8 +285,10 @@ resubmit_first(void *arg, enum redis_pool_status st, const redisReply *r)
 	record(&rs->first, st, r);
 	rs->in_submit = 1;
 	if (redis_pool_submitf(rs->f->pool, resubmit_second, rs,
-	    harness_now_ms() + 2000, &why, "PING") == NULL)
+	    harness_now_ms() + 2000, &why, "PING") == NULL) {
 		rs->refused = 1;
+		rs->refused_why = why;
+	}
 	rs->in_submit = 0;
 }
 
@@ -324,6 +328,8 @@ test_submit_from_a_dying_connection(void **state)
 	assert_int_equal(rs.first.status, REDIS_POOL_UNAVAILABLE);
 	assert_int_equal(rs.called_inside, 0);
 	assert_true(rs.second.done || rs.refused);
+	if (rs.refused)
+		assert_int_equal(rs.refused_why, REDIS_POOL_UNAVAILABLE);
 	pump(f, 100);
 	assert_int_equal(rs.second.done, !rs.refused);
 }
