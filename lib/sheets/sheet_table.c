@@ -8,7 +8,6 @@
 #include "sheet_table.h"
 #include "sheets_codec.h"
 #include "strmap.h"
-#include "utf8.h"
 
 struct sheet_table {
 	struct sheets_value_row	*rows;		/* rows[0] is the header */
@@ -108,43 +107,13 @@ index_headers(struct sheet_table *t)
 	return (0);
 }
 
-/*
- * Cells that are not strict UTF-8 (a JSON "\udc00" decodes to the lone
- * surrogate ED B0 80) get U+FFFD for their bad bytes, once, here: every
- * route then shows, compares and keys the same text.
- */
-static int
-cells_sanitize(struct sheets_value_range *vr)
-{
-	struct sheets_value_row	*row;
-	size_t			 i, c, len;
-	char			*clean;
-
-	for (i = 0; i < vr->nrows; i++) {
-		row = &vr->rows[i];
-		for (c = 0; c < row->ncells; c++) {
-			if (row->cells[c] == NULL)
-				continue;
-			len = strlen(row->cells[c]);
-			if (utf8_valid(row->cells[c], len))
-				continue;
-			if ((clean = utf8_sanitize(row->cells[c], len,
-			    NULL)) == NULL)
-				return (-1);
-			free(row->cells[c]);
-			row->cells[c] = clean;
-		}
-	}
-	return (0);
-}
-
 struct sheet_table *
 sheet_table_new(struct sheets_value_range *vr)
 {
 	struct sheet_table	*t;
 	struct a1_range		 r;
 
-	if (cells_sanitize(vr) == -1 || (t = calloc(1, sizeof(*t))) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return (NULL);
 	t->header_row = 1;
 	if (vr->range != NULL && a1_parse_range(vr->range, &r) == 0 &&

@@ -34,8 +34,8 @@ int		 sheet_header_normalize(const char *in, char *out,
 /*
  * Builds a table from a value range whose first row is the header row,
  * taking over its rows (vr is left empty).  The range's start row, when it
- * has one, numbers the rows; otherwise the header is row 1.  A cell that
- * is not strict UTF-8 is kept with U+FFFD for its bad bytes (utf8.h).
+ * has one, numbers the rows; otherwise the header is row 1.  The cells are
+ * strict UTF-8, as the Sheets parsers leave them (sheets_codec.h).
  * Returns NULL only when out of memory.
  */
 struct sheet_table	*sheet_table_new(struct sheets_value_range *vr);

@@ -29,6 +29,7 @@
 
 #include "json_tree.h"
 #include "sheets_codec.h"
+#include "utf8.h"
 
 enum bg_state {
 	BG_TOP,			/* before the root */
@@ -215,7 +216,7 @@ bg_cell(struct bg_parse *p, const char *s, size_t len)
 	struct sheets_value_row	*row = bg_row(p);
 	size_t			 vi = p->out->nranges - 1;
 	size_t			 ri = bg_range(p)->nrows - 1;
-	char			*c;
+	char			*c = NULL;
 
 	if (row->ncells >= p->lim->max_cells_per_row) {
 		bg_fail(p, "valueRanges[%zu] row %zu: more than %zu cells", vi,
@@ -227,18 +228,28 @@ bg_cell(struct bg_parse *p, const char *s, size_t len)
 		    p->lim->max_cells);
 		return;
 	}
+	/* U+FFFD for a bad byte never makes text shorter: check both. */
+	if (len <= p->lim->max_cell_bytes) {
+		if (utf8_valid(s, len)) {
+			if ((c = malloc(len + 1)) != NULL) {
+				memcpy(c, s, len);
+				c[len] = '\0';
+			}
+		} else
+			c = utf8_sanitize(s, len, &len);
+	}
 	if (len > p->lim->max_cell_bytes) {
+		free(c);
 		bg_fail(p, "valueRanges[%zu] row %zu cell %zu: too long", vi,
 		    ri, row->ncells);
 		return;
 	}
-	if (bg_grow(&row->cells, &p->cap_cells, row->ncells + 1,
-	    sizeof(*row->cells)) == -1 || (c = malloc(len + 1)) == NULL) {
+	if (c == NULL || bg_grow(&row->cells, &p->cap_cells,
+	    row->ncells + 1, sizeof(*row->cells)) == -1) {
+		free(c);
 		bg_fail(p, "out of memory");
 		return;
 	}
-	memcpy(c, s, len);
-	c[len] = '\0';
 	row->cells[row->ncells++] = c;
 	p->cells++;
 }
@@ -256,9 +267,13 @@ bg_range_string(struct bg_parse *p, const char *s, size_t len)
 			bg_fail(p, "valueRanges[%zu]: \"range\" twice", vi);
 			return;
 		}
-		if (len > SHEETS_RANGE_MAX_BYTES || memchr(s, '\0', len) !=
-		    NULL || (vr->range = strndup(s, len)) == NULL)
+		if (len > SHEETS_RANGE_MAX_BYTES)
 			bg_fail(p, "valueRanges[%zu]: range too long", vi);
+		else if (memchr(s, '\0', len) != NULL || !utf8_valid(s, len))
+			bg_fail(p, "valueRanges[%zu]: range is not UTF-8 text",
+			    vi);
+		else if ((vr->range = strndup(s, len)) == NULL)
+			bg_fail(p, "out of memory");
 		return;
 	case BG_KEY_DIMENSION:
 		if (len != 4 || memcmp(s, "ROWS", 4) != 0)

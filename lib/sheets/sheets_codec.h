@@ -121,6 +121,11 @@ char	*sheets_encode_append_dimension(long long sheet_id,
  * A value range as read.  Rows are ragged: a row ends at its last non-empty
  * cell, and trailing empty rows are absent.  Every cell is text: strings as
  * they are, numbers in their JSON spelling, booleans as "TRUE"/"FALSE".
+ * Cells are strict UTF-8 (utf8.h): a string that is not (a JSON "\udc00"
+ * decodes to the lone surrogate ED B0 80) gets U+FFFD for its bad bytes
+ * as it is parsed, so every route shows, compares and keys the same text
+ * and writing a range out again (cache_snapshot.h) keeps it.  A range is
+ * refused unless it is UTF-8 without NUL.
  */
 struct sheets_value_row {
 	char	**cells;

@@ -359,6 +359,43 @@ test_parse_batch_get_rejects(void **state)
 }
 
 /*
+ * Cells come out strict UTF-8 whatever the reply held, and their limit
+ * applies to the text kept (U+FFFD is three bytes for one bad byte); a
+ * range that is not UTF-8 names nothing and is refused.
+ */
+static void
+test_parse_batch_get_utf8(void **state)
+{
+	struct sheets_limits		small = { 2, 2, 2, 6, 0 };
+	struct sheets_value_ranges	vrs;
+	char				err[128];
+
+	(void)state;
+	/* An overlong form passes yajl's own check of a string's shape. */
+	if (parse_batch_get("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"values\":[[\"\xc0\x87\",\"\\udc00!\"]]}]}", &limits, &vrs,
+	    err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_string_equal(vrs.ranges[0].rows[0].cells[0], "\xef\xbf\xbd"
+	    "\xef\xbf\xbd");
+	assert_string_equal(vrs.ranges[0].rows[0].cells[1], "\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd!");
+	sheets_value_ranges_free(&vrs);
+
+	if (parse_batch_get("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"values\":[[\"\xc0\x87\"]]}]}", &small, &vrs, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s", err);
+	sheets_value_ranges_free(&vrs);
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":\"A1\","
+	    "\"values\":[[\"a\xc0\x87\"]]}]}", &small, "cell 0: too long");
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":"
+	    "\"S\xc0\x87!A1\"}]}", &small, "range is not UTF-8");
+	assert_batch_get_rejected("{\"valueRanges\":[{\"range\":"
+	    "\"S\\u0000!A1\"}]}", &small, "range is not UTF-8");
+}
+
+/*
  * The streaming parse: a cap on the cells of a whole reply, members it
  * does not know skipped however nested, no NUL terminator needed, and a
  * repeated member refused rather than merged.
@@ -590,6 +627,7 @@ main(void)
 		cmocka_unit_test(test_update_spreadsheet_body),
 		cmocka_unit_test(test_parse_batch_get),
 		cmocka_unit_test(test_parse_batch_get_rejects),
+		cmocka_unit_test(test_parse_batch_get_utf8),
 		cmocka_unit_test(test_parse_batch_get_streaming),
 		cmocka_unit_test(test_parse_batch_update),
 		cmocka_unit_test(test_parse_append),
