@@ -18,12 +18,11 @@ static void	job_late(void *, const struct gc_outcome *);
 static void	job_unlock(struct occ_job *);
 static void	job_publish(struct occ_job *);
 
-/* What a change answered "it may have landed" needs for its late fate. */
+/* What a change that gives the spool back needs if it lands late. */
 struct occ_late {
-	struct occ_flow		*flow;
-	enum occ_lock_effect	 effect;	/* ACQUIRE or RELEASE */
-	char			 tag[SPOOL_TAG_MAX + 1];
-	char			 lock_value[LOCK_VALUE_MAX];
+	struct occ_flow	*flow;
+	char		 tag[SPOOL_TAG_MAX + 1];
+	char		 lock_value[LOCK_VALUE_MAX];
 };
 
 void
@@ -78,11 +77,9 @@ flow_commit(struct occ_job *job)
 		flow_undo(job);
 		return;
 	}
-	if ((job->out.lock_effect == OCC_LOCK_RELEASE ||
-	    job->out.lock_effect == OCC_LOCK_ACQUIRE) &&
+	if (job->out.lock_effect == OCC_LOCK_RELEASE &&
 	    (late = calloc(1, sizeof(*late))) != NULL) {
 		late->flow = job->flow;
-		late->effect = job->out.lock_effect;
 		memcpy(late->tag, job->tag, sizeof(late->tag));
 		memcpy(late->lock_value, job->lock_value,
 		    sizeof(late->lock_value));
@@ -91,28 +88,20 @@ flow_commit(struct occ_job *job)
 }
 
 /*
- * A change answered 503 "it may have landed" keeps its lock; the
- * committer's late outcome settles it.  A change that gives the spool
- * back and landed after all, or one that takes the spool and did not
- * land, gives its lock back now, owner-checked, not after
- * RECONCILE_GRACE_SECONDS: the spool is free for the next worker as soon
- * as Sheets says so.
+ * A change that gives the spool back was answered 503 "it may have
+ * landed", its lock kept, and the committer wrote it after all: the lock
+ * goes back now, owner-checked, not after RECONCILE_GRACE_SECONDS, so the
+ * spool is free for the next worker as soon as Sheets says so.
  */
 static void
 job_late(void *arg, const struct gc_outcome *o)
 {
 	struct occ_late	*late = arg;
-	int		 landed, not_landed;
 
-	landed = o != NULL && o->status == GC_APPLIED;
-	not_landed = o != NULL && (o->status == GC_CONFLICT ||
-	    (o->status == GC_FAILED && !o->maybe_applied));
-	if ((late->effect == OCC_LOCK_RELEASE && landed) ||
-	    (late->effect == OCC_LOCK_ACQUIRE && not_landed)) {
+	if (o != NULL && o->status == GC_APPLIED) {
 		log_sink_printf(&late->flow->deps.log, LOG_LEVEL_INFO,
-		    "%s: a change answered 503 %s after all; its lock is "
-		    "given back", late->tag, landed ? "landed" :
-		    "was not written");
+		    "%s: a change answered 503 landed after all; its lock is "
+		    "given back", late->tag);
 		release_retry_add(late->flow->retry, late->tag,
 		    late->lock_value);
 	}

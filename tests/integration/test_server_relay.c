@@ -18,9 +18,6 @@
  *    "not written" reaches the tablet's worker before it gives up, so
  *    the tablet gets 503 and the lock is given back (not kept as "maybe
  *    applied"), and no audit row is written;
- *  - a TOMAR no committer reads before its deadline: 503 "may have
- *    landed", then the committer drops it unwritten and its lock goes
- *    back at once;
  *  - /api/ops/stats names the committer the lease names, and counts the
  *    changes handed over and answered.
  */
@@ -144,26 +141,6 @@ setup_two_quick_instances(void **state)
 	rc = start(2, "1", getenv("ZEUES_PRELOAD") != NULL ? "20000" : "4000");
 	extra_env = NULL;
 	return (rc);
-}
-
-/*
- * A tap that waits out its whole deadline: well inside floor_post()'s
- * 20 s, the sanitizer build's included.
- */
-static long long
-waiting_deadline(void)
-{
-	return (getenv("ZEUES_PRELOAD") != NULL ? 10000 : 4000);
-}
-
-static int
-setup_two_waiting_instances(void **state)
-{
-	char	d[24];
-
-	(void)state;
-	snprintf(d, sizeof(d), "%lld", waiting_deadline());
-	return (start(2, "1", d));
 }
 
 static int
@@ -513,91 +490,6 @@ test_sheets_outage_gives_the_lock_back(void **state)
 	floor_wb_free(&wb);
 }
 
-/* tag's lock as Redis has it ("" for none; caller frees). */
-static char *
-lock_of(const char *tag)
-{
-	char	 cmd[160], *out;
-	size_t	 len;
-
-	snprintf(cmd, sizeof(cmd), "GET spool_lock:%s", tag);
-	assert_non_null(out = harness_redis_cli(srv[0].redis_port, cmd));
-	len = strlen(out);
-	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-		out[--len] = '\0';
-	return (out);
-}
-
-/*
- * A TOMAR handed over while nobody reads the stream (the lease is a dead
- * holder's): the tablet gets 503 "puede que se haya registrado" and the
- * lock stays.  The next committer reads the change after its deadline,
- * drops it unwritten and says so, and the lock goes back within seconds,
- * not after RECONCILE_GRACE_SECONDS (300 s); nothing reaches the
- * workbook, and another worker takes the spool.
- */
-static void
-test_dropped_tomar_gives_the_lock_back(void **state)
-{
-	struct floor_wb	 wb;
-	yajl_val	 answer;
-	char		 tags[1][80], body[200], code[48], cmd[256], *lock;
-	const char	*msg;
-	long long	 other_worker, deadline;
-	uint64_t	 answered, end;
-
-	(void)state;
-	deadline = waiting_deadline();
-	assert_int_equal(pick(tags, 1), 1);
-	other_worker = floor_worker(srv[0].base, "Ayudante", NULL, 1);
-	assert_true(other_worker > 0);
-	end = harness_now_ms() + 5000;
-	while (committer_pid(NULL) <= 0 && harness_now_ms() < end)
-		harness_sleep_ms(100);
-	assert_true(committer_pid(NULL) > 0);
-	/* The committer finds its lease gone at its next renewal (1 s). */
-	snprintf(cmd, sizeof(cmd), "SET zeues:gc:%s:committer dead PX %lld",
-	    emu.spreadsheet_id, deadline + 5000);
-	free(harness_redis_cli(srv[0].redis_port, cmd));
-	harness_sleep_ms(2000);
-	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
-	    "%lld,\"operacion\":\"ARM\"}", tags[0], worker);
-	assert_int_equal(floor_post(srv[0].base, "/api/occupation/tomar",
-	    body, code, sizeof(code), &answer), 503);
-	assert_string_equal(code, "SHEETS_UNAVAILABLE");
-	msg = jpath_str(answer, "message", NULL);
-	assert_non_null(msg);
-	assert_non_null(strstr(msg, "puede que se haya registrado"));
-	yajl_tree_free(answer);
-	lock = lock_of(tags[0]);
-	assert_true(lock[0] != '\0');
-	free(lock);
-
-	answered = harness_now_ms();
-	end = answered + 5000 + (uint64_t)deadline;
-	do {
-		harness_sleep_ms(200);
-		lock = lock_of(tags[0]);
-		if (lock[0] == '\0')
-			break;
-		free(lock);
-		lock = NULL;
-	} while (harness_now_ms() < end);
-	assert_non_null(lock);
-	free(lock);
-	print_message("lock given back %llu ms after the 503\n",
-	    (unsigned long long)(harness_now_ms() - answered));
-
-	assert_int_equal(floor_wb_load(&emu, &wb), 0);
-	assert_int_equal(floor_audits(&wb, tags[0], NULL, NULL, 0, NULL, 0),
-	    0);
-	floor_wb_free(&wb);
-	snprintf(body, sizeof(body), "{\"tag_spool\":\"%s\",\"worker_id\":"
-	    "%lld,\"operacion\":\"ARM\"}", tags[0], other_worker);
-	assert_int_equal(floor_post(srv[0].base, "/api/occupation/tomar",
-	    body, code, sizeof(code), NULL), 200);
-}
-
 /* What both instances' /api/ops/stats say of the relay. */
 struct relay_view {
 	long long	appended;
@@ -717,9 +609,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_sheets_outage_gives_the_lock_back,
 		    setup_two_quick_instances, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_dropped_tomar_gives_the_lock_back,
-		    setup_two_waiting_instances, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_ops_stats_name_the_committer,
 		    setup_two_single_workers, teardown),
