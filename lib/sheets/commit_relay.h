@@ -34,8 +34,7 @@
  * with nothing pending (commit_relay_prune.c), so past lives' names do
  * not pile up.  A replay is made even when its origin's deadline has
  * passed (the origin has answered TIMEOUT with maybe_applied then); a
- * change read for the first time after its deadline is dropped unwritten
- * and answered GC_FAILED, which its origin's late fn hears.
+ * change read for the first time after its deadline is dropped unwritten.
  *
  * Once a change is in the stream its fate is the committer's: an origin
  * whose deadline passes answers GC_TIMEOUT with maybe_applied set.  The

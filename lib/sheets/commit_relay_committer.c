@@ -148,7 +148,7 @@ answered(void *arg, enum redis_pool_status st, const redisReply *r)
 }
 
 /*
- * The outcome and the entry gone.
+ * The outcome (none for a change dropped unread) and the entry gone.
  * -1 when the outcome's key cannot be made; j->cmd NULL when Redis
  * could not be asked.
  */
@@ -198,7 +198,7 @@ job_answer(struct cr_job *j, const struct gc_outcome *o)
 	char			 err[GC_ERROR_MAX];
 
 	strbuf_init(&j->outcome, 64 * 1024);
-	if (o->status == GC_APPLIED && j->json != NULL)
+	if (o != NULL && o->status == GC_APPLIED && j->json != NULL)
 		snprintf(j->landed_version, sizeof(j->landed_version), "%s",
 		    o->version);
 	/*
@@ -207,16 +207,17 @@ job_answer(struct cr_job *j, const struct gc_outcome *o)
 	 * is written if not) and its origin, which listens for a late
 	 * outcome, learns which.  Not beyond late_ms after its deadline.
 	 */
-	j->keep = o->status == GC_TIMEOUT && o->maybe_applied &&
+	j->keep = o != NULL && o->status == GC_TIMEOUT && o->maybe_applied &&
 	    j->decoded && cr_unix_ms() < j->wc.deadline_unix_ms +
 	    cr->cfg.late_ms;
 	j->evaled = 0;
-	if (gc_wire_encode_outcome(o, &j->outcome, err, sizeof(err)) == -1 ||
-	    answer_send(j) == -1) {
+	if ((o != NULL && gc_wire_encode_outcome(o, &j->outcome, err,
+	    sizeof(err)) == -1) || answer_send(j) == -1) {
 		job_free(j);
 		return;
 	}
-	cr->stats.answered++;
+	if (o != NULL)
+		cr->stats.answered++;
 	if (j->cmd == NULL)
 		job_free(j);
 }
@@ -306,12 +307,9 @@ take_entry(struct commit_relay *cr, const redisReply *e, int replay)
 	rem = j->wc.deadline_unix_ms > unix_now ?
 	    j->wc.deadline_unix_ms - unix_now : 0;
 	if (!replay && rem <= CR_ANSWER_MARGIN_POLLS * cr->cfg.poll_ms) {
-		/*
-		 * Its origin has given up (TIMEOUT, maybe applied): unwritten,
-		 * and said so, for the origin's late fn (a TOMAR's lock).
-		 */
+		/* Its origin has given up (TIMEOUT, maybe applied): unwritten. */
 		cr->stats.dropped++;
-		job_refuse(j, "read after its deadline: not written");
+		job_answer(j, NULL);
 		return;
 	}
 	/*

@@ -870,58 +870,6 @@ test_late_outcome_heard(void **state)
 }
 
 /*
- * A change nobody reads before its deadline (the lease is a dead
- * committer's that never read it): the origin hears "it may have
- * landed"; the next committer reads it too late, drops it unwritten and
- * says so, and the origin's late fn hears GC_FAILED: the occupation flow
- * then gives back the lock of a TOMAR that did not land.  Before, no
- * outcome was written, and that lock waited for RECONCILE_GRACE_SECONDS.
- */
-static void
-test_dropped_change_heard(void **state)
-{
-	struct fixture			*f = *state;
-	redisContext			*rc = sync_redis(f);
-	struct commit_relay_stats	 rs;
-	struct commit_ticket		*t;
-	struct done			 d;
-	struct late			 late;
-	uint64_t			 end, dropped = 0;
-	int				 i;
-
-	memset(&d, 0, sizeof(d));
-	memset(&late, 0, sizeof(late));
-	for (i = 0; i < NRELAYS; i++)
-		relay_close(f, i);
-	expect_ok(rc, redisCommand(rc, "SET %s dead PX 2500", f->lease));
-	expect_ok(rc, redisCommand(rc, "XGROUP CREATE %s committers 0 "
-	    "MKSTREAM", f->stream));
-	for (i = 0; i < NRELAYS; i++)
-		relay_open(f, i);
-	t = submit(f, 0, &d, 6, harness_now_ms() + 1000);
-	commit_relay_on_late(t, on_late, &late);
-	assert_int_equal(pump_until(f, &d, 1, 3000), 0);
-	assert_int_equal(d.out.status, GC_TIMEOUT);
-	assert_true(d.out.maybe_applied);
-	assert_int_equal(late.calls, 0);
-
-	end = harness_now_ms() + 15000;
-	while (late.calls == 0 && harness_now_ms() < end)
-		pump_once(f);
-	assert_int_equal(late.calls, 1);
-	assert_int_equal(late.status, GC_FAILED);
-	for (i = 0; i < NRELAYS; i++) {
-		commit_relay_stats(f->cr[i], &rs);
-		dropped += rs.dropped;
-	}
-	assert_int_equal(dropped, 1);
-	pump(f, 200);
-	assert_int_equal(audit_count(f, d.id), 0);
-	assert_int_equal(late.calls, 1);
-	redisFree(rc);
-}
-
-/*
  * The committer's write is still on its way when the change's deadline
  * passes (Sheets slow): the origin hears "it may have landed", and the
  * entry stays pending instead of being acknowledged; its replay finds the
@@ -1215,8 +1163,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unconfirmed_write_replayed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_outcome_heard,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dropped_change_heard,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_lease_gives_back,
 		    setup, teardown),
